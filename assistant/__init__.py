@@ -1,0 +1,3 @@
+"""practice-review-assistant: a guided decision assistant for child safeguarding practice reviews."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,60 @@
+"""The command line: `review-assistant [COMMAND]`. With no command it opens the chat.
+
+Each command lives in assistant/commands/<name>.py with `add_parser(subparsers)` and
+`run(args) -> int`. Heavy imports (Textual, Jinja2, docxtpl) happen inside `run`, so a command
+only pays for what it uses. Input errors print one clear message and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from assistant import __version__
+
+# Command name -> module under assistant.commands. Add new commands here.
+COMMANDS: dict[str, str] = {
+    "decide": "decide",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="review-assistant",
+        description=(
+            "A guided decision assistant for child safeguarding practice review referrals. "
+            "With no command, it opens the chat."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--rules", metavar="DIR", help="use the rule pack in DIR instead of the shipped Salford pack"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        importlib.import_module(f"assistant.commands.{module}").add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from assistant.core.errors import InputError
+
+    try:
+        if args.command is None:
+            from assistant.commands import chat
+
+            return chat.run(args)
+        module = importlib.import_module(f"assistant.commands.{COMMANDS[args.command]}")
+        return int(module.run(args) or 0)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"review-assistant: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

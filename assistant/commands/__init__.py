@@ -1,0 +1,1 @@
+"""Subcommands of `review-assistant`; each module has add_parser() and run()."""

@@ -1,0 +1,473 @@
+"""The decision engine: pure functions from a rule pack and facts to an explained decision.
+
+No I/O and no Textual. Rules are evaluated in pack order with three-valued logic:
+- a rule whose condition is TRUE adds its outputs;
+- a rule whose condition is UNKNOWN adds its `if_unknown` outputs (or, if it has none, its
+  `then` outputs), marked uncertain; its route always counts, so an unknown never lowers the
+  route: every scalar field takes the most protective value any firing rule proposes (the
+  pack's precedence), and when that is above what certain rules alone give, the decision says
+  so and lists the facts that would settle it;
+- a rule whose condition is FALSE adds nothing, and the trace records the fact that stopped it.
+A certain rule with `halt: true` (immediate risk) ends the decision: nothing later is decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.core import contract as C
+from assistant.core.calendar import add_working_days
+from assistant.core.logic import FALSE, TRUE, UNKNOWN, Result
+from assistant.core.pack import DeadlineSpec, NotificationSpec, Outputs, Pack, Question, Rule
+
+# --- the decision (contract version 1, with additions) -----------------------------------------
+
+
+class RulesInfo(BaseModel):
+    name: str
+    version: str
+    in_force_on: dt.date
+
+
+class Notification(BaseModel):
+    id: str
+    who: str
+    due: dt.date | None = None
+    basis: str | None = None
+    certain: bool = True
+    rule: str = ""
+
+
+class Reviews(BaseModel):
+    statutory: str = "none"
+    lcspr: str = "not_applicable"
+    national_review: str = "not_applicable"
+    criteria_met: list[str] = Field(default_factory=list)
+    local_options: list[str] = Field(default_factory=list)
+
+
+class Deadline(BaseModel):
+    id: str
+    due: dt.date | None = None
+    basis: str | None = None
+    who: str = ""
+    what: str = ""
+    certain: bool = True
+    rule: str = ""
+
+
+class Reason(BaseModel):
+    rule: str
+    title: str = ""
+    text: str
+    source: str
+    status: str
+    advice: bool = False
+    certain: bool = True
+    facts: dict[str, str] = Field(default_factory=dict)
+
+
+class Unsettled(BaseModel):
+    """A decision field that an unknown fact could change, and the facts that would settle it."""
+
+    field: str
+    value: str
+    facts: list[str]
+
+
+TraceResult = Literal["fired", "possible", "not_fired", "not_in_force", "not_reached"]
+
+
+class TraceEntry(BaseModel):
+    rule: str
+    title: str = ""
+    result: TraceResult
+    facts: dict[str, str] = Field(default_factory=dict)
+    where: str = ""
+
+
+class Decision(BaseModel):
+    """The contract's decision, plus the trace, the unsettled fields and whether it halted."""
+
+    contract: int = C.CONTRACT_VERSION
+    rules: RulesInfo
+    route: str
+    certain: bool
+    missing: list[str] = Field(default_factory=list)
+    notifications: list[Notification] = Field(default_factory=list)
+    reviews: Reviews = Field(default_factory=Reviews)
+    signposts: list[str] = Field(default_factory=list)
+    form: str | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)
+    reasons: list[Reason] = Field(default_factory=list)
+    unsettled: list[Unsettled] = Field(default_factory=list)
+    halted: bool = False
+    trace: list[TraceEntry] = Field(default_factory=list)
+
+    def to_json(self, trace: bool = True) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude=None if trace else {"trace"})
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Firing:
+    rule: Rule
+    value: int | None  # TRUE / UNKNOWN / FALSE, or None when not in force or not reached
+    facts: frozenset[str]
+    reached: bool = True
+
+
+@dataclass
+class Tally:
+    """What the rules proposed, before dates and words are attached."""
+
+    firings: list[Firing]
+    halted: bool = False
+    scalars: dict[str, list[tuple[str, bool, frozenset[str]]]] = field(default_factory=dict)
+    items: dict[str, dict[str, bool]] = field(default_factory=dict)  # kind -> id -> certain
+    notification_specs: dict[str, tuple[NotificationSpec, str]] = field(default_factory=dict)
+    deadline_specs: dict[str, tuple[DeadlineSpec, str]] = field(default_factory=dict)
+    unknown_items: dict[str, frozenset[str]] = field(default_factory=dict)  # "kind.id" -> facts
+
+    def signature(self) -> tuple[Any, ...]:
+        """Everything a practitioner would see change; used to tell whether a question matters."""
+        scalars = tuple(sorted((name, self._best(name)) for name in self.scalars))
+        items = tuple(sorted((kind, tuple(sorted(ids))) for kind, ids in self.items.items()))
+        return scalars, items, self.halted
+
+    def _best(self, name: str) -> str:
+        return min(self.scalars[name], key=lambda c: self._rank[name][c[0]])[0]
+
+    _rank: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def in_force_on(facts: Mapping[str, Any], today: dt.date | None = None) -> dt.date:
+    """The date whose rules apply: aware_date, else incident_date, else today."""
+    for name in ("aware_date", "incident_date"):
+        value = facts.get(name)
+        if isinstance(value, dt.date):
+            return value
+    return today or dt.date.today()
+
+
+def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
+
+
+def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
+    """Run every rule in force on `on` over `facts` (unknowns absent) and tally the outputs."""
+    memo: dict[str, Result] = {}
+    definitions = pack.definitions
+
+    def refs(name: str) -> Result:
+        found = memo.get(name)
+        if found is None:
+            found = memo[name] = definitions[name].evaluate(facts, refs)
+        return found
+
+    tally = Tally(firings=[], _rank=pack.rank)
+    for rule in pack.rules:
+        if tally.halted:
+            tally.firings.append(Firing(rule, None, frozenset(), reached=False))
+            continue
+        if not rule.in_force(on):
+            tally.firings.append(Firing(rule, None, frozenset()))
+            continue
+        value, used = rule.when.evaluate(facts, refs)
+        tally.firings.append(Firing(rule, value, used))
+        if value == TRUE:
+            _add(tally, rule.then, True, used, rule.id)
+            if rule.then.halt:
+                tally.halted = True
+        elif value == UNKNOWN:
+            outputs = rule.if_unknown if rule.if_unknown is not None else rule.then
+            _add(tally, outputs, False, used, rule.id)
+            if outputs is not rule.then and rule.then.route is not None:
+                # an unknown never lowers the route, whatever if_unknown says
+                tally.scalars.setdefault("route", []).append((rule.then.route, False, used))
+    return tally
+
+
+def _add(tally: Tally, outputs: Outputs, certain: bool, used: frozenset[str], rule_id: str) -> None:
+    for name, value in outputs.scalars():
+        tally.scalars.setdefault(name, []).append((value, certain, used))
+    kinds = (
+        ("signposts", outputs.signposts),
+        ("local_options", outputs.reviews.local_options),
+        ("notifications", [n.id for n in outputs.notifications]),
+        ("deadlines", [d.id for d in outputs.deadlines]),
+    )
+    for kind, ids in kinds:
+        if not ids:
+            continue
+        bucket = tally.items.setdefault(kind, {})
+        for item in ids:
+            bucket[item] = bucket.get(item, False) or certain
+            if not certain:
+                key = f"{kind}.{item}"
+                tally.unknown_items[key] = tally.unknown_items.get(key, frozenset()) | used
+    if outputs.reviews.criteria_met:
+        bucket = tally.items.setdefault("criteria_met", {})
+        for item in outputs.reviews.criteria_met:
+            if certain:  # a criterion is met only when its facts are known
+                bucket[item] = True
+            else:
+                key = f"criteria_met.{item}"
+                tally.unknown_items[key] = tally.unknown_items.get(key, frozenset()) | used
+    for spec in outputs.notifications:
+        current = tally.notification_specs.get(spec.id)
+        if current is None or (certain and not tally.items["notifications"].get(spec.id, False)):
+            tally.notification_specs[spec.id] = (spec, rule_id)
+    for dspec in outputs.deadlines:
+        if dspec.id not in tally.deadline_specs:
+            tally.deadline_specs[dspec.id] = (dspec, rule_id)
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+def decide(
+    pack: Pack,
+    facts: Mapping[str, Any],
+    on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> Decision:
+    """The decision for `facts` under the rules in force on `on` (default: the case's date)."""
+    known = _known(facts)
+    on = on or in_force_on(known, today)
+    tally = evaluate(pack, known, on)
+    order = _fact_order(pack)
+
+    def words(names: frozenset[str] | set[str]) -> dict[str, str]:
+        return {n: pack.value_words(n, known.get(n)) for n in sorted(names, key=order)}
+
+    chosen: dict[str, str] = {}
+    unsettled: list[Unsettled] = []
+    missing: set[str] = set()
+    for name, default_order in C.SCALAR_FIELDS.items():
+        rank = pack.rank[name]
+        least = max(rank, key=rank.__getitem__) if rank else default_order[-1]
+        candidates = tally.scalars.get(name, [])
+        best = min((c[0] for c in candidates), key=rank.__getitem__, default=least)
+        sure = min((c[0] for c in candidates if c[1]), key=rank.__getitem__, default=least)
+        chosen[name] = best
+        if rank[best] < rank[sure]:
+            facts_needed: set[str] = set()
+            for value, certain, used in candidates:
+                if not certain and rank[value] < rank[sure]:
+                    facts_needed |= used
+            unsettled.append(Unsettled(field=name, value=best, facts=sorted(facts_needed, key=order)))
+            if name == "route":
+                missing = facts_needed
+    for key, used in tally.unknown_items.items():
+        kind, _, item = key.partition(".")
+        if not tally.items.get(kind, {}).get(item, False):
+            unsettled.append(Unsettled(field=kind, value=item, facts=sorted(used, key=order)))
+
+    notifications: list[Notification] = []
+    dues: dict[str, dt.date] = {}
+    for nid, certain in tally.items.get("notifications", {}).items():
+        spec, rule_id = tally.notification_specs[nid]
+        due = basis = None
+        base = known.get(spec.after) if spec.after else None
+        if isinstance(base, dt.date) and spec.working_days is not None:
+            due, basis = add_working_days(base, spec.working_days), spec.after
+            dues[nid] = due
+        notifications.append(
+            Notification(id=nid, who=spec.who, due=due, basis=basis, certain=certain, rule=rule_id)
+        )
+    deadlines: list[Deadline] = []
+    for did, certain in tally.items.get("deadlines", {}).items():
+        dspec, rule_id = tally.deadline_specs[did]
+        due = basis = None
+        base = known.get(dspec.after)
+        if isinstance(base, dt.date):
+            due, basis = add_working_days(base, dspec.working_days), dspec.after
+        elif dspec.otherwise_after and dspec.otherwise_after in dues:
+            due = add_working_days(dues[dspec.otherwise_after], dspec.working_days)
+            basis = "latest_notification"
+        deadlines.append(
+            Deadline(id=did, due=due, basis=basis, who=dspec.who, what=dspec.what, certain=certain, rule=rule_id)
+        )
+
+    reasons: list[Reason] = []
+    trace: list[TraceEntry] = []
+    for firing in tally.firings:
+        rule = firing.rule
+        if not firing.reached:
+            result: TraceResult = "not_reached"
+        elif firing.value is None:
+            result = "not_in_force"
+        else:
+            result = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}[firing.value]  # type: ignore[assignment]
+        shown = words(firing.facts)
+        trace.append(TraceEntry(rule=rule.id, title=rule.title, result=result, facts=shown, where=rule.where))
+        if result in ("fired", "possible"):
+            reasons.append(
+                Reason(
+                    rule=rule.id,
+                    title=rule.title,
+                    text=rule.text.strip(),
+                    source=rule.source,
+                    status=rule.status,
+                    advice=rule.advice,
+                    certain=result == "fired",
+                    facts=shown,
+                )
+            )
+
+    items = tally.items
+    form = chosen["form"]
+    return Decision(
+        rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=on),
+        route=chosen["route"],
+        certain=not missing,
+        missing=sorted(missing, key=order),
+        notifications=notifications,
+        reviews=Reviews(
+            statutory=chosen["reviews.statutory"],
+            lcspr=chosen["reviews.lcspr"],
+            national_review=chosen["reviews.national_review"],
+            criteria_met=[c for c in C.CRITERIA if c in items.get("criteria_met", {})],
+            local_options=[o for o in C.LOCAL_OPTIONS if o in items.get("local_options", {})],
+        ),
+        signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
+        form=None if form == "none" else form,
+        deadlines=deadlines,
+        reasons=reasons,
+        unsettled=unsettled,
+        halted=tally.halted,
+        trace=trace,
+    )
+
+
+def _fact_order(pack: Pack) -> Any:
+    position = {q.fact: i for i, q in enumerate(pack.questions)}
+    names = list(C.FACTS)
+    return lambda name: (position.get(name, len(position)), names.index(name) if name in names else 0, name)
+
+
+# --- asking -------------------------------------------------------------------------------------
+
+
+def _open_facts(pack: Pack, tally: Tally) -> set[str]:
+    """Facts that could still change some rule: the unknowns of rules that are UNKNOWN now.
+
+    Kleene logic is monotone: a condition that is already TRUE or FALSE stays so whatever an
+    unknown fact turns out to be, so only the unknowns of UNKNOWN conditions can matter.
+    """
+    open_: set[str] = set()
+    for firing in tally.firings:
+        if firing.value == UNKNOWN:
+            open_ |= firing.facts
+    return open_
+
+
+def _date_facts_needed(tally: Tally, known: Mapping[str, Any]) -> set[str]:
+    needed: set[str] = set()
+    for spec, _ in tally.notification_specs.values():
+        if spec.after and spec.after not in known:
+            needed.add(spec.after)
+    for dspec, _ in tally.deadline_specs.values():
+        if dspec.after not in known:
+            needed.add(dspec.after)
+            if dspec.otherwise_after:
+                spec_n = tally.notification_specs.get(dspec.otherwise_after)
+                if spec_n and spec_n[0].after and spec_n[0].after not in known:
+                    needed.add(spec_n[0].after)
+    return needed
+
+
+def next_question(
+    pack: Pack,
+    answers: Mapping[str, Any],
+    today: dt.date | None = None,
+) -> Question | None:
+    """The first question, in pack order, whose answer can still change the decision.
+
+    `answers` holds every fact answered so far, "unknown" included (a question answered "not
+    sure" is not asked again). None means the decision is complete.
+    """
+    known = _known(answers)
+    on = in_force_on(known, today)
+    tally = evaluate(pack, known, on)
+    if tally.halted:
+        return None
+    open_facts = _open_facts(pack, tally)
+    date_facts = _date_facts_needed(tally, known)
+    base: tuple[Any, ...] | None = None
+    memo: dict[str, Result] = {}
+
+    def refs(name: str) -> Result:
+        found = memo.get(name)
+        if found is None:
+            found = memo[name] = pack.definitions[name].evaluate(known, refs)
+        return found
+
+    for question in pack.questions:
+        fact = question.fact
+        if fact in answers:
+            continue
+        if question.ask_if.evaluate(known, refs)[0] == FALSE:
+            continue
+        if question.kind == "date":
+            if fact in date_facts:
+                return question
+            continue
+        if fact not in open_facts:
+            continue
+        if base is None:
+            base = tally.signature()
+        for value in C.FACTS[fact].known_values:
+            trial = evaluate(pack, {**known, fact: value}, on)
+            if trial.signature() != base:
+                return question
+    return None
+
+
+@dataclass
+class Path:
+    """A conversation replayed from its answers: what was asked, what applies, what is set aside."""
+
+    asked: list[tuple[Question, Any]]
+    applied: dict[str, Any]
+    set_aside: dict[str, Any]
+    current: Question | None
+
+    @property
+    def complete(self) -> bool:
+        return self.current is None
+
+
+def replay(pack: Pack, answers: Mapping[str, Any], today: dt.date | None = None) -> Path:
+    """Walk the questions again with `answers`; later answers that still apply are kept.
+
+    Answers are kept apart from the path: changing an earlier answer recomputes which questions
+    are asked, reuses every answer still on the path, and sets the others aside (not lost).
+    """
+    applied: dict[str, Any] = {}
+    # dates given up front apply whether or not a date question is on the path
+    for name in C.DATE_FACTS:
+        if name in answers:
+            applied[name] = answers[name]
+    asked: list[tuple[Question, Any]] = []
+    current: Question | None = None
+    for _ in range(len(pack.questions) + 1):
+        question = next_question(pack, applied, today)
+        if question is None:
+            break
+        if question.fact in answers and question.fact not in applied:
+            applied[question.fact] = answers[question.fact]
+            asked.append((question, answers[question.fact]))
+            continue
+        current = question
+        break
+    set_aside = {k: v for k, v in answers.items() if k not in applied}
+    return Path(asked=asked, applied=applied, set_aside=set_aside, current=current)

@@ -1,0 +1,121 @@
+"""Turning validation failures into one plain message: where, what was wrong, what is allowed."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.core.yamlload import line_of
+
+
+class InputError(Exception):
+    """Bad input from a person: a case file, a rule pack, a template. Never shown as a traceback."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems = list(problems) or [message]
+        super().__init__(message)
+
+
+def show_value(value: Any) -> str:
+    """A value as the person most likely typed it (YAML turns `no` into False)."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value is None:
+        return "(empty)"
+    text = str(value)
+    return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
+
+
+def dotted(loc: Iterable[Any]) -> str:
+    """A pydantic location as the person would write it: facts.harm, agencies[2].name."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_fields(model: type[BaseModel] | None, loc: Sequence[Any]) -> list[str]:
+    """The field names allowed at `loc` inside `model`, for 'did you mean' hints."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        current = _first_model(annotation)
+    fields = getattr(current, "model_fields", None)
+    return [info.alias or name for name, info in fields.items()] if fields else []
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _first_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def describe_validation_error(
+    exc: ValidationError,
+    raw: Any,
+    path: str,
+    model: type[BaseModel] | None = None,
+    allowed: dict[str, Sequence[str]] | None = None,
+    prefix: Sequence[Any] = (),
+) -> list[str]:
+    """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
+    problems: list[str] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in exc.errors():
+        loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+        full = tuple(prefix) + loc
+        key = (full, err["type"])
+        if key in seen:
+            continue
+        seen.add(key)
+        line = line_of(raw, loc)
+        where = f"{path}, line {line}" if line else path
+        field = dotted(full)
+        kind = err["type"]
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            known = _model_fields(model, loc[:-1])
+            hint = ""
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            if close:
+                hint = f" (did you mean '{close[0]}'?)"
+            elif known:
+                hint = f"; known fields here: {', '.join(known)}"
+            problems.append(f"{where}: {field}: unknown field '{loc[-1]}'{hint}")
+        elif kind == "missing":
+            problems.append(f"{where}: {field}: this field is required")
+        elif kind == "literal_error":
+            expected = (allowed or {}).get(str(loc[-1])) if loc else None
+            choices = ", ".join(expected) if expected else err.get("ctx", {}).get("expected", "")
+            problems.append(
+                f"{where}: {field}: {show_value(value)} is not allowed; allowed values: {choices}"
+            )
+        else:
+            message = err["msg"]
+            if message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+            shown = "" if isinstance(value, dict | list) else f" (got {show_value(value)})"
+            problems.append(f"{where}: {field}: {message}{shown}")
+    return problems
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic adds the member type name for unions (e.g. 'function-after[...]', 'list[str]').
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "date", "bool"})

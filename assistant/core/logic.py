@@ -1,0 +1,214 @@
+"""Three-valued (Kleene) conditions over facts, written as data and never eval'd.
+
+A condition in a rule pack is one of:
+    {all: [c, ...]}   true when every part is true; false as soon as one part is false
+    {any: [c, ...]}   true when one part is true; false only when every part is false
+    {not: c}
+    {ref: name}       a named condition from the pack's `definitions`
+    {fact: value}     or {fact: [value, ...]}: the fact has (one of) these values
+A mapping with several fact keys means all of them. A fact that is not known makes its test
+UNKNOWN, and UNKNOWN passes through all/any/not by Kleene's rules (TRUE > UNKNOWN > FALSE:
+all = minimum, any = maximum, not = reversal).
+
+Every evaluation also returns the facts that decided it: for TRUE the facts that satisfied it,
+for FALSE the facts that stopped it, for UNKNOWN the unknown facts that would settle it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+FALSE, UNKNOWN, TRUE = 0, 1, 2
+TRI_NAMES = {FALSE: "false", UNKNOWN: "unknown", TRUE: "true"}
+
+Facts = Mapping[str, Any]
+Result = tuple[int, frozenset[str]]
+_EMPTY: frozenset[str] = frozenset()
+
+
+class Condition:
+    """Base class: evaluate against facts, with `refs` resolving named definitions."""
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:  # pragma: no cover
+        raise NotImplementedError
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def to_data(self) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Leaf(Condition):
+    fact: str
+    values: frozenset[str]
+    line: int = 0
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
+        value = facts.get(self.fact)
+        if value is None or value == "unknown":
+            return UNKNOWN, frozenset((self.fact,))
+        return (TRUE if value in self.values else FALSE), frozenset((self.fact,))
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
+        return {self.fact}
+
+    def to_data(self) -> Any:
+        values = sorted(self.values)
+        return {self.fact: values[0] if len(values) == 1 else values}
+
+
+@dataclass(frozen=True)
+class All(Condition):
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
+        unknown: frozenset[str] = _EMPTY
+        satisfied: frozenset[str] = _EMPTY
+        any_unknown = False
+        for part in self.parts:
+            value, used = part.evaluate(facts, refs)
+            if value == FALSE:
+                return FALSE, used
+            if value == UNKNOWN:
+                any_unknown = True
+                unknown = unknown | used
+            else:
+                satisfied = satisfied | used
+        return (UNKNOWN, unknown) if any_unknown else (TRUE, satisfied)
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
+        return set().union(*(p.facts_used(definitions) for p in self.parts))
+
+    def to_data(self) -> Any:
+        return {"all": [p.to_data() for p in self.parts]}
+
+
+@dataclass(frozen=True)
+class Any_(Condition):
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
+        unknown: frozenset[str] = _EMPTY
+        stopped: frozenset[str] = _EMPTY
+        satisfied: frozenset[str] = _EMPTY
+        any_true = any_unknown = False
+        for part in self.parts:
+            value, used = part.evaluate(facts, refs)
+            if value == TRUE:
+                any_true = True
+                satisfied = satisfied | used
+            elif value == UNKNOWN:
+                any_unknown = True
+                unknown = unknown | used
+            else:
+                stopped = stopped | used
+        if any_true:
+            return TRUE, satisfied
+        return (UNKNOWN, unknown) if any_unknown else (FALSE, stopped)
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
+        return set().union(*(p.facts_used(definitions) for p in self.parts))
+
+    def to_data(self) -> Any:
+        return {"any": [p.to_data() for p in self.parts]}
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    part: Condition
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
+        value, used = self.part.evaluate(facts, refs)
+        return TRUE - value, used
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
+        return self.part.facts_used(definitions)
+
+    def to_data(self) -> Any:
+        return {"not": self.part.to_data()}
+
+
+@dataclass(frozen=True)
+class Ref(Condition):
+    name: str
+    line: int = 0
+
+    def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
+        return refs(self.name)
+
+    def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
+        target = definitions.get(self.name)
+        return target.facts_used(definitions) if target else set()
+
+    def to_data(self) -> Any:
+        return {"ref": self.name}
+
+
+ALWAYS = All(())
+"""A condition that is always true (an empty `all`)."""
+
+
+class ConditionError(ValueError):
+    """A condition written wrongly; `line` points at it."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        super().__init__(message)
+
+
+def parse_condition(data: Any, line: int | None = None) -> Condition:
+    """Build a condition from YAML data (see the module docstring for the forms)."""
+    own_line = getattr(data, "line", None) or line
+    if isinstance(data, list):
+        lines = getattr(data, "item_lines", None) or [own_line] * len(data)
+        return All(tuple(parse_condition(item, ln) for item, ln in zip(data, lines, strict=True)))
+    if not isinstance(data, dict) or not data:
+        raise ConditionError(
+            "a condition must be a mapping such as {harm: died}, {all: [...]}, {any: [...]}, "
+            f"{{not: ...}} or {{ref: name}}; got {data!r}",
+            own_line,
+        )
+    key_lines = getattr(data, "key_lines", {})
+    parts: list[Condition] = []
+    for key, value in data.items():
+        key_line = key_lines.get(key, own_line)
+        if key in ("all", "any"):
+            if not isinstance(value, list):
+                raise ConditionError(f"'{key}' takes a list of conditions", key_line)
+            lines = getattr(value, "item_lines", None) or [key_line] * len(value)
+            children = tuple(parse_condition(item, ln) for item, ln in zip(value, lines, strict=True))
+            parts.append(All(children) if key == "all" else Any_(children))
+        elif key == "not":
+            parts.append(Not(parse_condition(value, key_line)))
+        elif key == "ref":
+            if not isinstance(value, str):
+                raise ConditionError("'ref' takes the name of a definition", key_line)
+            parts.append(Ref(value, key_line or 0))
+        else:
+            values = value if isinstance(value, list) else [value]
+            parts.append(Leaf(str(key), frozenset(_word(v) for v in values), key_line or 0))
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def _word(value: Any) -> str:
+    """YAML reads yes/no as booleans; in a condition they mean the fact values yes/no."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def leaves(condition: Condition) -> list[Leaf | Ref]:
+    """Every fact test and reference in a condition, in order (for lint and 'why')."""
+    if isinstance(condition, Leaf | Ref):
+        return [condition]
+    if isinstance(condition, Not):
+        return leaves(condition.part)
+    if isinstance(condition, All | Any_):
+        return [leaf for part in condition.parts for leaf in leaves(part)]
+    return []

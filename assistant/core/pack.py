@@ -1,0 +1,572 @@
+"""Rule packs: a partnership's questions, rules, words and glossary, as YAML data in one folder.
+
+    pack.yaml        name, version, date of sources, precedence (the hit policy), contacts
+    definitions.yaml named conditions that rules share (for example `serious_child_case`)
+    questions.yaml   the questions, in the order they are asked; each sets one fact
+    labels.yaml      plain words for every decision id (routes, signposts, review options ...)
+    glossary.yaml    plain-English meanings of the terms a practitioner meets
+    rules/*.yaml     the rules, evaluated in file-name order then file order
+    tests/, scenarios/  rule tests and training scenarios (read by the tests and trainer mode)
+    prompts/         optional: templates that replace the default wording
+
+Loading checks the schema and every reference and reports "file, line N: what is wrong".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.core import contract as C
+from assistant.core.errors import InputError, describe_validation_error
+from assistant.core.logic import ALWAYS, Condition, ConditionError, Leaf, Ref, leaves, parse_condition
+from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
+
+_STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+
+
+def _condition(value: Any) -> Condition:
+    if isinstance(value, Condition):
+        return value
+    try:
+        return parse_condition(value)
+    except ConditionError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("not a date; write it as YYYY-MM-DD") from None
+    return value
+
+
+def _word(value: Any) -> Any:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return value
+
+
+CondField = Annotated[Condition, BeforeValidator(_condition)]
+DateField = Annotated[dt.date | None, BeforeValidator(_date)]
+DateFact = Literal[C.DATE_FACTS]  # type: ignore[valid-type]
+
+
+class NotificationSpec(BaseModel):
+    """A notification a rule requires: who must tell whom, within how many working days of what."""
+
+    model_config = _STRICT
+    id: Literal[C.NOTIFICATIONS]  # type: ignore[valid-type]
+    who: str
+    working_days: int | None = Field(default=None, ge=0, le=365)
+    after: DateFact | None = None  # the date fact the count starts from
+
+
+class DeadlineSpec(BaseModel):
+    """A deadline: N working days after a date fact, or else after a notification's due date."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    who: str = ""
+    what: str = ""
+    working_days: int = Field(ge=0, le=365)
+    after: DateFact
+    otherwise_after: Literal[C.NOTIFICATIONS] | None = None  # type: ignore[valid-type]
+
+
+class ReviewsSpec(BaseModel):
+    model_config = _STRICT
+    statutory: Literal[C.STATUTORY] | None = None  # type: ignore[valid-type]
+    lcspr: Literal[C.LCSPR] | None = None  # type: ignore[valid-type]
+    national_review: Literal[C.NATIONAL_REVIEW] | None = None  # type: ignore[valid-type]
+    criteria_met: list[Literal[C.CRITERIA]] = Field(default_factory=list)  # type: ignore[valid-type]
+    local_options: list[Literal[C.LOCAL_OPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
+
+
+class Outputs(BaseModel):
+    """What a rule adds to the decision when its condition holds."""
+
+    model_config = _STRICT
+    route: Literal[C.ROUTES] | None = None  # type: ignore[valid-type]
+    notifications: list[NotificationSpec] = Field(default_factory=list)
+    reviews: ReviewsSpec = Field(default_factory=ReviewsSpec)
+    signposts: list[Literal[C.SIGNPOSTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    form: Literal[(*C.FORMS, "none")] | None = None  # type: ignore[valid-type]
+    deadlines: list[DeadlineSpec] = Field(default_factory=list)
+    halt: bool = False  # when certain, nothing after this rule is decided (R-00)
+
+    def scalars(self) -> Iterator[tuple[str, str]]:
+        """(field, value) for each scalar decision field this output sets."""
+        for name, value in (
+            ("route", self.route),
+            ("reviews.statutory", self.reviews.statutory),
+            ("reviews.lcspr", self.reviews.lcspr),
+            ("reviews.national_review", self.reviews.national_review),
+            ("form", self.form),
+        ):
+            if value is not None:
+                yield name, value
+
+    def is_empty(self) -> bool:
+        return self == Outputs()
+
+
+class Rule(BaseModel):
+    """One rule: a condition over facts, what it adds to the decision, and where it comes from."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+    title: str
+    text: str
+    source: str = Field(min_length=3)
+    status: Literal[C.STATUSES]  # type: ignore[valid-type]
+    advice: bool = False  # a DERIVED suggestion, not a rule in any source
+    effective_from: DateField = None
+    effective_to: DateField = None  # last day in force
+    when: CondField = ALWAYS
+    then: Outputs = Field(default_factory=Outputs)
+    if_unknown: Outputs | None = None  # replaces `then` when the condition is unknown
+    file: str = ""
+    line: int = 0
+
+    @field_validator("effective_to")
+    @classmethod
+    def _range(cls, value: dt.date | None, info: Any) -> dt.date | None:
+        start = info.data.get("effective_from")
+        if value and start and value < start:
+            raise ValueError(f"effective_to {value} is before effective_from {start}")
+        return value
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to
+        )
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.file else self.id
+
+
+class Option(BaseModel):
+    model_config = _STRICT
+    value: Annotated[str, BeforeValidator(_word)]
+    label: str
+    help: str = ""
+
+
+class Question(BaseModel):
+    """A question the assistant asks; it sets one fact."""
+
+    model_config = _STRICT
+    id: str = ""
+    fact: Literal[tuple(C.FACTS)]  # type: ignore[valid-type]
+    text: str
+    help: str = ""
+    options: list[Option] = Field(default_factory=list)
+    ask_if: CondField = ALWAYS
+    file: str = ""
+    line: int = 0
+
+    @property
+    def kind(self) -> str:
+        return C.FACTS[self.fact].kind
+
+    def choices(self, labels: dict[str, str] | None = None) -> list[Option]:
+        """The answer options, ending with "Not sure" (always an answer)."""
+        spec = C.FACTS[self.fact]
+        if spec.kind == "date":
+            return [Option(value=C.UNKNOWN, label="Not sure")]
+        given = {o.value: o for o in self.options}
+        out = [given.get(v) or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize())) for v in spec.known_values]
+        out.append(given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"))
+        return out
+
+
+class GlossaryEntry(BaseModel):
+    model_config = _STRICT
+    term: str
+    meaning: str
+    aliases: list[str] = Field(default_factory=list)
+    source: str = ""
+
+
+class Label(BaseModel):
+    """Plain words for one decision id: a short label and a line of explanation or action."""
+
+    model_config = _STRICT
+    label: str
+    text: str = ""
+    who: str = ""
+
+
+def _labels_for(ids: tuple[str, ...]) -> Any:
+    return dict[Literal[ids], Label]  # type: ignore[valid-type]
+
+
+class Labels(BaseModel):
+    model_config = _STRICT
+    routes: _labels_for(C.ROUTES) = Field(default_factory=dict)  # type: ignore[valid-type]
+    notifications: _labels_for(C.NOTIFICATIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    statutory: _labels_for(C.STATUTORY) = Field(default_factory=dict)  # type: ignore[valid-type]
+    lcspr: _labels_for(C.LCSPR) = Field(default_factory=dict)  # type: ignore[valid-type]
+    national_review: _labels_for(C.NATIONAL_REVIEW) = Field(default_factory=dict)  # type: ignore[valid-type]
+    criteria: _labels_for(C.CRITERIA) = Field(default_factory=dict)  # type: ignore[valid-type]
+    local_options: _labels_for(C.LOCAL_OPTIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    signposts: _labels_for(C.SIGNPOSTS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    forms: _labels_for(C.FORMS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    deadlines: dict[str, Label] = Field(default_factory=dict)
+    facts: dict[Literal[tuple(C.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # fact -> value -> plain words
+
+
+class Contact(BaseModel):
+    model_config = _STRICT
+    name: str
+    phone: str = ""
+    when: str = ""
+
+
+class PackMeta(BaseModel):
+    """pack.yaml: the pack's identity and its declared priority between conflicting rules."""
+
+    model_config = _STRICT
+    name: str = Field(pattern=r"^[a-z][a-z0-9_\-]*$")
+    title: str
+    version: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)]
+    sources_date: DateField = None
+    area: str = ""
+    description: str = ""
+    precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    contacts: list[Contact] = Field(default_factory=list)
+    referral_destination: str = ""
+
+    @field_validator("precedence")
+    @classmethod
+    def _precedence(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, order in value.items():
+            expected = set(C.SCALAR_FIELDS[name])
+            given = [_word(v) if v is not None else "none" for v in order]
+            if set(given) != expected or len(given) != len(expected):
+                raise ValueError(
+                    f"precedence.{name} must list each of {', '.join(C.SCALAR_FIELDS[name])} once"
+                )
+        return value
+
+
+@dataclass
+class Pack:
+    """A loaded, checked rule pack."""
+
+    path: Path
+    meta: PackMeta
+    definitions: dict[str, Condition]
+    questions: list[Question]
+    rules: list[Rule]
+    labels: Labels
+    glossary: list[GlossaryEntry]
+    files: dict[str, Any] = field(default_factory=dict)  # raw YAML per file, for lint's lines
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    @cached_property
+    def rank(self) -> dict[str, dict[str, int]]:
+        """For each scalar field, value -> rank (0 = most protective)."""
+        out: dict[str, dict[str, int]] = {}
+        for name, default in C.SCALAR_FIELDS.items():
+            order = self.meta.precedence.get(name) or list(default)
+            out[name] = {(_word(v) if v is not None else "none"): i for i, v in enumerate(order)}
+        return out
+
+    @cached_property
+    def question_for(self) -> dict[str, Question]:
+        return {q.fact: q for q in self.questions}
+
+    @cached_property
+    def rules_by_id(self) -> dict[str, list[Rule]]:
+        out: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            out.setdefault(rule.id, []).append(rule)
+        return out
+
+    @cached_property
+    def prompts_dir(self) -> Path | None:
+        candidate = self.path / "prompts"
+        return candidate if candidate.is_dir() else None
+
+    def rules_needing(self, fact: str) -> list[Rule]:
+        """The rules whose condition looks at `fact` (directly or through a definition)."""
+        return [r for r in self.rules if fact in r.when.facts_used(self.definitions)]
+
+    def value_words(self, fact: str, value: Any) -> str:
+        """A fact's value in plain words (from labels.values, else the question's option label)."""
+        if value is None or value == C.UNKNOWN:
+            return "not sure"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        words = self.labels.values.get(fact, {}).get(str(value))
+        if words:
+            return words
+        question = self.question_for.get(fact)
+        if question:
+            for option in question.options:
+                if option.value == value:
+                    return option.label
+        return str(value).replace("_", " ")
+
+
+def _package_dir(name: str) -> Path:
+    """rules/ and prompts/ live beside the package in a checkout and inside it when installed."""
+    here = Path(__file__).resolve().parent.parent
+    inside = here / name
+    return inside if inside.is_dir() else here.parent / name
+
+
+def default_rules_dir() -> Path:
+    """The shipped pack (Salford), or the one named by REVIEW_ASSISTANT_RULES."""
+    override = os.environ.get("REVIEW_ASSISTANT_RULES")
+    return Path(override) if override else _package_dir("rules") / "salford"
+
+
+def default_prompts_dir() -> Path:
+    return _package_dir("prompts")
+
+
+def _items(raw: Any, key: str) -> list[Any]:
+    if raw is None:
+        return []
+    if isinstance(raw, dict) and key in raw:
+        raw = raw[key]
+    if not isinstance(raw, list):
+        raise InputError(f"expected a list of {key}")
+    return raw
+
+
+def load_pack(path: Path | str | None = None) -> Pack:
+    """Load and check a rule pack folder; raise InputError listing every problem with file:line."""
+    root = Path(path) if path is not None else default_rules_dir()
+    if not root.is_dir():
+        raise InputError(f"{root}: no such rule pack folder (it should contain pack.yaml)")
+    if not (root / "pack.yaml").is_file():
+        raise InputError(f"{root}: not a rule pack: pack.yaml is missing")
+    problems: list[str] = []
+    files: dict[str, Any] = {}
+
+    def read(rel: str, required: bool = True) -> Any:
+        p = root / rel
+        if not p.exists():
+            if required:
+                problems.append(f"{p}: missing (every rule pack needs it)")
+            return None
+        try:
+            data = load_yaml_file(p)
+        except YamlError as exc:
+            problems.append(str(exc))
+            return None
+        files[str(p)] = data
+        return data
+
+    def model(cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any) -> Any:
+        if not isinstance(data, dict):
+            line = getattr(data, "line", None)
+            problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
+            return None
+        try:
+            return cls.model_validate({**data, **extra})
+        except ValidationError as exc:
+            problems.extend(describe_validation_error(exc, data, where, cls, _ALLOWED, loc))
+            return None
+
+    meta_raw = read("pack.yaml")
+    meta = model(PackMeta, meta_raw, str(root / "pack.yaml")) if meta_raw is not None else None
+
+    definitions: dict[str, Condition] = {}
+    def_path = root / "definitions.yaml"
+    def_raw = read("definitions.yaml", required=False)
+    if def_raw is not None:
+        if not isinstance(def_raw, dict):
+            problems.append(f"{def_path}: expected a mapping of name: condition")
+        else:
+            for name, value in def_raw.items():
+                try:
+                    definitions[str(name)] = parse_condition(value, def_raw.key_lines.get(name))
+                except ConditionError as exc:
+                    problems.append(f"{def_path}, line {exc.line}: definition '{name}': {exc}")
+
+    questions: list[Question] = []
+    q_path = root / "questions.yaml"
+    q_raw = read("questions.yaml")
+    try:
+        q_items = _items(q_raw, "questions")
+    except InputError as exc:
+        problems.append(f"{q_path}: {exc}")
+        q_items = []
+    for i, item in enumerate(q_items):
+        line = q_raw.item_lines[i] if hasattr(q_raw, "item_lines") else getattr(item, "line", 0)
+        q = model(Question, item, str(q_path), (i,), file=str(q_path), line=line or 0)
+        if q is not None:
+            questions.append(q.model_copy(update={"id": q.id or q.fact}) if not q.id else q)
+
+    labels_raw = read("labels.yaml", required=False)
+    labels = model(Labels, labels_raw, str(root / "labels.yaml")) if labels_raw is not None else Labels()
+    glossary: list[GlossaryEntry] = []
+    g_raw = read("glossary.yaml", required=False)
+    try:
+        g_items = _items(g_raw, "glossary")
+    except InputError as exc:
+        problems.append(f"{root / 'glossary.yaml'}: {exc}")
+        g_items = []
+    for i, item in enumerate(g_items):
+        entry = model(GlossaryEntry, item, str(root / "glossary.yaml"), (i,))
+        if entry is not None:
+            glossary.append(entry)
+
+    rules: list[Rule] = []
+    rules_dir = root / "rules"
+    rule_files = sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else []
+    if not rule_files:
+        problems.append(f"{rules_dir}: no rule files (*.yaml) found")
+    for rule_file in rule_files:
+        rel = str(rule_file.relative_to(root))
+        raw = read(rel)
+        try:
+            items = _items(raw, "rules")
+        except InputError as exc:
+            problems.append(f"{rule_file}: {exc}")
+            continue
+        item_lines = getattr(items, "item_lines", [0] * len(items))
+        for i, item in enumerate(items):
+            rule = model(Rule, item, str(rule_file), (i,), file=str(rule_file), line=item_lines[i])
+            if rule is not None:
+                rules.append(rule)
+
+    problems.extend(_check_references(meta, definitions, questions, rules, def_raw))
+    if problems:
+        raise InputError(problems[0], problems)
+    assert meta is not None and labels is not None
+    return Pack(root, meta, definitions, questions, rules, labels, glossary, files)
+
+
+_ALLOWED: dict[str, tuple[str, ...]] = {
+    "route": C.ROUTES,
+    "id": C.NOTIFICATIONS,
+    "statutory": C.STATUTORY,
+    "lcspr": C.LCSPR,
+    "national_review": C.NATIONAL_REVIEW,
+    "status": C.STATUSES,
+    "form": (*C.FORMS, "none"),
+    "fact": tuple(C.FACTS),
+    "after": C.DATE_FACTS,
+    "otherwise_after": C.NOTIFICATIONS,
+}
+
+
+def _check_references(
+    meta: PackMeta | None,
+    definitions: dict[str, Condition],
+    questions: list[Question],
+    rules: list[Rule],
+    def_raw: Any,
+) -> list[str]:
+    """Every fact, value and definition a condition names exists; rule versions do not overlap."""
+    problems: list[str] = []
+
+    def check(condition: Condition, where: str, line: int) -> None:
+        for leaf in leaves(condition):
+            at = f"{where}, line {leaf.line or line}"
+            if isinstance(leaf, Ref):
+                if leaf.name not in definitions:
+                    known = ", ".join(sorted(definitions)) or "none defined"
+                    problems.append(f"{at}: no definition called '{leaf.name}' (definitions: {known})")
+                continue
+            assert isinstance(leaf, Leaf)
+            spec = C.FACTS.get(leaf.fact)
+            if spec is None:
+                problems.append(f"{at}: no fact called '{leaf.fact}'")
+                continue
+            if spec.kind == "date":
+                problems.append(f"{at}: '{leaf.fact}' is a date; conditions test facts with values")
+                continue
+            bad = sorted(leaf.values - set(spec.known_values))
+            if bad:
+                problems.append(
+                    f"{at}: {leaf.fact} has no value {', '.join(repr(b) for b in bad)}; "
+                    f"allowed values: {', '.join(spec.known_values)}"
+                    + (" ('unknown' is never tested: an unknown fact makes a condition unknown)" if C.UNKNOWN in bad else "")
+                )
+
+    def_file = "definitions.yaml"
+    for name, condition in definitions.items():
+        line = def_raw.key_lines.get(name, 0) if isinstance(def_raw, LineDict) else 0
+        check(condition, def_file, line)
+    problems.extend(_cycles(definitions))
+    for q in questions:
+        check(q.ask_if, q.file, q.line)
+        spec = C.FACTS[q.fact]
+        for option in q.options:
+            if spec.kind != "date" and option.value not in spec.values:
+                problems.append(
+                    f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "
+                    f"value of {q.fact}; allowed values: {', '.join(spec.values)}"
+                )
+    seen_facts: dict[str, int] = {}
+    for q in questions:
+        if q.fact in seen_facts:
+            problems.append(f"{q.file}, line {q.line}: a second question sets {q.fact} (first on line {seen_facts[q.fact]})")
+        seen_facts.setdefault(q.fact, q.line)
+    by_id: dict[str, list[Rule]] = {}
+    for rule in rules:
+        check(rule.when, rule.file, rule.line)
+        for other in by_id.get(rule.id, []):
+            if _overlap(rule, other):
+                problems.append(
+                    f"{rule.file}, line {rule.line}: rule {rule.id} is in force on dates when another "
+                    f"version of it is too ({other.file}, line {other.line}); give the versions "
+                    "effective_from/effective_to dates that do not overlap"
+                )
+        by_id.setdefault(rule.id, []).append(rule)
+    return problems
+
+
+def _overlap(a: Rule, b: Rule) -> bool:
+    lo = max(a.effective_from or dt.date.min, b.effective_from or dt.date.min)
+    hi = min(a.effective_to or dt.date.max, b.effective_to or dt.date.max)
+    return lo <= hi
+
+
+def _cycles(definitions: dict[str, Condition]) -> list[str]:
+    problems: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> None:
+        if state.get(name) == 2 or name not in definitions:
+            return
+        if state.get(name) == 1:
+            cycle = trail[trail.index(name) :] + [name]
+            problems.append(f"definitions.yaml: definitions refer to each other in a circle: {' -> '.join(cycle)}")
+            return
+        state[name] = 1
+        for leaf in leaves(definitions[name]):
+            if isinstance(leaf, Ref):
+                visit(leaf.name, [*trail, name])
+        state[name] = 2
+
+    for name in definitions:
+        visit(name, [])
+    return problems

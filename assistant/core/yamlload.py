@@ -1,0 +1,124 @@
+"""YAML loading that remembers line numbers, so every error can point at a line.
+
+PyYAML forgets where a value came from once it is built. This loader builds `LineDict` and
+`LineList` instead of dict and list; each remembers the line of every key or item, so that a
+pydantic error location such as ("rules", 3, "when") can be turned back into "file, line N".
+Duplicate keys are errors: a repeated key silently replacing the first is how a typo hides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict):
+    """A dict that knows the line it started on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A list that knows the line it started on and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class YamlError(Exception):
+    """A YAML file could not be read; the message names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}, line {line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"the key {key!r} appears twice (first on line {mapping.key_lines[key]})",
+                key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml_text(text: str, path: str = "<text>") -> Any:
+    """Parse YAML text; raise YamlError with the line of the problem."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise YamlError(path, line, f"not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(path, None, f"not valid YAML: {exc}") from None
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read and parse a YAML file; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise YamlError(str(path), None, "no such file") from None
+    except IsADirectoryError:
+        raise YamlError(str(path), None, "this is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise YamlError(str(path), None, "the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise YamlError(str(path), None, f"cannot be read ({exc.strerror})") from None
+    return load_yaml_text(text, str(path))
+
+
+def line_of(data: Any, loc: Sequence[Any]) -> int | None:
+    """The line of the deepest part of `loc` found in `data` (a LineDict/LineList tree)."""
+    line = getattr(data, "line", None) or None
+    node = data
+    for key in loc:
+        if isinstance(node, LineDict) and key in node:
+            line = node.key_lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, LineList) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.item_lines[key]
+            node = node[key]
+        else:
+            break
+    return line
