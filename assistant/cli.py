@@ -17,6 +17,7 @@ from assistant import __version__
 # Command name -> module under assistant.commands. Add new commands here.
 COMMANDS: dict[str, str] = {
     "decide": "decide",
+    "check": "check",
 }
 
 

@@ -1,0 +1,404 @@
+"""The coordinator's check: does what the partnership chose follow the rules in force at the time?
+
+For each decision record (a case file with a `decision:` block, contract "What the partnership
+chose") the case is decided again under the rules in force on the case's date, and the choices
+are compared with that decision:
+
+- **differs**: a choice the rules do not allow (an LCSPR or national review for an adult, a rapid
+  review where the rules find no serious incident);
+- **needs_reason**: a choice the rules leave to the partners but that departs from what they
+  indicate (LCSPR criteria met but no LCSPR, a rapid review expected but not held, a national
+  review suggested but not asked for, a local method outside the suggested ones, or the choice not
+  recorded at all), with no reasons recorded. With reasons recorded such a finding is kept, marked
+  `reason_recorded`, and the record agrees;
+- **agrees**: otherwise.
+
+Deadlines: the Panel notification is due 5 working days after aware_date (done: the notification
+date); the rapid review 15 working days after the notification (done: rapid_review_completed).
+The decision is also made again as of today: effective-dated rules can make today's answer differ.
+
+Nothing personal reaches the result: no facts, referral details or recorded reasons are copied,
+only the file name, ids, dates and the pack's own words. UI-free: no Textual here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from assistant.core.calendar import working_days_between
+from assistant.core.case import CaseFile, load_case
+from assistant.core.engine import Decision, decide, in_force_on
+from assistant.core.errors import InputError
+from assistant.core.pack import Outputs, Pack, Rule
+
+Verdict = Literal["agrees", "differs", "needs_reason", "error"]
+FindingKind = Literal["differs", "needs_reason", "not_recorded", "reason_recorded"]
+DeadlineStatus = Literal["on_time", "late", "overdue", "pending", "not_held", "no_date"]
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+# The decision fields whose change between the case's date and today the check reports.
+COMPARED_FIELDS = (
+    "route",
+    "reviews.statutory",
+    "reviews.lcspr",
+    "reviews.national_review",
+    "reviews.local_options",
+    "notifications",
+    "deadlines",
+)
+
+
+class Finding(BaseModel):
+    """One way a choice departs from the rules (contract: field, chosen, expected, rule, text)."""
+
+    field: str
+    chosen: str | None
+    expected: str
+    rule: str | None
+    text: str
+    kind: FindingKind
+    code: str
+
+
+class DeadlineCheck(BaseModel):
+    """A deadline against the record's dates (contract: id, due, done, late_working_days)."""
+
+    id: str
+    due: dt.date | None
+    done: dt.date | None
+    late_working_days: int | None
+    basis: str | None = None
+    status: DeadlineStatus
+
+
+class PackChange(BaseModel):
+    """A decision field the rules in force today would answer differently."""
+
+    field: str
+    then: str
+    now: str
+
+
+class CheckResult(BaseModel):
+    """The check of one record (contract "Check result", with a few additions)."""
+
+    file: str
+    verdict: Verdict
+    findings: list[Finding] = Field(default_factory=list)
+    deadlines: list[DeadlineCheck] = Field(default_factory=list)
+    pack_version_then: str | None = None
+    pack_version_now: str
+    differs_under_current_pack: bool | None = None
+    # additions to the contract
+    error: list[str] | None = None
+    in_force_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    route: str | None = None
+    reasons_recorded: bool = False
+    pack_changes: list[PackChange] = Field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        """A deadline missed: done late, or not done and past due."""
+        return any(d.status in ("late", "overdue") for d in self.deadlines)
+
+    @property
+    def older_pack(self) -> bool:
+        return self.pack_version_then is not None and self.pack_version_then != self.pack_version_now
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+@dataclass
+class Checked:
+    """A result with what produced it, for views that open a record to its full explanation."""
+
+    result: CheckResult
+    decision: Decision | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+# --- finding the records ------------------------------------------------------------------------
+
+
+def record_files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, bool]]:
+    """Every case file named or inside a named folder, with whether it was named explicitly."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if found.is_file() and found.suffix.lower() in CASE_SUFFIXES:
+                    yield found, False
+        else:
+            yield path, True
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _rule_for(pack: Pack, decision: Decision, name: str, value: str) -> str | None:
+    """The first rule that fired (or may fire) and set decision field `name` to `value`."""
+    on = decision.rules.in_force_on
+    for entry in decision.trace:
+        if entry.result not in ("fired", "possible"):
+            continue
+        for rule in pack.rules_by_id.get(entry.rule, []):
+            if not rule.in_force(on):
+                continue
+            if any(_sets(out, name, value) for out in _outputs(rule, entry.result)):
+                return rule.id
+    return None
+
+
+def _outputs(rule: Rule, result: str) -> list[Outputs]:
+    if result == "possible" and rule.if_unknown is not None:
+        return [rule.if_unknown, rule.then]
+    return [rule.then]
+
+
+def _sets(outputs: Outputs, name: str, value: str) -> bool:
+    if name == "reviews.local_options":
+        return value in outputs.reviews.local_options
+    return any(n == name and v == value for n, v in outputs.scalars())
+
+
+class _Words:
+    """Finding texts from prompts/check/finding.txt.j2, so a partnership can reword them."""
+
+    def __init__(self, pack: Pack) -> None:
+        from assistant.core.words import environment
+
+        self.pack = pack
+        self.template = environment(pack).get_template("check/finding.txt.j2")
+        self.cache: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, code: str, kind: str, **ctx: Any) -> str:
+        key = (code, kind, *sorted(ctx.items()))
+        text = self.cache.get(key)
+        if text is None:
+            text = self.template.render(
+                pack=self.pack, labels=self.pack.labels, code=code, kind=kind, **ctx
+            ).strip()
+            text = self.cache[key] = " ".join(text.split())
+        return text
+
+
+def _findings(
+    pack: Pack, case: CaseFile, decision: Decision, words: _Words
+) -> list[Finding]:
+    chosen = case.decision
+    assert chosen is not None
+    reasons = bool(chosen.reasons and chosen.reasons.strip())
+    out: list[Finding] = []
+
+    def add(name: str, value: str | None, expected: str, code: str, kind: FindingKind, rule: str | None) -> None:
+        if kind == "needs_reason" and reasons:
+            kind = "reason_recorded"
+        text = words(code, kind, expected=expected, chosen=value)
+        out.append(Finding(field=name, chosen=value, expected=expected, rule=rule, text=text, kind=kind, code=code))
+
+    def rule(name: str, value: str) -> str | None:
+        return _rule_for(pack, decision, name, value)
+
+    reviews = decision.reviews
+    # Rapid review: required after a notification (R-05a) unless the case is later found not to
+    # meet the notification criteria, which is a recorded reason.
+    held = _yes_no(chosen.rapid_review)
+    if reviews.statutory == "rapid_review":
+        why = rule("reviews.statutory", "rapid_review")
+        if held is None:
+            add("rapid_review", None, "rapid_review", "rapid_review_not_recorded", "not_recorded", why)
+        elif held == "no":
+            add("rapid_review", "no", "rapid_review", "rapid_review_not_held", "needs_reason", why)
+    elif held == "yes":
+        add("rapid_review", "yes", reviews.statutory, "rapid_review_not_expected", "differs", None)
+
+    # LCSPR: meeting the criteria does not oblige a review; the partners decide and record why.
+    lcspr = _yes_no(chosen.lcspr)
+    why = rule("reviews.lcspr", reviews.lcspr)
+    if reviews.lcspr in ("indicated", "possible"):
+        if lcspr is None:
+            add("lcspr", None, reviews.lcspr, "lcspr_not_recorded", "not_recorded", why)
+        elif lcspr == "no":
+            add("lcspr", "no", reviews.lcspr, f"lcspr_{reviews.lcspr}_not_commissioned", "needs_reason", why)
+    elif lcspr == "yes":
+        if reviews.lcspr == "not_applicable":
+            add("lcspr", "yes", "not_applicable", "lcspr_not_applicable", "differs", why)
+        else:
+            add("lcspr", "yes", reviews.lcspr, "lcspr_without_criteria", "needs_reason", why)
+
+    # National review: the partners may suggest one; the Panel decides.
+    national = _yes_no(chosen.national_review_referral)
+    why = rule("reviews.national_review", reviews.national_review)
+    if reviews.national_review == "suggested":
+        if national is None:
+            add("national_review_referral", None, "suggested", "national_not_recorded", "not_recorded", why)
+        elif national == "no":
+            add("national_review_referral", "no", "suggested", "national_not_referred", "needs_reason", why)
+    elif national == "yes":
+        if reviews.national_review == "not_applicable":
+            add("national_review_referral", "yes", "not_applicable", "national_not_applicable", "differs", why)
+        else:
+            add("national_review_referral", "yes", reviews.national_review, "national_without_criteria", "needs_reason", why)
+
+    # Local method: one of the methods the rules suggest for this case.
+    method = chosen.local_method
+    if method and method != "none" and method not in reviews.local_options:
+        options = reviews.local_options
+        why = rule("reviews.local_options", options[0]) if options else None
+        add("local_method", method, ", ".join(options) or "none", "local_method_not_suggested", "needs_reason", why)
+    return out
+
+
+def _deadlines(case: CaseFile, decision: Decision, notified: dt.date | None, today: dt.date) -> list[DeadlineCheck]:
+    chosen = case.decision
+    assert chosen is not None
+    out: list[DeadlineCheck] = []
+
+    def status(due: dt.date | None, done: dt.date | None) -> tuple[DeadlineStatus, int | None]:
+        if done is not None:
+            if due is None:
+                return "no_date", None
+            late = working_days_between(due, done)
+            return ("late" if late else "on_time"), late
+        if due is None:
+            return "no_date", None
+        return ("overdue" if today > due else "pending"), None
+
+    for n in decision.notifications:
+        if n.id == "panel_notification":
+            state, late = status(n.due, notified)
+            out.append(DeadlineCheck(id=n.id, due=n.due, done=notified, late_working_days=late, basis=n.basis, status=state))
+    for d in decision.deadlines:
+        if d.id == "rapid_review":
+            done = chosen.rapid_review_completed
+            if chosen.rapid_review is False and done is None:
+                out.append(DeadlineCheck(id=d.id, due=d.due, done=None, late_working_days=None, basis=d.basis, status="not_held"))
+                continue
+            state, late = status(d.due, done)
+            out.append(DeadlineCheck(id=d.id, due=d.due, done=done, late_working_days=late, basis=d.basis, status=state))
+    return out
+
+
+def _compared(decision: Decision) -> dict[str, str]:
+    r = decision.reviews
+    return {
+        "route": decision.route,
+        "reviews.statutory": r.statutory,
+        "reviews.lcspr": r.lcspr,
+        "reviews.national_review": r.national_review,
+        "reviews.local_options": ", ".join(r.local_options) or "none",
+        "notifications": ", ".join(n.id for n in decision.notifications) or "none",
+        "deadlines": ", ".join(d.id for d in decision.deadlines) or "none",
+    }
+
+
+def check_case(
+    pack: Pack, case: CaseFile, file: str, today: dt.date | None = None, words: _Words | None = None
+) -> Checked:
+    """Check one parsed decision record against the rules in force on its date, and today's."""
+    today = today or dt.date.today()
+    words = words or _Words(pack)
+    chosen = case.decision
+    if chosen is None:
+        raise InputError(f"{file}: no 'decision:' block, so there is nothing to check; add what the partnership chose")
+    facts = case.fact_values()
+    notified = facts.get("notification_date") or chosen.notification_date
+    if notified is not None:
+        facts["notification_date"] = notified
+    on = in_force_on(facts, today)
+    decision = decide(pack, facts, on=on)
+    findings = _findings(pack, case, decision, words)
+    kinds = {f.kind for f in findings}
+    verdict: Verdict = (
+        "differs" if "differs" in kinds else "needs_reason" if kinds & {"needs_reason", "not_recorded"} else "agrees"
+    )
+    changes: list[PackChange] = []
+    if on != today:
+        now = decide(pack, facts, on=today)
+        then_fields, now_fields = _compared(decision), _compared(now)
+        changes = [PackChange(field=k, then=then_fields[k], now=now_fields[k]) for k in COMPARED_FIELDS if then_fields[k] != now_fields[k]]
+    result = CheckResult(
+        file=file,
+        verdict=verdict,
+        findings=findings,
+        deadlines=_deadlines(case, decision, notified, today),
+        pack_version_then=chosen.pack_version,
+        pack_version_now=pack.version,
+        differs_under_current_pack=bool(changes),
+        in_force_on=on,
+        decided_on=chosen.decided_on,
+        route=decision.route,
+        reasons_recorded=bool(chosen.reasons and chosen.reasons.strip()),
+        pack_changes=changes,
+    )
+    return Checked(result=result, decision=decision, facts=facts)
+
+
+_QUOTED = re.compile(r"\(got [^)]*\)|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d[\d\- ]{3,}\d")
+
+
+def _redact(problem: str) -> str:
+    """Referral details and recorded reasons are personal: keep where the problem is, not the value."""
+    starts = [i for i in (problem.find(": referral"), problem.find(": decision.reasons")) if i >= 0]
+    if not starts:
+        return problem
+    at = min(starts)
+    return problem[:at] + _QUOTED.sub("…", problem[at:])
+
+
+def error_result(pack: Pack, file: str, problems: Sequence[str]) -> CheckResult:
+    return CheckResult(
+        file=file,
+        verdict="error",
+        pack_version_now=pack.version,
+        error=[_redact(p) for p in problems],
+    )
+
+
+@dataclass
+class CheckRun:
+    """Every record checked, and the case files in folders that had no decision to check."""
+
+    checked: list[Checked]
+    skipped: list[str]
+
+    @property
+    def results(self) -> list[CheckResult]:
+        return [c.result for c in self.checked]
+
+    @property
+    def all_read(self) -> bool:
+        return all(c.result.verdict != "error" for c in self.checked)
+
+
+def check_paths(pack: Pack, paths: Iterable[Path | str], today: dt.date | None = None) -> CheckRun:
+    """Check every record in `paths` (files or folders). Unreadable records become error results."""
+    today = today or dt.date.today()
+    words = _Words(pack)
+    checked: list[Checked] = []
+    skipped: list[str] = []
+    for path, named in record_files(paths):
+        file = str(path)
+        try:
+            case = load_case(path, today=today)
+            if case.decision is None and not named:
+                skipped.append(file)
+                continue
+            checked.append(check_case(pack, case, file, today, words))
+        except InputError as exc:
+            checked.append(Checked(result=error_result(pack, file, exc.problems)))
+    return CheckRun(checked=checked, skipped=skipped)
