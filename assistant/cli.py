@@ -18,6 +18,8 @@ from assistant import __version__
 COMMANDS: dict[str, str] = {
     "decide": "decide",
     "check": "check",
+    "drafts": "drafts",
+    "plain": "plain",
 }
 
 
@@ -33,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rules", metavar="DIR", help="use the rule pack in DIR instead of the shipped Salford pack"
     )
+    importlib.import_module("assistant.commands.plain").add_draft_options(parser)  # --resume, --no-save
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in COMMANDS.items():
+    for module in COMMANDS.values():
         importlib.import_module(f"assistant.commands.{module}").add_parser(subparsers)
     return parser
 
@@ -59,3 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # unexpected: one line, never a traceback that could quote case details
+        from assistant.core.privacy import report_crash
+
+        return report_crash(exc)

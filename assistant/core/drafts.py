@@ -522,3 +522,84 @@ def is_encrypted_file(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
     return isinstance(data, dict) and "encrypted" in data
+
+
+# --- keeping a conversation's draft -------------------------------------------------------------
+
+
+class Autosave:
+    """Keeps one conversation's draft on disk, rewritten after every answer.
+
+    With no store (incognito, --no-save) it keeps nothing anywhere and `draft` stays None. A front
+    end calls `record` from its after-every-answer hook; `state_listener` adapts the chat's
+    ConversationState (anything with .answers, .history, .complete and .decision()).
+    """
+
+    def __init__(self, store: DraftStore | None, draft: Draft | None = None) -> None:
+        self.store = store
+        self.draft = draft
+
+    @property
+    def saving(self) -> bool:
+        return self.store is not None
+
+    def start(self, pack_name: str, pack_version: str) -> Draft | None:
+        """Begin a new draft (a new id); nothing is written until the first answer."""
+        self.draft = self.store.new(pack_name, pack_version) if self.store is not None else None
+        return self.draft
+
+    def record(
+        self,
+        answers: Mapping[str, Any],
+        order: Iterator[str] | list[str] | tuple[str, ...] = (),
+        route: str | None = None,
+        complete: bool = False,
+        transcript: list[dict[str, Any]] | None = None,
+    ) -> Path | None:
+        """Save the answers (in `order` first, then any others), the route so far and the status."""
+        if self.store is None or self.draft is None:
+            return None
+        ordered = {fact: answers[fact] for fact in order if fact in answers}
+        ordered.update({fact: value for fact, value in answers.items() if fact not in ordered})
+        self.draft.set_answers(ordered)
+        self.draft.route = route if ordered else None
+        self.draft.status = "complete" if complete else "in_progress"
+        if transcript is not None:
+            self.draft.transcript = [TranscriptEntry.model_validate(t) for t in transcript]
+        if not ordered and not self.store.path_for(self.draft.id).exists():
+            return None  # nothing answered yet: no file for an empty conversation
+        return self.store.save(self.draft)
+
+    def state_listener(self) -> Any:
+        """A ConversationState listener that saves after every change to the answers."""
+
+        def listener(state: Any) -> None:
+            route = state.decision().route if state.answers else None
+            self.record(state.answers, list(state.history), route, bool(state.complete))
+
+        return listener
+
+
+def open_draft(
+    store: DraftStore,
+    draft_id: str,
+    ask_passphrase: Any = None,
+    tries: int = 3,
+) -> Draft:
+    """Open a draft to resume it, asking `ask_passphrase()` (-> str | None) when it is encrypted.
+
+    A wrong passphrase is asked again up to `tries` times, then DraftWrongPassphrase is raised;
+    the file is never changed. Other DraftErrors (damaged, newer, not found) are raised at once.
+    """
+    passphrase = os.environ.get(ENV_PASSPHRASE) or None
+    asked = 0
+    while True:
+        try:
+            return store.load(draft_id, passphrase=passphrase)
+        except (PassphraseNeeded, DraftWrongPassphrase) as exc:
+            if ask_passphrase is None or asked >= tries:
+                raise
+            asked += 1
+            passphrase = ask_passphrase(exc)
+            if not passphrase:
+                raise

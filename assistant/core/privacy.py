@@ -145,3 +145,21 @@ def reset_debug_logger() -> None:
         handler.close()
     logger.handlers[:] = []
     logger._review_assistant_ready = False  # type: ignore[attr-defined]
+
+
+ENV_TRACEBACK = "REVIEW_ASSISTANT_TRACEBACK"
+CRASH_STATUS = 70  # EX_SOFTWARE
+
+
+def report_crash(exc: BaseException) -> int:
+    """Show an unexpected error as one line on stderr and log it redacted; returns exit status 70.
+
+    Developers who want the full traceback set REVIEW_ASSISTANT_TRACEBACK=1 (then it is raised).
+    """
+    import sys
+
+    if os.environ.get(ENV_TRACEBACK):
+        raise exc
+    debug_logger().error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    print(f"review-assistant: {crash_message(exc)}", file=sys.stderr)
+    return CRASH_STATUS

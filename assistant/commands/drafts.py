@@ -1,0 +1,139 @@
+"""`review-assistant drafts [list|delete ID|purge --older-than DAYS]`: the saved conversations.
+
+The listing shows no answers unless --show-details is given: a draft's id, when it was last
+saved, how far it got and the route so far say nothing about the child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+from assistant.commands.common import add_rules_option, pack_from, print_json
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "drafts",
+        help="list, delete or purge saved conversations",
+        description=(
+            "Conversations are saved after every answer in your private data folder. "
+            "With no action, list them."
+        ),
+    )
+    add_rules_option(parser)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="list the drafts (the default)")
+    for p in (parser, listing):
+        p.add_argument(
+            "--show-details", action="store_true", help="also show each draft's answers (personal details)"
+        )
+        p.add_argument("--json", action="store_true", help="print the listing as JSON")
+    delete = actions.add_parser("delete", help="delete one draft")
+    delete.add_argument("id", metavar="ID", help="the draft's id, as the listing shows it")
+    purge = actions.add_parser("purge", help="delete drafts not updated for DAYS days")
+    purge.add_argument(
+        "--older-than", metavar="DAYS", type=_days, required=True, help="delete drafts older than this"
+    )
+    where = actions.add_parser("where", help="print the folder the drafts are kept in")
+    del where
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError("the number of days cannot be negative")
+    return days
+
+
+def run(args: argparse.Namespace) -> int:
+    from assistant.core.drafts import DraftStore, load_settings
+
+    store = DraftStore()
+    action = args.action or "list"
+    if action == "where":
+        print(store.root)
+        return 0
+    if action == "delete":
+        path = store.delete(args.id)
+        print(f"Deleted draft {args.id} ({path}).")
+        return 0
+    if action == "purge":
+        gone = store.purge(args.older_than)
+        print(f"Deleted {len(gone)} draft{'' if len(gone) == 1 else 's'} not updated for {args.older_than} days.")
+        return 0
+    settings = load_settings()
+    drafts = store.list()
+    stale = {d.id for d in drafts if d.age_days() > settings.retention_days}
+    details: dict[str, list[tuple[str, str]]] = {}
+    pack = pack_from(args)
+    if args.show_details:
+        details = _details(store, drafts, pack)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "updated": d.updated.isoformat() if d.updated else None,
+                    "status": d.status,
+                    "route": d.route,
+                    "answers": d.answers,
+                    "encrypted": d.encrypted,
+                    "older_than_retention": d.id in stale,
+                    "problem": d.problem,
+                    **({"details": dict(details.get(d.id, []))} if args.show_details else {}),
+                }
+                for d in drafts
+            ]
+        )
+        return 0
+    from assistant.core.words import render
+
+    print(
+        render(
+            pack,
+            "plain/drafts_list.j2",
+            drafts=drafts,
+            folder=store.root,
+            details=details,
+            retention_days=settings.retention_days,
+            stale=stale,
+        ),
+        end="",
+    )
+    return 0
+
+
+def _details(store: Any, drafts: list[Any], pack: Any) -> dict[str, list[tuple[str, str]]]:
+    from assistant.core.drafts import ENV_PASSPHRASE, DraftError
+
+    passphrase = os.environ.get(ENV_PASSPHRASE)
+    if not passphrase and any(d.encrypted for d in drafts) and sys.stdin.isatty():
+        import getpass
+
+        passphrase = getpass.getpass("Passphrase for encrypted drafts (Enter to skip them): ") or None
+    out: dict[str, list[tuple[str, str]]] = {}
+    for info in drafts:
+        if info.problem:
+            continue
+        try:
+            draft = store.load(info.id, passphrase=passphrase)
+        except DraftError as exc:
+            out[info.id] = [("not shown", exc.why)]
+            continue
+        out[info.id] = [(fact_label(pack, f), pack.value_words(f, v)) for f, v in draft.engine_answers().items()]
+    return out
+
+
+def fact_label(pack: Any, fact: str) -> str:
+    """A fact in plain words: its label in the pack, else its question, else its name."""
+    label = pack.labels.facts.get(fact)
+    if label is not None:
+        return str(label.label)
+    question = pack.question_for.get(fact)
+    return str(question.text) if question is not None else fact.replace("_", " ")
