@@ -306,6 +306,12 @@ def _compared(decision: Decision) -> dict[str, str]:
     }
 
 
+def _rules_change_between(pack: Pack, a: dt.date, b: dt.date) -> bool:
+    """Whether any rule comes into or goes out of force between two dates (else both agree)."""
+    lo, hi = min(a, b), max(a, b)
+    return any(rule.in_force(lo) != rule.in_force(hi) for rule in pack.rules)
+
+
 def check_case(
     pack: Pack, case: CaseFile, file: str, today: dt.date | None = None, words: _Words | None = None
 ) -> Checked:
@@ -327,7 +333,7 @@ def check_case(
         "differs" if "differs" in kinds else "needs_reason" if kinds & {"needs_reason", "not_recorded"} else "agrees"
     )
     changes: list[PackChange] = []
-    if on != today:
+    if _rules_change_between(pack, on, today):
         now = decide(pack, facts, on=today)
         then_fields, now_fields = _compared(decision), _compared(now)
         changes = [PackChange(field=k, then=then_fields[k], now=now_fields[k]) for k in COMPARED_FIELDS if then_fields[k] != now_fields[k]]
