@@ -24,8 +24,8 @@ from pydantic import (
 )
 
 from assistant.core.contract import FACTS, LOCAL_OPTIONS, PARALLEL_PROCESSES, UNKNOWN
-from assistant.core.errors import InputError, describe_validation_error
-from assistant.core.yamlload import YamlError, load_yaml_text
+from assistant.core.errors import InputError, describe_validation_error, show_value
+from assistant.core.yamlload import LineDict, YamlError, line_of, load_yaml_text
 
 
 def _tri_value(value: Any) -> Any:
@@ -56,11 +56,18 @@ def _date_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError("not a date; write it as YYYY-MM-DD, for example 2026-03-02") from None
+        text = value.strip()
+        if _ISO_DATE.fullmatch(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(
+                    "there is no such day in the calendar; check the day and the month"
+                ) from None
     raise ValueError("not a date; write it as YYYY-MM-DD, for example 2026-03-02")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _text_value(value: Any) -> Any:
@@ -123,7 +130,9 @@ class Person(BaseModel):
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"\+?[0-9 ()\-]{6,20}(\s*(ext|x)\.?\s*[0-9]{1,6})?", value.strip()):
+        if value and not re.fullmatch(
+            r"\+?[0-9 ()\-]{6,20}(\s*(ext|x)\.?\s*[0-9]{1,6})?", value.strip()
+        ):
             raise ValueError("not a phone number; use digits, spaces and an optional leading +")
         return value
 
@@ -186,7 +195,10 @@ class Referral(BaseModel):
     referral_date: DateValue = None
 
 
-YesNo = Annotated[bool | None, BeforeValidator(lambda v: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v)]
+YesNo = Annotated[
+    bool | None,
+    BeforeValidator(lambda v: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v),
+]
 
 
 class PartnershipDecision(BaseModel):
@@ -201,7 +213,9 @@ class PartnershipDecision(BaseModel):
     national_review_referral: YesNo = None
     local_method: Literal[(*LOCAL_OPTIONS, "none")] | None = None  # type: ignore[valid-type]
     reasons: Text = None
-    pack_version: Annotated[str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)] = None
+    pack_version: Annotated[
+        str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)
+    ] = None
 
 
 class CaseFile(BaseModel):
@@ -243,19 +257,28 @@ ALLOWED_VALUES["parallel_processes"] = PARALLEL_PROCESSES
 ALLOWED_VALUES["local_method"] = (*LOCAL_OPTIONS, "none")
 
 
-def _check_dates(case: CaseFile, today: dt.date) -> list[str]:
+def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> list[str]:
+    """Dates that cannot be right: given twice differently, aware before incident, in the future."""
     problems: list[str] = []
     facts = case.facts.model_dump()  # type: ignore[attr-defined]
     dates = case.dates.model_dump()
+
+    def at(*loc: Any) -> str:
+        line = line_of(located, loc) if isinstance(located, LineDict) else None
+        return f"{path}, line {line}" if line else path
+
     merged: dict[str, dt.date] = {}
+    where: dict[str, tuple[str, ...]] = {}
     for name in ("incident_date", "aware_date", "notification_date"):
         in_facts, in_dates = facts.get(name), dates.get(name)
         if in_facts and in_dates and in_facts != in_dates:
             problems.append(
-                f"{name}: facts say {in_facts} but dates say {in_dates}; give it once, or the same in both"
+                f"{at('dates', name)}: dates.{name}: {in_dates} differs from facts.{name} "
+                f"({in_facts}); give it once, or the same date in both"
             )
         if in_facts or in_dates:
             merged[name] = in_facts or in_dates
+            where[name] = ("facts", name) if in_facts else ("dates", name)
     incident, aware, notified = (
         merged.get("incident_date"),
         merged.get("aware_date"),
@@ -263,47 +286,107 @@ def _check_dates(case: CaseFile, today: dt.date) -> list[str]:
     )
     if incident and aware and aware < incident:
         problems.append(
-            f"aware_date: {aware} is before incident_date {incident}; nobody can know of an incident "
-            "before it happens. Check both dates."
+            f"{at(*where['aware_date'])}: {'.'.join(where['aware_date'])}: {aware} is before "
+            f"incident_date {incident}; nobody can know of an incident before it happens. "
+            "Check both dates."
         )
     if aware and notified and notified < aware:
         problems.append(
-            f"notification_date: {notified} is before aware_date {aware}; the Panel cannot be "
-            "notified before the local authority knew. Check both dates."
+            f"{at(*where['notification_date'])}: {'.'.join(where['notification_date'])}: "
+            f"{notified} is before aware_date {aware}; the Panel cannot be notified before the "
+            "local authority knew. Check both dates."
         )
-    checks: list[tuple[str, dt.date | None]] = [(k, v) for k, v in merged.items()]
+    checks: list[tuple[tuple[str, ...], dt.date | None]] = [
+        (where[name], value) for name, value in merged.items()
+    ]
     if case.referral:
         checks += [
-            ("referral.child.date_of_birth", case.referral.child.date_of_birth),
-            ("referral.incident.date", case.referral.incident.date),
-            ("referral.incident.aware_date", case.referral.incident.aware_date),
-            ("referral.referral_date", case.referral.referral_date),
+            (("referral", "child", "date_of_birth"), case.referral.child.date_of_birth),
+            (("referral", "incident", "date"), case.referral.incident.date),
+            (("referral", "incident", "aware_date"), case.referral.incident.aware_date),
+            (("referral", "referral_date"), case.referral.referral_date),
         ]
     if case.decision:
         checks += [
-            ("decision.decided_on", case.decision.decided_on),
-            ("decision.notification_date", case.decision.notification_date),
-            ("decision.rapid_review_completed", case.decision.rapid_review_completed),
+            (("decision", "decided_on"), case.decision.decided_on),
+            (("decision", "notification_date"), case.decision.notification_date),
+            (("decision", "rapid_review_completed"), case.decision.rapid_review_completed),
         ]
-    for name, value in checks:
+    for loc, value in checks:
         if value and value > today:
             problems.append(
-                f"{name}: {value} is in the future (today is {today}); a case records what has happened"
+                f"{at(*loc)}: {'.'.join(loc)}: {value} is in the future (today is {today}); "
+                "a case file records what has already happened"
             )
     return problems
 
 
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a repeated key is an error, as in YAML (the second would silently win)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _read_json(text: str, path: str) -> Any:
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path}, line {exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
+    except _DuplicateKey as exc:
+        located = _located(text, path)
+        line = _duplicate_line(located, str(exc))
+        where = f"{path}, line {line}" if line else path
+        raise InputError(f"{where}: the key '{exc}' appears twice; give it once") from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid JSON: nested too deeply") from None
+
+
+def _located(text: str, path: str) -> Any:
+    """The same data with line numbers (JSON is YAML), or None when YAML cannot read it."""
+    try:
+        return load_yaml_text(text, path)
+    except YamlError as exc:
+        # a repeated key is reported by the YAML loader with its line; keep that line
+        return exc
+    except Exception:  # noqa: BLE001 - line numbers are a nicety; the JSON is already parsed
+        return None
+
+
+def _duplicate_line(located: Any, key: str) -> int | None:
+    if isinstance(located, YamlError) and f"'{key}' appears twice" in located.message:
+        return located.line
+    return None
+
+
+NOT_A_CASE = (
+    "a case file is a mapping with a 'facts:' block (and optionally 'dates:', 'referral:' and "
+    "'decision:'); see docs/case-files.md"
+)
+
+
 def parse_case(text: str, path: str = "<case>", today: dt.date | None = None) -> CaseFile:
-    """Validate case-file text (YAML or JSON); raise InputError with every problem found."""
+    """Validate case-file text (YAML, or JSON when `path` ends in .json).
+
+    Raises InputError with every problem found, each naming the file, the line, the field, the
+    bad value and what is allowed.
+    """
     today = today or dt.date.today()
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty; {NOT_A_CASE}")
     if path.lower().endswith(".json"):
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}, line {exc.lineno}: not valid JSON: {exc.msg}") from None
-        try:
-            located = load_yaml_text(text, path)  # only for line numbers
-        except YamlError:
+        raw = _read_json(text, path)
+        located = _located(text, path)
+        if not isinstance(located, LineDict):
             located = raw
     else:
         try:
@@ -311,15 +394,18 @@ def parse_case(text: str, path: str = "<case>", today: dt.date | None = None) ->
         except YamlError as exc:
             raise InputError(str(exc)) from None
     if raw is None:
-        raise InputError(f"{path}: the file is empty; a case file needs at least a 'facts:' block")
+        raise InputError(f"{path}: the file holds no data (only comments?); {NOT_A_CASE}")
     if not isinstance(raw, dict):
-        raise InputError(f"{path}: a case file is a mapping with 'facts:' (and optionally 'dates:', 'referral:', 'decision:')")
+        kind = "a list" if isinstance(raw, list) else f"the single value {show_value(raw)}"
+        raise InputError(f"{path}: this is {kind}, not a case; {NOT_A_CASE}")
     try:
         case = CaseFile.model_validate(dict(raw))
     except ValidationError as exc:
         problems = describe_validation_error(exc, located, path, CaseFile, ALLOWED_VALUES)
         raise InputError(problems[0], problems) from None
-    problems = [f"{path}: {p}" for p in _check_dates(case, today)]
+    if "facts" not in raw:
+        raise InputError(f"{path}: there is no 'facts:' block; {NOT_A_CASE}")
+    problems = _check_dates(case, today, located, path)
     if problems:
         raise InputError(problems[0], problems)
     return case

@@ -53,7 +53,11 @@ FACTS: Final[dict[str, FactSpec]] = {
         _choice("incident_location", "in_area", "elsewhere_in_england", "outside_england"),
         _tri("normally_resident_in_area"),
         _choice(
-            "setting", "home_or_community", "regulated_setting", "custody", "mental_health_detention"
+            "setting",
+            "home_or_community",
+            "regulated_setting",
+            "custody",
+            "mental_health_detention",
         ),
         _tri("improvements_needed"),
         _tri("recurrent_themes"),

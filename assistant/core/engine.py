@@ -132,20 +132,32 @@ class Tally:
     halted: bool = False
     scalars: dict[str, list[tuple[str, bool, frozenset[str]]]] = field(default_factory=dict)
     items: dict[str, dict[str, bool]] = field(default_factory=dict)  # kind -> id -> certain
-    notification_specs: dict[str, tuple[NotificationSpec, str]] = field(default_factory=dict)
-    deadline_specs: dict[str, tuple[DeadlineSpec, str]] = field(default_factory=dict)
+    # id -> (spec, rule id, certain): the spec of a certain rule wins over an uncertain one
+    notification_specs: dict[str, tuple[NotificationSpec, str, bool]] = field(default_factory=dict)
+    deadline_specs: dict[str, tuple[DeadlineSpec, str, bool]] = field(default_factory=dict)
     unknown_items: dict[str, frozenset[str]] = field(default_factory=dict)  # "kind.id" -> facts
+    rank: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def signature(self) -> tuple[Any, ...]:
-        """Everything a practitioner would see change; used to tell whether a question matters."""
-        scalars = tuple(sorted((name, self._best(name)) for name in self.scalars))
-        items = tuple(sorted((kind, tuple(sorted(ids))) for kind, ids in self.items.items()))
-        return scalars, items, self.halted
+        """Everything a practitioner would see change, certainty included.
 
-    def _best(self, name: str) -> str:
-        return min(self.scalars[name], key=lambda c: self._rank[name][c[0]])[0]
+        next_question asks a question only when some answer changes this. Certainty counts: an
+        answer that turns "serious incident, not certain" into "serious incident" settles the
+        decision, so the question matters even though the route stays the same.
+        """
+        scalars = tuple(sorted((name, *self._best(name)) for name in self.scalars))
+        items = tuple(
+            sorted((kind, tuple(sorted(ids.items()))) for kind, ids in self.items.items())
+        )
+        return scalars, items, tuple(sorted(self.unknown_items)), self.halted
 
-    _rank: dict[str, dict[str, int]] = field(default_factory=dict)
+    def _best(self, name: str) -> tuple[str, bool]:
+        """The most protective value proposed for a scalar field, and whether it is certain."""
+        rank = self.rank[name]
+        candidates = self.scalars[name]
+        best = min(candidates, key=lambda c: rank[c[0]])[0]
+        certain = any(c[1] and c[0] == best for c in candidates)
+        return best, certain
 
 
 def in_force_on(facts: Mapping[str, Any], today: dt.date | None = None) -> dt.date:
@@ -172,7 +184,7 @@ def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
             found = memo[name] = definitions[name].evaluate(facts, refs)
         return found
 
-    tally = Tally(firings=[], _rank=pack.rank)
+    tally = Tally(firings=[], rank=pack.rank)
     for rule in pack.rules:
         if tally.halted:
             tally.firings.append(Firing(rule, None, frozenset(), reached=False))
@@ -223,11 +235,12 @@ def _add(tally: Tally, outputs: Outputs, certain: bool, used: frozenset[str], ru
                 tally.unknown_items[key] = tally.unknown_items.get(key, frozenset()) | used
     for spec in outputs.notifications:
         current = tally.notification_specs.get(spec.id)
-        if current is None or (certain and not tally.items["notifications"].get(spec.id, False)):
-            tally.notification_specs[spec.id] = (spec, rule_id)
+        if current is None or (certain and not current[2]):
+            tally.notification_specs[spec.id] = (spec, rule_id, certain)
     for dspec in outputs.deadlines:
-        if dspec.id not in tally.deadline_specs:
-            tally.deadline_specs[dspec.id] = (dspec, rule_id)
+        current_d = tally.deadline_specs.get(dspec.id)
+        if current_d is None or (certain and not current_d[2]):
+            tally.deadline_specs[dspec.id] = (dspec, rule_id, certain)
 
 
 # --- deciding -----------------------------------------------------------------------------------
@@ -244,9 +257,16 @@ def decide(
     on = on or in_force_on(known, today)
     tally = evaluate(pack, known, on)
     order = _fact_order(pack)
+    said: dict[str, str] = {}
 
     def words(names: frozenset[str] | set[str]) -> dict[str, str]:
-        return {n: pack.value_words(n, known.get(n)) for n in sorted(names, key=order)}
+        out: dict[str, str] = {}
+        for n in sorted(names, key=order):
+            text = said.get(n)
+            if text is None:
+                text = said[n] = pack.value_words(n, known.get(n))
+            out[n] = text
+        return out
 
     chosen: dict[str, str] = {}
     unsettled: list[Unsettled] = []
@@ -263,7 +283,9 @@ def decide(
             for value, certain, used in candidates:
                 if not certain and rank[value] < rank[sure]:
                     facts_needed |= used
-            unsettled.append(Unsettled(field=name, value=best, facts=sorted(facts_needed, key=order)))
+            unsettled.append(
+                Unsettled(field=name, value=best, facts=sorted(facts_needed, key=order))
+            )
             if name == "route":
                 missing = facts_needed
     for key, used in tally.unknown_items.items():
@@ -274,7 +296,7 @@ def decide(
     notifications: list[Notification] = []
     dues: dict[str, dt.date] = {}
     for nid, certain in tally.items.get("notifications", {}).items():
-        spec, rule_id = tally.notification_specs[nid]
+        spec, rule_id, _ = tally.notification_specs[nid]
         due = basis = None
         base = known.get(spec.after) if spec.after else None
         if isinstance(base, dt.date) and spec.working_days is not None:
@@ -285,7 +307,7 @@ def decide(
         )
     deadlines: list[Deadline] = []
     for did, certain in tally.items.get("deadlines", {}).items():
-        dspec, rule_id = tally.deadline_specs[did]
+        dspec, rule_id, _ = tally.deadline_specs[did]
         due = basis = None
         base = known.get(dspec.after)
         if isinstance(base, dt.date):
@@ -294,11 +316,19 @@ def decide(
             due = add_working_days(dues[dspec.otherwise_after], dspec.working_days)
             basis = "latest_notification"
         deadlines.append(
-            Deadline(id=did, due=due, basis=basis, who=dspec.who, what=dspec.what, certain=certain, rule=rule_id)
+            Deadline(
+                id=did,
+                due=due,
+                basis=basis,
+                who=dspec.who,
+                what=dspec.what,
+                certain=certain,
+                rule=rule_id,
+            )
         )
 
-    reasons: list[Reason] = []
-    trace: list[TraceEntry] = []
+    reasons: list[dict[str, Any]] = []
+    trace: list[dict[str, Any]] = []
     for firing in tally.firings:
         rule = firing.rule
         if not firing.reached:
@@ -308,19 +338,29 @@ def decide(
         else:
             result = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}[firing.value]  # type: ignore[assignment]
         shown = words(firing.facts)
-        trace.append(TraceEntry(rule=rule.id, title=rule.title, result=result, facts=shown, where=rule.where))
+        # plain dicts: Decision(...) below validates them all in one call, which is several
+        # times faster than a model per entry (a decision has an entry for every rule)
+        trace.append(
+            {
+                "rule": rule.id,
+                "title": rule.title,
+                "result": result,
+                "facts": shown,
+                "where": rule.where,
+            }
+        )
         if result in ("fired", "possible"):
             reasons.append(
-                Reason(
-                    rule=rule.id,
-                    title=rule.title,
-                    text=rule.text.strip(),
-                    source=rule.source,
-                    status=rule.status,
-                    advice=rule.advice,
-                    certain=result == "fired",
-                    facts=shown,
-                )
+                {
+                    "rule": rule.id,
+                    "title": rule.title,
+                    "text": rule.text.strip(),
+                    "source": rule.source,
+                    "status": rule.status,
+                    "advice": rule.advice,
+                    "certain": result == "fired",
+                    "facts": shown,
+                }
             )
 
     items = tally.items
@@ -341,17 +381,21 @@ def decide(
         signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
         form=None if form == "none" else form,
         deadlines=deadlines,
-        reasons=reasons,
+        reasons=reasons,  # type: ignore[arg-type]
         unsettled=unsettled,
         halted=tally.halted,
-        trace=trace,
+        trace=trace,  # type: ignore[arg-type]
     )
 
 
+_CONTRACT_ORDER = {name: i for i, name in enumerate(C.FACTS)}
+
+
 def _fact_order(pack: Pack) -> Any:
-    position = {q.fact: i for i, q in enumerate(pack.questions)}
-    names = list(C.FACTS)
-    return lambda name: (position.get(name, len(position)), names.index(name) if name in names else 0, name)
+    """Facts sort in the order the pack asks them, then in the contract's order."""
+    position = pack.fact_position
+    last = len(position)
+    return lambda name: (position.get(name, last), _CONTRACT_ORDER.get(name, 0), name)
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -372,10 +416,10 @@ def _open_facts(pack: Pack, tally: Tally) -> set[str]:
 
 def _date_facts_needed(tally: Tally, known: Mapping[str, Any]) -> set[str]:
     needed: set[str] = set()
-    for spec, _ in tally.notification_specs.values():
+    for spec, _, _ in tally.notification_specs.values():
         if spec.after and spec.after not in known:
             needed.add(spec.after)
-    for dspec, _ in tally.deadline_specs.values():
+    for dspec, _, _ in tally.deadline_specs.values():
         if dspec.after not in known:
             needed.add(dspec.after)
             if dspec.otherwise_after:

@@ -27,6 +27,8 @@ def show_value(value: Any) -> str:
         return "no"
     if value is None:
         return "(empty)"
+    if isinstance(value, int | float):
+        return str(value)
     text = str(value)
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
@@ -101,6 +103,12 @@ def describe_validation_error(
             problems.append(f"{where}: {field}: unknown field '{loc[-1]}'{hint}")
         elif kind == "missing":
             problems.append(f"{where}: {field}: this field is required")
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            problems.append(
+                f"{where}: {field}: expected a mapping of 'name: value' lines, got {_kind_of(value)}"
+            )
+        elif kind == "list_type":
+            problems.append(f"{where}: {field}: expected a list, got {_kind_of(value)}")
         elif kind == "literal_error":
             expected = (allowed or {}).get(str(loc[-1])) if loc else None
             choices = ", ".join(expected) if expected else err.get("ctx", {}).get("expected", "")
@@ -114,6 +122,16 @@ def describe_validation_error(
             shown = "" if isinstance(value, dict | list) else f" (got {show_value(value)})"
             problems.append(f"{where}: {field}: {message}{shown}")
     return problems
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return f"the value {show_value(value)}"
 
 
 def _is_union_tag(part: Any) -> bool:

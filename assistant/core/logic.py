@@ -180,7 +180,9 @@ def parse_condition(data: Any, line: int | None = None) -> Condition:
             if not isinstance(value, list):
                 raise ConditionError(f"'{key}' takes a list of conditions", key_line)
             lines = getattr(value, "item_lines", None) or [key_line] * len(value)
-            children = tuple(parse_condition(item, ln) for item, ln in zip(value, lines, strict=True))
+            children = tuple(
+                parse_condition(item, ln) for item, ln in zip(value, lines, strict=True)
+            )
             parts.append(All(children) if key == "all" else Any_(children))
         elif key == "not":
             parts.append(Not(parse_condition(value, key_line)))

@@ -26,7 +26,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
-from assistant.core.logic import ALWAYS, Condition, ConditionError, Leaf, Ref, leaves, parse_condition
+from assistant.core.logic import (
+    ALWAYS,
+    Condition,
+    ConditionError,
+    Leaf,
+    Ref,
+    leaves,
+    parse_condition,
+)
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
 
 _STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
@@ -188,7 +196,11 @@ class Question(BaseModel):
         if spec.kind == "date":
             return [Option(value=C.UNKNOWN, label="Not sure")]
         given = {o.value: o for o in self.options}
-        out = [given.get(v) or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize())) for v in spec.known_values]
+        out = [
+            given.get(v)
+            or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize()))
+            for v in spec.known_values
+        ]
         out.append(given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"))
         return out
 
@@ -299,6 +311,11 @@ class Pack:
         return {q.fact: q for q in self.questions}
 
     @cached_property
+    def fact_position(self) -> dict[str, int]:
+        """Each asked fact's place in the question order (for listing facts as they are asked)."""
+        return {q.fact: i for i, q in enumerate(self.questions)}
+
+    @cached_property
     def rules_by_id(self) -> dict[str, list[Rule]]:
         out: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -382,7 +399,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
         files[str(p)] = data
         return data
 
-    def model(cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any) -> Any:
+    def model(
+        cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any
+    ) -> Any:
         if not isinstance(data, dict):
             line = getattr(data, "line", None)
             problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
@@ -424,7 +443,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
             questions.append(q.model_copy(update={"id": q.id or q.fact}) if not q.id else q)
 
     labels_raw = read("labels.yaml", required=False)
-    labels = model(Labels, labels_raw, str(root / "labels.yaml")) if labels_raw is not None else Labels()
+    labels = (
+        model(Labels, labels_raw, str(root / "labels.yaml")) if labels_raw is not None else Labels()
+    )
     glossary: list[GlossaryEntry] = []
     g_raw = read("glossary.yaml", required=False)
     try:
@@ -493,7 +514,9 @@ def _check_references(
             if isinstance(leaf, Ref):
                 if leaf.name not in definitions:
                     known = ", ".join(sorted(definitions)) or "none defined"
-                    problems.append(f"{at}: no definition called '{leaf.name}' (definitions: {known})")
+                    problems.append(
+                        f"{at}: no definition called '{leaf.name}' (definitions: {known})"
+                    )
                 continue
             assert isinstance(leaf, Leaf)
             spec = C.FACTS.get(leaf.fact)
@@ -508,7 +531,11 @@ def _check_references(
                 problems.append(
                     f"{at}: {leaf.fact} has no value {', '.join(repr(b) for b in bad)}; "
                     f"allowed values: {', '.join(spec.known_values)}"
-                    + (" ('unknown' is never tested: an unknown fact makes a condition unknown)" if C.UNKNOWN in bad else "")
+                    + (
+                        " ('unknown' is never tested: an unknown fact makes a condition unknown)"
+                        if C.UNKNOWN in bad
+                        else ""
+                    )
                 )
 
     def_file = "definitions.yaml"
@@ -528,7 +555,9 @@ def _check_references(
     seen_facts: dict[str, int] = {}
     for q in questions:
         if q.fact in seen_facts:
-            problems.append(f"{q.file}, line {q.line}: a second question sets {q.fact} (first on line {seen_facts[q.fact]})")
+            problems.append(
+                f"{q.file}, line {q.line}: a second question sets {q.fact} (first on line {seen_facts[q.fact]})"
+            )
         seen_facts.setdefault(q.fact, q.line)
     by_id: dict[str, list[Rule]] = {}
     for rule in rules:
@@ -559,7 +588,9 @@ def _cycles(definitions: dict[str, Condition]) -> list[str]:
             return
         if state.get(name) == 1:
             cycle = trail[trail.index(name) :] + [name]
-            problems.append(f"definitions.yaml: definitions refer to each other in a circle: {' -> '.join(cycle)}")
+            problems.append(
+                f"definitions.yaml: definitions refer to each other in a circle: {' -> '.join(cycle)}"
+            )
             return
         state[name] = 1
         for leaf in leaves(definitions[name]):
