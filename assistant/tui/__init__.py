@@ -1,0 +1,1 @@
+"""The Textual front end: the chat app, its screens and widgets. Only this package imports Textual."""

@@ -1,0 +1,96 @@
+"""The outcome in words: the context for prompts/chat/outcome.md.j2, and its rendering.
+
+Textual-free (plain mode and tests can use it). The timeline merges notifications and deadlines
+in date order; each review option carries the reasons of the rules that proposed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from assistant.core import contract as C
+from assistant.core.engine import Decision
+from assistant.core.pack import Pack
+from assistant.tui.words import say
+
+_FIELD_WORDS = {
+    "route": "The route",
+    "reviews.statutory": "The rapid review",
+    "reviews.lcspr": "The local review (LCSPR)",
+    "reviews.national_review": "A national review",
+    "form": "The referral form",
+}
+
+
+def fact_label(pack: Pack, fact: str) -> str:
+    label = pack.labels.facts.get(fact)  # type: ignore[call-overload]
+    if label is not None:
+        return str(label.label)
+    question = pack.question_for.get(fact)
+    return question.text if question is not None else fact.replace("_", " ")
+
+
+def timeline(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
+    """Notifications and deadlines, dated ones first in date order."""
+    items: list[dict[str, Any]] = []
+    for n in decision.notifications:
+        label = pack.labels.notifications.get(n.id)  # type: ignore[call-overload]
+        items.append(
+            {"due": n.due, "label": label.label if label else n.id.replace("_", " "), "who": n.who,
+             "certain": n.certain, "basis": n.basis}
+        )
+    for d in decision.deadlines:
+        label = pack.labels.deadlines.get(d.id)
+        items.append(
+            {"due": d.due, "label": label.label if label else (d.what or d.id.replace("_", " ")),
+             "who": d.who, "certain": d.certain, "basis": d.basis or "dates"}
+        )
+    return sorted(items, key=lambda t: (t["due"] is None, t["due"] or dt.date.max))
+
+
+def review_options(pack: Pack, decision: Decision) -> list[dict[str, str]]:
+    """Each local review option with its explanation and why it fits (the proposing rules)."""
+    out: list[dict[str, str]] = []
+    for option in decision.reviews.local_options:
+        label = pack.labels.local_options.get(option)  # type: ignore[call-overload]
+        why = [
+            r.title or r.text
+            for r in decision.reasons
+            if any(option in rule.then.reviews.local_options for rule in pack.rules_by_id.get(r.rule, []))
+        ]
+        out.append(
+            {"label": label.label if label else option.replace("_", " "),
+             "text": label.text if label else "", "why": "; ".join(why)}
+        )
+    return out
+
+
+def unsettled(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
+    """Decision fields (other than the route) that a "not sure" answer leaves open."""
+    out: list[dict[str, Any]] = []
+    for u in decision.unsettled:
+        if u.field == "route" or not u.facts:
+            continue
+        what = _FIELD_WORDS.get(u.field)
+        if what is None:
+            table = getattr(pack.labels, u.field, {}) if u.field in ("signposts", "local_options", "notifications") else {}
+            label = table.get(u.value) if isinstance(table, dict) else None
+            what = label.label if label else u.value.replace("_", " ")
+        out.append({"what": what, "facts": [fact_label(pack, f) for f in u.facts]})
+    return out
+
+
+def outcome_markdown(pack: Pack, decision: Decision) -> str:
+    """The whole outcome as Markdown (pack words escaped, so they show as written)."""
+    return say(
+        pack,
+        "outcome.md",
+        decision=decision,
+        timeline=timeline(pack, decision),
+        options=review_options(pack, decision),
+        contacts=pack.meta.contacts,
+        missing=[fact_label(pack, f) for f in decision.missing],
+        unsettled=unsettled(pack, decision),
+        routes=C.ROUTES,
+    )

@@ -1,0 +1,111 @@
+"""The outcome: the route and what to do now, deadlines, review options, signposts, why, and
+what would change it; then the next steps.
+
+| Key | Action |
+|---|---|
+| 1-9, arrows + enter | choose a next step |
+| f | prepare the referral form |
+| r | review or change the answers |
+| escape | back to the conversation |
+| n | start again |
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from assistant.tui.outcome_text import outcome_markdown
+from assistant.tui.screens.chat import reword_bindings
+from assistant.tui.state import ConversationState
+from assistant.tui.widgets.quick_replies import QuickReplies, Reply
+from assistant.tui.words import say, ui
+
+
+class OutcomeScreen(Screen[str]):
+    """The explained outcome. Dismisses with "chat", "review", "restart" or "quit"."""
+
+    BINDINGS = [
+        Binding("f", "form", "Referral form"),
+        Binding("r", "review", "Review"),
+        Binding("escape", "close", "Close"),
+        Binding("n", "restart", "Start again"),
+        Binding("question_mark", "show_keys", "Keys", key_display="?"),
+    ]
+
+    def __init__(self, state: ConversationState) -> None:
+        super().__init__()
+        self.state = state
+        self.pack = state.pack
+        self.words = ui(state.pack)
+        self.decision = state.decision()
+        reword_bindings(self, self.words)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="outcome-body"):
+            yield Markdown(outcome_markdown(self.pack, self.decision), id="outcome")
+        yield QuickReplies(id="next-steps")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steps = self.query_one("#next-steps", QuickReplies)
+        steps.border_title = self.words.next_steps_title
+        offered = []
+        if self.decision.form:
+            offered.append(Reply("form", self.words.next_form))
+        offered += [
+            Reply("review", self.words.next_review),
+            Reply("chat", self.words.next_chat),
+            Reply("restart", self.words.next_restart),
+            Reply("quit", self.words.next_quit),
+        ]
+        steps.show(offered)
+        steps.focus()
+        self.sub_title = self.words.outcome_title
+
+    def on_quick_replies_chosen(self, event: QuickReplies.Chosen) -> None:
+        event.stop()
+        if event.reply.value == "form":
+            self.action_form()
+        else:
+            self.dismiss(event.reply.value)
+
+    def on_quick_replies_type_ahead(self, event: QuickReplies.TypeAhead) -> None:
+        event.stop()
+        key = {"f": "form", "r": "review", "n": "restart"}.get(event.character)
+        if key == "form":
+            self.action_form()
+        elif key:
+            self.dismiss(key)
+
+    def action_form(self) -> None:
+        if not self.decision.form:
+            self.notify(say(self.pack, "no_form"))
+            return
+        try:
+            from assistant.tui.screens.referral import ReferralFormScreen  # type: ignore[import-not-found]
+        except ImportError:
+            self.notify(say(self.pack, "forms_unavailable"), severity="warning", timeout=8)
+            return
+        self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
+
+    def action_review(self) -> None:
+        self.dismiss("review")
+
+    def action_close(self) -> None:
+        self.dismiss("chat")
+
+    def action_restart(self) -> None:
+        self.dismiss("restart")
+
+    def action_show_keys(self) -> None:
+        from textual.widgets import HelpPanel
+
+        if self.query(HelpPanel):
+            self.app.action_hide_help_panel()
+        else:
+            self.app.action_show_help_panel()
