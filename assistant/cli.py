@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "drafts": "drafts",
     "plain": "plain",
+    "form": "form",
 }
 
 
