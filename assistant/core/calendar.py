@@ -3,21 +3,117 @@
 A deadline of N working days counts the trigger day as day 0 and falls on the Nth working day
 after it. Saturdays, Sundays and the bank holidays of England and Wales, with substitute days,
 are not working days. The holidays come from the `holidays` package: no hand-typed list.
+
+Importing `holidays` costs more than the rest of `decide` together (about 150 ms), so the days
+it gives are kept in a small JSON file in the user's cache folder, keyed by the installed
+`holidays` version: a new release of the package (a new special bank holiday) starts a new
+file. Set REVIEW_ASSISTANT_CACHE to another folder, or to "off" to always ask the package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
+import sys
 from functools import lru_cache
+from pathlib import Path
+
+APP_NAME = "practice-review-assistant"
+_CACHE_FORMAT = 1  # bump when the file's shape or the way days are chosen changes
+_SPAN = 3  # on a miss, compute this many years either side, so a run rarely misses twice
 
 
-@lru_cache(maxsize=64)
-def bank_holidays(year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays (with substitute days) in `year`."""
+def holidays_from_package(years: range) -> dict[int, frozenset[dt.date]]:
+    """England and Wales bank holidays (with substitute days), straight from `holidays`."""
     import holidays  # imported on first use: most commands never count days
 
-    # England and Wales share their bank holidays; subdivision ENG includes the observed days.
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    # England and Wales share their bank holidays; subdivision ENG includes the substitute days.
+    found = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    out: dict[int, set[dt.date]] = {year: set() for year in years}
+    for day in found:
+        out.setdefault(day.year, set()).add(day)
+    return {year: frozenset(days) for year, days in out.items()}
+
+
+def cache_dir() -> Path | None:
+    """The folder for the holiday cache, or None when caching is off."""
+    override = os.environ.get("REVIEW_ASSISTANT_CACHE")
+    if override is not None:
+        return None if override.strip().lower() in ("", "off", "0", "no") else Path(override)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / APP_NAME / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / APP_NAME
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / APP_NAME
+
+
+@lru_cache(maxsize=1)
+def _cache_file() -> Path | None:
+    """The cache file for the installed `holidays` version (found without importing it)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        version = (package / "version.py").read_bytes()
+    except OSError:
+        return None
+    key = hashlib.sha256(version + str(package).encode() + bytes([_CACHE_FORMAT])).hexdigest()
+    return folder / f"bank-holidays-{key[:16]}.json"
+
+
+def _read_cache(path: Path) -> dict[int, frozenset[dt.date]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            int(year): frozenset(dt.date.fromisoformat(day) for day in days)
+            for year, days in data["years"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # missing or damaged: recompute from the package and rewrite
+
+
+def _write_cache(path: Path, years: dict[int, frozenset[dt.date]]) -> None:
+    data = {
+        "about": "England and Wales bank holidays from the 'holidays' package; safe to delete.",
+        "years": {str(y): sorted(d.isoformat() for d in days) for y, days in sorted(years.items())},
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only home folder only costs speed
+
+
+_known_years: dict[int, frozenset[dt.date]] = {}
+
+
+def bank_holidays(year: int) -> frozenset[dt.date]:
+    """England and Wales bank holidays (with substitute days) in `year`."""
+    found = _known_years.get(year)
+    if found is not None:
+        return found
+    path = _cache_file()
+    if path is not None and not _known_years:
+        _known_years.update(_read_cache(path))
+        found = _known_years.get(year)
+        if found is not None:
+            return found
+    computed = holidays_from_package(range(year - _SPAN, year + _SPAN + 1))
+    _known_years.update(computed)
+    if path is not None:
+        _write_cache(path, {**_read_cache(path), **computed})
+    return _known_years[year]
 
 
 def is_working_day(day: dt.date) -> bool:
