@@ -1,0 +1,108 @@
+"""The rule pack's YAML rule tests, one pytest case each, plus coverage of the contract's ids.
+
+Each case runs through the real case-file parser and `decide`; only the keys it gives are
+compared, and a failure names the file, the case and every field that differs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from rule_case_runner import RuleCase, compare, load_rule_cases, run_case
+
+from assistant.core import Decision, Pack, load_pack
+from assistant.core import contract as C
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
+CASES = load_rule_cases(PACK_DIR / "tests")
+
+
+@cache
+def _pack() -> Pack:
+    return load_pack(PACK_DIR)
+
+
+@cache
+def _decision(index: int) -> Decision:
+    return run_case(_pack(), CASES[index])
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[c.id for c in CASES])
+def test_rule_case(index: int) -> None:
+    case = CASES[index]
+    assert not case.problems, f"{case.where()}: the case is malformed: " + "; ".join(case.problems)
+    differences = compare(_decision(index), case.expected)
+    assert not differences, f"{case.where()}:\n  " + "\n  ".join(differences)
+
+
+def test_there_are_enough_cases_with_unique_names() -> None:
+    assert len(CASES) >= 80
+    seen: dict[str, RuleCase] = {}
+    for case in CASES:
+        assert case.id not in seen, f"{case.where()}: the same name as {seen[case.id].where()}"
+        seen[case.id] = case
+
+
+def _expected_ids() -> dict[str, set[str]]:
+    """Every id the cases assert, by kind (asserted ids are produced, or their case fails)."""
+    found: dict[str, set[str]] = {k: set() for k in C.IDS}
+    for case in CASES:
+        exp = case.expected
+        if "route" in exp:
+            found["route"].add(exp["route"])
+        if exp.get("form"):
+            found["form"].add(exp["form"])
+        for item in exp.get("notifications") or []:
+            found["notification"].add(item["id"] if isinstance(item, dict) else item)
+        found["signpost"].update(exp.get("signposts") or [])
+        reviews = exp.get("reviews") or {}
+        for key, kind in (("statutory", "statutory"), ("lcspr", "lcspr"), ("national_review", "national_review")):
+            if key in reviews:
+                found[kind].add(reviews[key])
+        found["criteria"].update(reviews.get("criteria_met") or [])
+        found["local_option"].update(reviews.get("local_options") or [])
+    return found
+
+
+@pytest.mark.parametrize("kind", sorted(C.IDS))
+def test_every_contract_id_is_produced_by_a_rule_test(kind: str) -> None:
+    asserted = _expected_ids()[kind]
+    missing = [i for i in C.IDS[kind] if i not in asserted]
+    assert not missing, f"no rule test expects these {kind} ids: {missing}"
+
+
+def test_every_rule_fires_in_some_rule_test() -> None:
+    fired: set[str] = set()
+    for index in range(len(CASES)):
+        if CASES[index].problems:
+            continue
+        fired.update(r.rule for r in _decision(index).reasons if r.certain)
+    never = sorted({r.id for r in _pack().rules} - fired)
+    assert not never, f"these rules never fire (certainly) in any rule test: {never}"
+
+
+def test_effective_date_boundaries_are_tested() -> None:
+    """The Panel (29 June 2018) and WT2023 care-leaver (15 December 2023) boundaries, both sides."""
+    dates = set()
+    for case in CASES:
+        for source in (case.facts, case.dates):
+            for key in ("aware_date", "incident_date"):
+                if key in source:
+                    dates.add(str(source[key]))
+        if case.on:
+            dates.add(str(case.on))
+    for day in ("2018-06-28", "2018-06-29", "2023-12-14", "2023-12-15"):
+        assert day in dates, f"no rule test is dated {day}"
+
+
+def test_every_rule_carries_a_source_and_status_and_says_confirm_locally_when_unconfirmed() -> None:
+    for rule in _pack().rules:
+        assert rule.source.strip(), f"{rule.where}: no source"
+        if rule.status == "unconfirmed":
+            assert "confirm locally" in rule.text.lower() or "confirm them locally" in rule.text.lower(), (
+                f"{rule.where}: unconfirmed but its text does not say 'confirm locally'"
+            )
+        if "[DERIVED]" in rule.source:
+            assert rule.advice, f"{rule.where}: cites a DERIVED suggestion but is not marked advice"
