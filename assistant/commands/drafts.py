@@ -126,7 +126,7 @@ def _details(store: Any, drafts: list[Any], pack: Any) -> dict[str, list[tuple[s
         except DraftError as exc:
             out[info.id] = [("not shown", exc.why)]
             continue
-        out[info.id] = [(fact_label(pack, f), pack.value_words(f, v)) for f, v in draft.engine_answers().items()]
+        out[info.id] = [(fact_label(pack, f), answer_words(pack, f, v)) for f, v in draft.engine_answers().items()]
     return out
 
 
@@ -137,3 +137,13 @@ def fact_label(pack: Any, fact: str) -> str:
         return str(label.label)
     question = pack.question_for.get(fact)
     return str(question.text) if question is not None else fact.replace("_", " ")
+
+
+def answer_words(pack: Any, fact: str, value: Any) -> str:
+    """An answer in the words of the option chosen, as the conversation showed it."""
+    question = pack.question_for.get(fact)
+    if question is not None and question.kind != "date":
+        for option in question.choices(pack.labels.values.get(fact)):
+            if option.value == value:
+                return str(option.label)
+    return str(pack.value_words(fact, value))

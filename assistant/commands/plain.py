@@ -140,6 +140,10 @@ class PlainSession:
         from assistant.core.drafts import Autosave, DraftStore, load_settings
         from assistant.tui.state import ConversationState
 
+        if self.no_save:
+            from assistant.core.privacy import enter_incognito
+
+            enter_incognito()
         settings = load_settings()
         self.say(self.words("plain/welcome.j2"))
         store: DraftStore | None = None

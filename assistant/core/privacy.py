@@ -163,3 +163,16 @@ def report_crash(exc: BaseException) -> int:
     debug_logger().error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     print(f"review-assistant: {crash_message(exc)}", file=sys.stderr)
     return CRASH_STATUS
+
+
+def enter_incognito() -> None:
+    """--no-save: nothing at all is written to disk, not even the bank-holiday cache.
+
+    The holiday cache holds no personal data, but "keeps nothing on disk" means nothing.
+    """
+    os.environ["REVIEW_ASSISTANT_CACHE"] = "off"
+    from assistant.core import calendar
+
+    cache_file = getattr(calendar, "_cache_file", None)
+    if cache_file is not None and hasattr(cache_file, "cache_clear"):
+        cache_file.cache_clear()

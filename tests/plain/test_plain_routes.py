@@ -6,97 +6,10 @@ import datetime as dt
 
 import pytest
 import yaml
-from plain_helpers import run_cli
+from plain_helpers import ROUTE_FACTS, run_cli, typed_answers
 
 from assistant.core import load_pack
 from assistant.core.contract import ROUTES
-from assistant.tui.state import ConversationState
-
-# Facts that lead to each route (a fact the conversation asks about but that is not listed here
-# is answered "not sure").
-ROUTE_FACTS: dict[str, dict[str, object]] = {
-    "urgent_safeguarding_referral": {"immediate_risk": "yes"},
-    "serious_incident": {
-        "immediate_risk": "no",
-        "subject_age_band": "under_16",
-        "harm": "died",
-        "abuse_or_neglect": "known",
-        "looked_after": "no",
-        "incident_location": "in_area",
-        "setting": "home_or_community",
-        "aware_date": dt.date(2026, 11, 2),
-    },
-    "practice_review_referral": {
-        "immediate_risk": "no",
-        "subject_age_band": "under_16",
-        "harm": "other_harm",
-        "abuse_or_neglect": "suspected",
-        "looked_after": "no",
-        "incident_location": "in_area",
-        "multi_agency_concerns": "yes",
-        "improvements_needed": "yes",
-        "setting": "home_or_community",
-    },
-    "good_outcome_referral": {
-        "immediate_risk": "no",
-        "subject_age_band": "under_16",
-        "harm": "no_harm",
-        "abuse_or_neglect": "not_suspected",
-        "looked_after": "no",
-        "incident_location": "in_area",
-        "setting": "home_or_community",
-        "multi_agency_concerns": "no",
-        "single_agency_concerns": "no",
-        "improvements_needed": "no",
-        "positive_outcome": "yes",
-        "agencies_involved": "two_or_more",
-        "good_practice_made_difference": "yes",
-        "learning_transferable": "yes",
-    },
-    "other_process": {
-        "immediate_risk": "no",
-        "subject_age_band": "age_25_plus",
-        "harm": "died",
-        "abuse_or_neglect": "known",
-        "adult_harmed": "yes",
-        "perpetrator_relationship": "family_partner_or_household",
-        "adult_care_and_support_needs": "yes",
-    },
-    "no_referral": {
-        "immediate_risk": "no",
-        "subject_age_band": "under_16",
-        "harm": "no_harm",
-        "abuse_or_neglect": "not_suspected",
-        "looked_after": "no",
-        "incident_location": "in_area",
-        "setting": "home_or_community",
-        "multi_agency_concerns": "no",
-        "single_agency_concerns": "no",
-        "improvements_needed": "no",
-        "recurrent_themes": "no",
-        "positive_outcome": "no",
-    },
-}
-
-
-def typed_answers(pack, facts):
-    """What a person types, question by question, to give `facts` (and the answers it gives)."""
-    state = ConversationState(pack)
-    lines: list[str] = []
-    while state.current is not None:
-        question = state.current
-        value = facts.get(question.fact, "unknown")
-        if isinstance(value, dt.date):
-            lines.append(value.isoformat())
-        elif value == "unknown":
-            lines.append("not sure")
-        else:
-            choices = question.choices(pack.labels.values.get(question.fact))
-            number = [c.value for c in choices].index(value) + 1
-            # alternate numbers and the option's own words, as people do
-            lines.append(str(number) if len(lines) % 2 == 0 else choices[number - 1].label)
-        state.answer(question.fact, value)
-    return lines, state
 
 
 def test_every_route_is_covered():
