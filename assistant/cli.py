@@ -18,6 +18,8 @@ from assistant import __version__
 COMMANDS: dict[str, str] = {
     "decide": "decide",
     "check": "check",
+    "serve": "serve",
+    "train": "train",
     "drafts": "drafts",
     "plain": "plain",
     "form": "form",

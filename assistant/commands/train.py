@@ -1,0 +1,53 @@
+"""`review-assistant train [SCENARIO]`: trainer mode, a scenario replayed step by step to a room."""
+
+from __future__ import annotations
+
+import argparse
+
+from assistant.commands.common import add_rules_option, pack_from
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="trainer mode: replay a training scenario step by step, with guess-first and what-if",
+        description=(
+            "Replay a training scenario to a room: the story, each question with its answer and "
+            "the rules it engages, then the outcome. G: guess first (hide the outcome until R "
+            "reveals it); P: the decision path as a tree; W: what if one answer were different."
+        ),
+    )
+    parser.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="start with this scenario (its file name, number or title); default: choose from a list",
+    )
+    parser.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="read the scenarios from DIR instead of the rule pack's scenarios/ folder",
+    )
+    parser.add_argument("--guess-first", action="store_true", help="start with the outcome hidden until revealed")
+    add_rules_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.core.errors import InputError
+    from assistant.tui.trainer import TrainerApp, find_scenario, load_scenarios, scenarios_dir
+
+    pack = pack_from(args)
+    folder = Path(args.scenarios) if args.scenarios else scenarios_dir(pack)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such scenarios folder")
+    scenarios, problems = load_scenarios(folder)
+    if not scenarios:
+        raise InputError(
+            f"{folder}: no training scenarios could be read (YAML files with title, story and case)",
+            problems or [f"{folder}: no training scenarios (YAML files with title, story and case)"],
+        )
+    start = find_scenario(scenarios, args.scenario) if args.scenario else None
+    TrainerApp(pack, scenarios, problems=problems, start=start, guess_first=args.guess_first).run()
+    return 0
