@@ -29,7 +29,7 @@ class Markdown(str):
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
-_MD_BLOCK_START = re.compile(r"^([#>+=\-]|\d+(?=[.)]))")
+_MD_BLOCK_START = re.compile(r"^([#>+=\-]|\d{1,9}(?=[.)](?:[ \t]|$)))")
 
 
 def _md_line(line: str) -> str:
