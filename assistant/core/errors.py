@@ -79,6 +79,7 @@ def describe_validation_error(
 ) -> list[str]:
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
     problems: list[str] = []
+    lines: list[int] = []
     seen: set[tuple[Any, ...]] = set()
     for err in exc.errors():
         loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
@@ -88,6 +89,7 @@ def describe_validation_error(
             continue
         seen.add(key)
         line = line_of(raw, loc)
+        lines.append(line or 0)
         where = f"{path}, line {line}" if line else path
         field = dotted(full)
         kind = err["type"]
@@ -121,7 +123,9 @@ def describe_validation_error(
                 message = message[len("Value error, ") :]
             shown = "" if isinstance(value, dict | list) else f" (got {show_value(value)})"
             problems.append(f"{where}: {field}: {message}{shown}")
-    return problems
+    # in the order of the file, as a person reads it (pydantic reports in field order)
+    order = sorted(range(len(problems)), key=lambda i: lines[i])
+    return [problems[i] for i in order]
 
 
 def _kind_of(value: Any) -> str:
