@@ -1,7 +1,7 @@
 """Trainer mode, driven as a presenter would: Pilot key presses on the real app.
 
-Uses the fixed test pack (tests/check/pack) and the scenarios beside this file, so it does not
-depend on the shipped pack's scenarios.
+Uses the fixed test pack (tests/check/pack) and its own scenarios folder, so it does not depend
+on the shipped pack's rules or scenarios.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from assistant.tui.trainer import (
     WhatIfScreen,
     find_scenario,
     load_scenarios,
+    scenarios_dir,
     walk,
     what_if,
 )
 
 HERE = Path(__file__).parent
 PACK = HERE.parent / "check" / "pack"
-SCENARIOS = HERE / "scenarios"
+SCENARIOS = PACK / "scenarios"  # the test pack's own scenarios folder
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,8 @@ def pack():
 
 
 @pytest.fixture(scope="module")
-def scenarios():
+def scenarios(pack):
+    assert scenarios_dir(pack) == SCENARIOS
     found, problems = load_scenarios(SCENARIOS)
     assert problems == []
     return found
@@ -184,7 +186,7 @@ def test_unknown_scenario_names_the_ones_there_are(scenarios):
 
 def test_train_command_refuses_an_unknown_scenario_clearly():
     done = subprocess.run(
-        [sys.executable, "-m", "assistant", "--rules", str(PACK), "train", "nope", "--scenarios", str(SCENARIOS)],
+        [sys.executable, "-m", "assistant", "--rules", str(PACK), "train", "nope"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -1,0 +1,119 @@
+"""`review-assistant serve`: the app in a browser on loopback, and no remote address by accident.
+
+Starts the real command in a subprocess on a free loopback port, fetches the page over HTTP,
+opens the page's websocket as a browser would and waits for the served app (trainer mode on the
+test pack) to draw its first screen; then stops the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+PACK = Path(__file__).parent.parent / "check" / "pack"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, attempts: int = 80, wait: float = 0.25) -> tuple[int, str]:
+    """GET url, retrying while the server starts (at most attempts x wait seconds)."""
+    last: Exception | None = None
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except (urllib.error.URLError, ConnectionError) as exc:
+            last = exc
+            time.sleep(wait)
+    raise AssertionError(f"no answer from {url}: {last}")
+
+
+@pytest.fixture
+def server():
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--rules", str(PACK), "serve", "--port", str(port), "--app", "train"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    try:
+        yield port, process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+async def first_screen(port: int, wanted: str, seconds: float = 60) -> str:
+    """Open the page's websocket and collect what the served app draws until `wanted` appears."""
+    seen = ""
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+            while time.monotonic() < deadline and wanted not in seen:
+                try:
+                    message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
+                except TimeoutError:
+                    break
+                if message.type == aiohttp.WSMsgType.BINARY:
+                    seen += message.data.decode("utf-8", "replace")
+                elif message.type == aiohttp.WSMsgType.TEXT:
+                    seen += message.data
+                elif message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                    break
+    return seen
+
+
+def test_serve_answers_on_loopback_and_runs_the_app(server):
+    port, process = server
+    status, page = fetch(f"http://127.0.0.1:{port}/")
+    assert status == 200
+    assert f"ws://127.0.0.1:{port}/ws" in page  # the page drives the app over this websocket
+    assert "googleapis" not in page and "https://" not in page  # nothing fetched from outside
+    drawn = asyncio.run(first_screen(port, "Choose a training scenario"))
+    assert "Choose a training scenario" in drawn
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=15)
+    assert "NO LOGIN" in out
+    assert f"http://127.0.0.1:{port}" in out
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
+def test_serve_refuses_a_non_loopback_address_without_allow_remote(host):
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "serve", "--host", host, "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert f"--host {host}" in done.stderr and "no login" in done.stderr and "--allow-remote" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # refused before anything was served
+
+
+def test_loopback_names_are_accepted():
+    from assistant.commands.serve import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
