@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "serve": "serve",
     "train": "train",
+    "register": "register",
     "drafts": "drafts",
     "plain": "plain",
     "form": "form",

@@ -33,7 +33,7 @@ CSV_COLUMNS = (
 )
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -56,7 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     output.add_argument("--csv", action="store_true", help="print one CSV row per record")
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="check as if today were DATE (for overdue deadlines and today's rules); default today",
     )
