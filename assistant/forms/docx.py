@@ -279,6 +279,27 @@ def _unknown_names(source: str, schema: dict[str, Any]) -> list[tuple[int, str]]
     return out
 
 
+def _suggest(name: str, schema: dict[str, Any]) -> str | None:
+    """The nearest known name for a misspelt one: chid.name -> child.name."""
+    import difflib
+
+    node: Any = schema
+    known: list[str] = []
+    for part in name.split("."):
+        if not isinstance(node, dict):
+            return None
+        if part in node:
+            known.append(part)
+            node = node[part]
+            continue
+        close = difflib.get_close_matches(part, [str(k) for k in node], n=1)
+        if not close:
+            return None
+        known.append(close[0])
+        node = node[close[0]]
+    return ".".join(known) if ".".join(known) != name else None
+
+
 def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
     """Every problem in a Word template: unknown tags, tags split across runs, bad syntax."""
     from docxtpl import DocxTemplate
@@ -306,12 +327,14 @@ def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
             )
             continue
         for line, name in unknown:
+            hint = _suggest(name, schema)
             problems.append(
                 TemplateProblem(
                     "unknown",
                     part,
                     text_at(line),
-                    f"unknown tag '{name}': the form has no such field (docs/word-template.md lists them)",
+                    f"unknown tag '{name}': the form has no such field"
+                    + (f" (did you mean '{hint}'?)" if hint else " (docs/word-template.md lists them)"),
                 )
             )
     return problems

@@ -1,0 +1,134 @@
+"""A partnership's own Word form: the checker finds unknown tags and tags Word split across runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import HOSTILE
+from form_readback import docx_all_text
+
+from assistant.core.errors import InputError
+from assistant.core.pack import default_prompts_dir
+from assistant.forms import render
+from assistant.forms.docx import DOCX_TEMPLATES, check_template
+
+SHIPPED = [default_prompts_dir() / "forms" / name for name in DOCX_TEMPLATES.values()]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_templates_are_clean(pack, path):
+    assert check_template(path, pack) == []
+
+
+def own_form(tmp_path: Path, paragraphs: list[list[str]]) -> Path:
+    """A Word document whose paragraphs are made of the given runs."""
+    document = docx.Document()
+    document.add_heading("Our own referral form", level=1)
+    for runs in paragraphs:
+        paragraph = document.add_paragraph()
+        for text in runs:
+            paragraph.add_run(text)
+    path = tmp_path / "own.docx"
+    document.save(str(path))
+    return path
+
+
+def test_a_partnership_template_with_good_tags_renders(pack, make_form, tmp_path):
+    path = own_form(
+        tmp_path,
+        [
+            ["Child: ", "{{ child.name }}", " born ", "{{ child.date_of_birth }}"],
+            ["{%p for a in agencies %}"],
+            ["{{ a.name }}", ": ", "{{ a.involvement }}"],
+            ["{%p endfor %}"],
+            ["{{ endorsement_warning }}"],
+            ["Outcome: {{ decision.route_label }}; rules {{ pack.name }} {{ pack.version }}"],
+        ],
+    )
+    assert check_template(path, pack) == []
+    form = make_form("serious")
+    text = docx_all_text(render(form, "docx", template=path))
+    assert "Child: Baby R born 20 November 2025" in text
+    assert "GP: new birth checks" in text and "Midwifery: antenatal care" in text
+    assert "Outcome: Serious child safeguarding incident; rules formtest 1.2.3" in text
+
+
+def test_unknown_tags_are_named(pack, tmp_path):
+    path = own_form(
+        tmp_path,
+        [
+            ["Child: {{ child.nmae }}"],
+            ["{{ referer.name }}"],
+            ["{%p for a in agencies %}"],
+            ["{{ a.title }}"],
+            ["{%p endfor %}"],
+            ["{{ child.name }}"],
+        ],
+    )
+    problems = check_template(path, pack)
+    assert [p.kind for p in problems] == ["unknown", "unknown", "unknown"]
+    messages = " | ".join(str(p) for p in problems)
+    assert "'child.nmae'" in messages and "'referer'" in messages and "'a.title'" in messages
+    assert 'paragraph "Child: {{ child.nmae }}"' in messages
+
+
+def test_tags_split_across_runs_are_found(pack, tmp_path):
+    path = own_form(
+        tmp_path,
+        [
+            ["Child: ", "{{ child.", "name }}"],
+            ["{", "{ child.gender }}"],
+            ["{%p if ", "missing %}"],
+            ["{%p endif %}"],
+            ["{{ child.ethnicity }}"],
+        ],
+    )
+    problems = check_template(path, pack)
+    split = [p for p in problems if p.kind == "split"]
+    assert len(split) == 3
+    assert "{{ child.name }} is split across 2 runs" in str(split[0])
+    assert "{{ child.gender }}" in str(split[1])
+
+
+def test_unclosed_tag_and_bad_syntax(pack, tmp_path):
+    path = own_form(tmp_path, [["Name: {{ child.name"], ["}} later"], ["{% if %}"]])
+    kinds = {p.kind for p in check_template(path, pack)}
+    assert "unclosed" in kinds and "syntax" in kinds
+
+
+def test_not_a_word_document(pack, tmp_path):
+    path = tmp_path / "form.docx"
+    path.write_text("not a zip")
+    with pytest.raises(InputError, match="not a Word document"):
+        check_template(path, pack)
+
+
+def test_rendering_with_an_unknown_tag_is_a_clear_error(pack, make_form, tmp_path):
+    path = own_form(tmp_path, [["{{ child.nmae }}"]])
+    with pytest.raises(InputError, match="check-template"):
+        render(make_form("serious"), "docx", template=path)
+
+
+def test_hostile_text_in_a_partnership_template(pack, make_form, tmp_path):
+    path = own_form(tmp_path, [["Reasons: ", "{{ reasons }}"]])
+    form = make_form("serious")
+    form.context["reasons"] = HOSTILE
+    paragraphs = [p.text for p in docx.Document(__import__("io").BytesIO(render(form, "docx", template=path))).paragraphs]
+    assert "Reasons: " + HOSTILE in paragraphs
+
+
+def test_build_script_reproduces_the_shipped_templates(tmp_path):
+    """The committed templates are what build_docx_template.py makes from forms.yaml."""
+    script = default_prompts_dir() / "forms" / "build_docx_template.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True)
+    for name in DOCX_TEMPLATES.values():
+        built = docx.Document(str(tmp_path / name))
+        shipped = docx.Document(str(default_prompts_dir() / "forms" / name))
+        assert [p.text for p in built.paragraphs] == [p.text for p in shipped.paragraphs]
+        assert [[c.text for c in r.cells] for t in built.tables for r in t.rows] == [
+            [c.text for c in r.cells] for t in shipped.tables for r in t.rows
+        ]
