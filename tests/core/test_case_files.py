@@ -127,8 +127,10 @@ def test_future_is_relative_to_today() -> None:
     ] == dt.date(2026, 12, 21)
 
 
-def test_the_shared_examples_load(tmp_path: Path) -> None:
-    for example in sorted((Path(__file__).parents[3] / "shared" / "examples").glob("*.yaml")):
+def test_the_contract_examples_load() -> None:
+    examples = sorted((Path(__file__).parent / "fixtures" / "cases").glob("*.yaml"))
+    assert len(examples) == 3
+    for example in examples:
         case = load_case(example, today=TODAY)
         assert case.fact_values()["immediate_risk"] == "no"
 
