@@ -493,7 +493,8 @@ class WhatIfScreen(Screen[None]):
     """Change one answer: the outcome before and after, side by side, and the rule that differs."""
 
     BINDINGS: ClassVar = [
-        Binding("escape,w", "close", "Close"),
+        Binding("escape", "step_back", "Back"),
+        Binding("w", "close", "Close"),
         Binding("r", "reveal", "Reveal"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -536,6 +537,7 @@ class WhatIfScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.add_class("-choosing")
         self.query_one("#whatif-steps", OptionList).focus()
         self.show()
 
@@ -553,6 +555,9 @@ class WhatIfScreen(Screen[None]):
             answers.focus()
         elif event.option_list.id == "whatif-answers" and self.step is not None:
             self.result = what_if(self.trainer.pack, self.walkthrough, self.step.question.fact, event.option.id, self.trainer.today)
+            self.remove_class("-choosing")
+            self.add_class("-compared")
+            self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_again))
             self.show()
 
     def show(self) -> None:
@@ -588,6 +593,16 @@ class WhatIfScreen(Screen[None]):
     def action_reveal(self) -> None:
         self.trainer.revealed = True
         self.show()
+
+    def action_step_back(self) -> None:
+        """From the comparison back to choosing; from choosing, close."""
+        if self.has_class("-compared"):
+            self.remove_class("-compared")
+            self.add_class("-choosing")
+            self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_pick_step))
+            self.query_one("#whatif-steps", OptionList).focus()
+        else:
+            self.app.pop_screen()
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -134,6 +134,8 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         assert "[T-02] Serious child safeguarding case: fired -> did not fire" in difference
         assert "[T-07] Below the threshold, agencies working together: did not fire -> fired" in difference
         assert 'answered "They were harmed, but not seriously" instead of "They were seriously harmed"' in difference
+        await pilot.press("escape")  # back to choosing another answer
+        assert isinstance(app.screen, WhatIfScreen) and app.screen.has_class("-choosing")
         await pilot.press("escape")
         assert isinstance(app.screen, StepScreen)
         await pilot.press("s")
@@ -201,3 +203,15 @@ def test_a_broken_scenario_is_reported_with_its_file_and_line(tmp_path, pack):
     found, problems = load_scenarios(tmp_path)
     assert found == []
     assert any("bad.yaml, line 5" in p and "case.facts.harm" in p and "'dead'" in p for p in problems)
+
+
+async def test_a_scenario_whose_expectation_the_rules_no_longer_meet_says_so(pack, scenarios):
+    app = TrainerApp(pack, scenarios, start=find_scenario(scenarios, "03-stale-expectation"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        while screen.kind != "outcome":
+            await pilot.press("right")
+        outcome = shown(app, "#main")
+        assert 'This scenario was written expecting "No referral needed"' in outcome
+        assert 'the rules now give "Serious child safeguarding incident"' in outcome
