@@ -79,6 +79,7 @@ class FormWords(BaseModel):
     words: dict[str, str]
     forms: dict[Literal[C.FORMS], FormSpec]  # type: ignore[valid-type]
     processes: dict[Literal[C.PARALLEL_PROCESSES], str] = Field(default_factory=dict)  # type: ignore[valid-type]
+    screen: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("forms")
     @classmethod
@@ -90,6 +91,13 @@ class FormWords(BaseModel):
 
     def word(self, key: str) -> str:
         return self.words.get(key, "")
+
+    def say(self, key: str, **values: str) -> str:
+        """A word of the form screen, with {placeholders} filled in (values are data, not format)."""
+        text = self.screen.get(key, "")
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", value)
+        return text
 
 
 def forms_file(pack: Pack) -> Path:
@@ -115,6 +123,21 @@ def _load(path: Path, mtime: float) -> FormWords:
 
 
 def load_form_words(pack: Pack) -> FormWords:
-    """The forms' words for `pack`; InputError naming the file and line if it is wrong."""
+    """The forms' words for `pack`; InputError naming the file and line if it is wrong.
+
+    A pack's own forms.yaml that lacks some words (added in a later version) gets the shipped
+    ones, so an older pack keeps working.
+    """
     path = forms_file(pack)
-    return _load(path, path.stat().st_mtime)
+    words = _load(path, path.stat().st_mtime)
+    default = default_prompts_dir() / "forms" / "forms.yaml"
+    if path == default:
+        return words
+    shipped = _load(default, default.stat().st_mtime)
+    return words.model_copy(
+        update={
+            "words": {**shipped.words, **words.words},
+            "screen": {**shipped.screen, **words.screen},
+            "processes": {**shipped.processes, **words.processes},
+        }
+    )

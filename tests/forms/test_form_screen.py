@@ -1,0 +1,198 @@
+"""The form screen in a small Textual app: pre-filled, checked, insisting on endorsement, saved."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from conftest import CASES, HOSTILE, TODAY
+from form_readback import docx_rows
+from textual.app import App
+from textual.widgets import Input, Markdown, SelectionList, Static, TextArea
+
+from assistant.core.case import load_case
+from assistant.core.engine import decide
+from assistant.tui.screens.referral import (
+    ConfirmUnendorsedScreen,
+    PreviewScreen,
+    ReferralFormScreen,
+    widget_id,
+)
+
+
+class FormApp(App[None]):
+    """Pushes the form screen at once, as the chat's outcome screen does."""
+
+    def __init__(self, screen_args: tuple, web: bool = False) -> None:
+        super().__init__()
+        self.screen_args = screen_args
+        self.result: object = "not dismissed"
+        self.web = web
+        self.delivered: list[tuple[bytes, str, str]] = []
+
+    @property
+    def is_web(self) -> bool:
+        return self.web
+
+    def deliver_binary(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
+        self.delivered.append((path_or_file.read(), save_filename, mime_type))
+        return "key"
+
+    def on_mount(self) -> None:
+        pack, decision, answers = self.screen_args
+        self.push_screen(ReferralFormScreen(pack, decision, answers, today=TODAY), self._done)
+
+    def _done(self, result: object) -> None:
+        self.result = result
+
+
+def serious(pack):
+    case = load_case(CASES / "serious.yaml")
+    return pack, decide(pack, case.fact_values(), today=TODAY), case.answered()
+
+
+def field(app, name, kind=Input):
+    return app.screen.query_one(f"#{widget_id(name)}", kind)
+
+
+def error_text(app, name) -> str:
+    error = app.screen.query_one(f"#error-{widget_id(name)}", Static)
+    return str(error.render()) if error.has_class("-shown") else ""
+
+
+async def type_into(pilot, app, name, text):
+    app.screen.query_one(f"#{widget_id(name)}").focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
+    app = FormApp(serious(pack))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReferralFormScreen)
+        # pre-filled from the answers and the decision
+        assert field(app, "incident.date").value == "2026-02-27"
+        assert field(app, "incident.aware_date").value == "2026-03-02"
+        assert field(app, "child.address_area").value == "Testshire"
+        assert "Two or more agencies working together (reg 11(c))" in field(app, "reasons", TextArea).text
+        assert "child_death_review" in field(app, "parallel_processes", SelectionList).selected
+        assert "must endorse" in str(screen.query_one("#endorsement-status", Static).render())
+
+        # typed like a person: names, and mistakes that are caught
+        await type_into(pilot, app, "referrer.name", "Alex Morgan")
+        await type_into(pilot, app, "referrer.email", "alex at example")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert "Not an email address" in error_text(app, "referrer.email")
+        field(app, "referrer.email").value = "alex.morgan@example.org"
+        field(app, "referrer.phone").value = "phone me"
+        field(app, "child.date_of_birth").value = "31/02/2025"
+        field(app, "referrer.role").value = "Health visitor"
+        field(app, "referrer.agency").value = "Community health"
+        field(app, "child.name").value = "Baby R"
+        field(app, "incident.description", TextArea).text = HOSTILE
+        save_path = tmp_path / "referral.docx"
+        screen.query_one("#save-path", Input).value = str(save_path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not a phone number" in error_text(app, "referrer.phone")
+        assert "Not a date" in error_text(app, "child.date_of_birth")
+        assert not save_path.exists() and app.screen is screen
+
+        field(app, "referrer.phone").value = "0161 000 0001"
+        field(app, "child.date_of_birth").value = "20/11/2025"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        # no endorsement yet: the screen insists, and going back leads to the endorser's name
+        assert isinstance(app.screen, ConfirmUnendorsedScreen)
+        await pilot.click("#confirm-back")
+        await pilot.pause()
+        assert app.screen is screen and not save_path.exists()
+        assert app.focused is field(app, "endorsed_by.name")
+        await pilot.press(*"Priya Shah")
+        await pilot.pause()
+        assert "Endorsed by" in str(screen.query_one("#endorsement-status", Static).render())
+        field(app, "endorsed_by.role").value = "Named nurse"
+        field(app, "endorsed_by.agency").value = "Community health"
+        rows = list(screen.query(".agency-name"))
+        rows[0].value = "GP"
+        screen.query(".agency-involvement").first().value = "new birth checks"
+
+        # a preview before saving, then save from the preview
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewScreen)
+        assert app.screen.query_one("#preview", Markdown)
+        assert "Baby R" in app.screen.markdown
+        await pilot.click("#preview-save")
+        await pilot.pause()
+
+    assert app.result == str(save_path)
+    assert stat.S_IMODE(save_path.stat().st_mode) == 0o600
+    table = docx_rows(save_path.read_bytes())
+    for row in (
+        ["Name", "Alex Morgan"],
+        ["Secure email address", "alex.morgan@example.org"],
+        ["Name", "Priya Shah"],
+        ["Date of birth", "20 November 2025"],
+        ["What happened", HOSTILE],
+        ["GP", "new birth checks"],
+        ["Area where the child lives", "Testshire"],
+        ["Other processes", "Child death review"],
+    ):
+        assert row in table
+
+
+async def test_saving_without_endorsement_when_confirmed_carries_the_warning(pack, tmp_path):
+    app = FormApp(serious(pack))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#save-format").value = "txt"
+        await pilot.pause()
+        path = tmp_path / "form.txt"
+        screen.query_one("#save-path", Input).value = str(path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#confirm-save")
+        await pilot.pause()
+    text = path.read_text(encoding="utf-8")
+    assert "!! WARNING: this referral has not been endorsed" in text
+    assert app.result == str(path)
+
+
+async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = FormApp(serious(pack), web=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query("#save-path")  # no file path in a browser
+        field(app, "endorsed_by.name").value = "Priya Shah"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    data, name, mime = app.delivered[0]
+    assert name.startswith("practice-review-referral-2026-06-02") and name.endswith(".docx")
+    assert mime.endswith("wordprocessingml.document")
+    assert ["Name", "Priya Shah"] in docx_rows(data)
+    assert list(tmp_path.rglob("*.docx")) == []
+
+
+async def test_escape_closes_without_saving(pack):
+    app = FormApp(serious(pack))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+def test_a_decision_without_a_form_is_refused(pack):
+    from assistant.core.errors import InputError
+
+    decision = decide(pack, {"immediate_risk": "yes"}, today=TODAY)
+    with pytest.raises(InputError, match="no referral form"):
+        ReferralFormScreen(pack, decision, {"immediate_risk": "yes"})
+
+
