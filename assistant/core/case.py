@@ -349,6 +349,8 @@ def _read_json(text: str, path: str) -> Any:
         raise InputError(f"{where}: the key '{exc}' appears twice; give it once") from None
     except RecursionError:
         raise InputError(f"{path}: not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
 
 
 def _located(text: str, path: str) -> Any:

@@ -82,7 +82,10 @@ def describe_validation_error(
     lines: list[int] = []
     seen: set[tuple[Any, ...]] = set()
     for err in exc.errors():
-        loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+        raw_loc = err["loc"]
+        loc = tuple(part for part in raw_loc[:-1] if not _is_union_tag(part))
+        if raw_loc and (err["type"] == "extra_forbidden" or not _is_union_tag(raw_loc[-1])):
+            loc += (raw_loc[-1],)  # an unknown key named like a type tag ('bool', 'str') is kept
         full = tuple(prefix) + loc
         key = (full, err["type"])
         if key in seen:
