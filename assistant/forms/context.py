@@ -20,6 +20,18 @@ from assistant.core.errors import InputError
 from assistant.core.pack import Label, Pack
 from assistant.forms.words import FormField, FormSpec, FormWords, load_form_words
 
+# Answers that describe a concern about the system, for pre-filling "why there is learning".
+CONCERN_FACTS = (
+    "improvements_needed",
+    "recurrent_themes",
+    "multi_agency_concerns",
+    "single_agency_concerns",
+    "no_agency_involvement_concern",
+    "cross_area",
+    "institutional_setting",
+    "national_issues",
+)
+
 # Which parallel process each signpost points to, for pre-filling the form from the decision.
 SIGNPOST_PROCESSES: dict[str, str] = {
     "child_death_review": "child_death_review",
@@ -353,9 +365,12 @@ def prefill(
     child = data["child"]
     if not child["address_area"] and answers.get("normally_resident_in_area") == "yes" and pack.meta.area:
         child["address_area"] = pack.meta.area
-    if not data["reasons"] and decision.reviews.criteria_met:
+    if not data["reasons"]:
         labels = pack.labels.criteria
-        data["reasons"] = "\n".join(_label(labels, c).label for c in decision.reviews.criteria_met)
+        lines = [_label(labels, c).label for c in decision.reviews.criteria_met]
+        if not lines:  # below the statutory threshold: the concerns the person said yes to
+            lines = [fact_words(pack, f) for f in CONCERN_FACTS if answers.get(f) == "yes"]
+        data["reasons"] = "\n".join(lines) or None
     if not data["parallel_processes"]:
         data["parallel_processes"] = [
             p for p in C.PARALLEL_PROCESSES if p in {SIGNPOST_PROCESSES.get(s) for s in decision.signposts}

@@ -81,14 +81,6 @@ class FormWords(BaseModel):
     processes: dict[Literal[C.PARALLEL_PROCESSES], str] = Field(default_factory=dict)  # type: ignore[valid-type]
     screen: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("forms")
-    @classmethod
-    def _every_form(cls, value: dict[str, FormSpec]) -> dict[str, FormSpec]:
-        missing = [f for f in C.FORMS if f not in value]
-        if missing:
-            raise ValueError(f"every form needs its fields; missing: {', '.join(missing)}")
-        return value
-
     def word(self, key: str) -> str:
         return self.words.get(key, "")
 
@@ -125,8 +117,8 @@ def _load(path: Path, mtime: float) -> FormWords:
 def load_form_words(pack: Pack) -> FormWords:
     """The forms' words for `pack`; InputError naming the file and line if it is wrong.
 
-    A pack's own forms.yaml that lacks some words (added in a later version) gets the shipped
-    ones, so an older pack keeps working.
+    A pack's own forms.yaml may reword one form only, or lack words added in a later version:
+    whatever it does not give comes from the shipped file, so an older pack keeps working.
     """
     path = forms_file(pack)
     words = _load(path, path.stat().st_mtime)
@@ -139,5 +131,6 @@ def load_form_words(pack: Pack) -> FormWords:
             "words": {**shipped.words, **words.words},
             "screen": {**shipped.screen, **words.screen},
             "processes": {**shipped.processes, **words.processes},
+            "forms": {**shipped.forms, **words.forms},
         }
     )
