@@ -94,10 +94,54 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+_MAX_EXPANSION = 100_000  # values after aliases are expanded; far above any real file
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once every alias (*name) is expanded."""
+    sizes: dict[int, int] = {}
+    pending: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while pending:  # iterative: a deep document must not exhaust the stack here
+        node, done = pending.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        if done:
+            sizes[id(node)] = min(1 + sum(sizes.get(id(c), 0) for c in children), _MAX_EXPANSION + 1)
+        else:
+            pending.append((node, True))
+            pending.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _load(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text and _expanded_size(node) > _MAX_EXPANSION:  # "billion laughs"
+            raise YamlError("", node.start_mark.line + 1, "")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_yaml_text(text: str, path: str = "<text>") -> Any:
     """Parse YAML text; raise YamlError with the line of the problem."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return _load(text)
+    except YamlError:
+        raise YamlError(
+            path,
+            None,
+            f"not valid YAML: its aliases (*name) expand to more than {_MAX_EXPANSION} values; "
+            "write the values out instead",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

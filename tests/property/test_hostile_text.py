@@ -140,3 +140,24 @@ def test_any_yaml_gives_a_case_or_an_input_error(data) -> None:
 def test_any_text_gives_a_case_or_an_input_error(text: str) -> None:
     _loads_or_clean_error(text, "case.yaml")
     _loads_or_clean_error(text, "case.json")
+
+
+def test_billion_laughs_is_refused_at_once():
+    """YAML aliases that expand to 9**8 values must be an input error, not minutes of work."""
+    import time
+
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    text = "\n".join(levels) + "\nfacts: {harm: *h}\n"
+    started = time.perf_counter()
+    try:
+        parse_case(text, "laughs.yaml", today=TODAY)
+    except InputError as exc:
+        assert "aliases" in str(exc) and "laughs.yaml" in str(exc)
+    else:
+        raise AssertionError("a billion-laughs file was accepted")
+    assert time.perf_counter() - started < 5
+    # an ordinary alias is still fine
+    ok = parse_case("facts:\n  immediate_risk: &no no\n  looked_after: *no\n", "ok.yaml", today=TODAY)
+    assert ok.facts.looked_after == "no"
