@@ -192,6 +192,8 @@ def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | No
         return None
     labels = [(c, set(_words(c.label)) | set(_words(c.value.replace("_", " ")))) for c in choices]
     whole = [c for c, ws in labels if all(w in ws for w in words)]
+    if len(whole) > 1:
+        whole = _closest(" ".join(words), whole)
     if len(whole) == 1:
         return Answer(whole[0].value, "words")
     if len(whole) > 1:
@@ -202,6 +204,21 @@ def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | No
     if len(starts) > 1:
         return Unclear(text, tuple(c.value for c in starts))
     return None
+
+
+def _closest(phrase: str, found: list[Choice]) -> list[Choice]:
+    """Of several options holding every word, those holding the words as written, in order
+    ("seriously harmed"), then those that begin with them ("16" is "16 or 17")."""
+    for test in (
+        lambda label: re.search(rf"\b{re.escape(phrase)}\b", label) is not None,
+        lambda label: label.startswith(phrase),
+    ):
+        narrowed = [c for c in found if test(" ".join(_words(c.label)))]
+        if narrowed:
+            found = narrowed
+        if len(found) == 1:
+            break
+    return found
 
 
 def _date(text: str, today: dt.date) -> Answer | Problem | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core import contract as C
-from assistant.core.engine import Decision, Path, decide, replay
+from assistant.core.engine import Decision, Path, decide, next_question, replay
 from assistant.core.pack import Pack, Question
 
 AnswerValue = str | dt.date
@@ -107,11 +107,15 @@ class ConversationState:
             raise KeyError(fact)
         old = self.answers.get(fact)
         aside_before = dict(self.path.set_aside)
+        current = self.path.current
         self.answers[fact] = value
         if fact in self.history:
             self.history.remove(fact)
         self.history.append(fact)
-        self._recompute()
+        if current is not None and current.fact == fact and old is None:
+            self._extend(current, value)
+        else:
+            self._recompute()
         now_aside = self.path.set_aside
         change = Change(
             fact=fact,
@@ -149,3 +153,28 @@ class ConversationState:
     def _recompute(self) -> None:
         self._decision = None
         self.path = replay(self.pack, self.answers, self.today)
+
+    def _extend(self, question: Question, value: AnswerValue) -> None:
+        """The path after answering its current question: `replay`'s walk, from where it was.
+
+        Equal to `replay(pack, answers)` (the walk is deterministic and the earlier steps are
+        unchanged) at a fraction of the cost, which keeps each answer quick on long paths.
+        """
+        self._decision = None
+        applied = dict(self.path.applied)
+        asked = list(self.path.asked)
+        applied[question.fact] = value
+        asked.append((question, value))
+        current: Question | None = None
+        for _ in range(len(self.pack.questions) + 1):
+            following = next_question(self.pack, applied, self.today)
+            if following is None:
+                break
+            if following.fact in self.answers and following.fact not in applied:
+                applied[following.fact] = self.answers[following.fact]
+                asked.append((following, self.answers[following.fact]))
+                continue
+            current = following
+            break
+        set_aside = {k: v for k, v in self.answers.items() if k not in applied}
+        self.path = Path(asked=asked, applied=applied, set_aside=set_aside, current=current)

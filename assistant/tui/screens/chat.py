@@ -132,8 +132,8 @@ class ChatScreen(Screen[None]):
     def advance(self) -> None:
         """Ask the next question, or, when the path is complete, offer the outcome."""
         self.editing = None
-        decision = self.state.decision()
-        if decision.halted:
+        decision = self.state.decision() if self.state.complete else None
+        if decision is not None and decision.halted:
             self.asking = None
             self.mode = "complete"
             route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
@@ -149,6 +149,7 @@ class ChatScreen(Screen[None]):
         if current is not None:
             self.ask(current)
             return
+        assert decision is not None
         self.asking = None
         self.mode = "complete"
         route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]

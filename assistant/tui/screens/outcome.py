@@ -82,6 +82,12 @@ class OutcomeScreen(Screen[str]):
         elif key:
             self.dismiss(key)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No referral form key when the outcome has no form."""
+        if action == "form" and not self.decision.form:
+            return False
+        return True
+
     def action_form(self) -> None:
         if not self.decision.form:
             self.notify(say(self.pack, "no_form"))

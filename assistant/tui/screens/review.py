@@ -97,22 +97,24 @@ class ReviewScreen(Screen[str]):
                 placeholder=self.words.review_date_hint,
                 id=f"answer-{question.fact}",
                 classes="answer-control",
+                compact=True,
             )
         choices = question.choices(self.pack.labels.values.get(question.fact))
         select: Select[str] = Select(
             [(Text(c.label), c.value) for c in choices],
             prompt=self.words.review_not_answered if value is None else self.words.select_prompt,
             allow_blank=value is None,
-            value=value if isinstance(value, str) else Select.BLANK,
+            value=value if isinstance(value, str) else Select.NULL,
             id=f"answer-{question.fact}",
             classes="answer-control",
+            compact=True,
         )
         return select
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         fact = (event.select.id or "").removeprefix("answer-")
-        if event.value is Select.BLANK or self.state.answers.get(fact) == event.value:
+        if event.value is Select.NULL or self.state.answers.get(fact) == event.value:
             return
         await self.change(fact, str(event.value))
 

@@ -92,8 +92,13 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def _add(self, message: ChatMessage) -> ChatMessage:
         self.mount(message)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        # the newest message's first line in view: a long one is read from its start
+        self.call_after_refresh(self._show, message)
         return message
+
+    def _show(self, message: ChatMessage) -> None:
+        if message.is_attached:
+            self.scroll_to_widget(message, animate=False, top=True, immediate=True)
 
     def answers(self) -> list[AnswerMessage]:
         return list(self.query(AnswerMessage))

@@ -1,0 +1,79 @@
+"""Snapshots of the chat at 80x24, against a frozen copy of the pack (tests/tui/pack/), so the
+shipped pack's wording can change without touching them. Update with --snapshot-update and
+look at the SVGs in __snapshots__ before committing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from assistant.tui.state import ConversationState
+from tests.tui.conftest import TODAY, make_app
+from tests.tui.test_conversation import ROUTES
+
+SIZE = (80, 24)
+
+
+def answers_for(pack: Any, facts: dict[str, Any], default: str) -> dict[str, Any]:
+    """The answers a user gives on the way to an outcome (the path walked without the UI)."""
+    state = ConversationState(pack, today=TODAY)
+    while state.current is not None:
+        question = state.current
+        fallback = default if question.kind == "tri" else "unknown"
+        state.answer(question.fact, facts.get(question.fact, fallback))
+    return dict(state.answers)
+
+
+async def settle(pilot: Any) -> None:
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+    await pilot.pause()
+
+
+def test_opening(snap_compare, fixed_pack):
+    assert snap_compare(make_app(fixed_pack), terminal_size=SIZE, run_before=settle)
+
+
+def test_question_with_help(snap_compare, fixed_pack):
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("2")  # no immediate risk
+        await pilot.pause()
+        await pilot.press("f1")  # help with "How old was the person ...?"
+        await settle(pilot)
+
+    assert snap_compare(make_app(fixed_pack), terminal_size=SIZE, run_before=run_before)
+
+
+def test_outcome_urgent(snap_compare, fixed_pack):
+    app = make_app(fixed_pack, answers={"immediate_risk": "yes"})
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_outcome(snap_compare, fixed_pack, route):
+    facts, default = ROUTES[route]
+    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("1")  # "See the outcome"
+        await settle(pilot)
+        assert pilot.app.state.decision().route == route
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_review_screen(snap_compare, fixed_pack):
+    facts, default = ROUTES["serious_incident"]
+    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("2")  # "Review my answers first"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
