@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,31 @@ def docx_text(value: Any) -> Any:
     return Markup(_DOCXTPL_UNDERSCORE.sub("&#95;", text))
 
 
+@lru_cache(maxsize=1)
 def _environment() -> Any:
+    """One environment for every Word render; it keeps the templates it has compiled.
+
+    docxtpl compiles the document's XML with `from_string` on every render; the XML of a given
+    template is the same each time, so the compiled template is reused (about half the time).
+    """
     import jinja2
 
-    return jinja2.Environment(autoescape=True, finalize=docx_text, undefined=jinja2.StrictUndefined)
+    class CachingEnvironment(jinja2.Environment):
+        compiled: dict[str, Any]
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            found = self.compiled.get(source)
+            if found is None:
+                if len(self.compiled) > 64:
+                    self.compiled.clear()
+                found = self.compiled[source] = super().from_string(source)
+            return found
+
+    env = CachingEnvironment(autoescape=True, finalize=docx_text, undefined=jinja2.StrictUndefined)
+    env.compiled = {}
+    return env
 
 
 def render_docx(form: Form, template: Path | None = None) -> bytes:
