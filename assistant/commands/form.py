@@ -59,12 +59,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.case:
         raise InputError("form: give a case file, for example: review-assistant form case.yaml --format docx -o referral.docx")
 
-    output = Path(args.output).expanduser() if args.output else None
-    fmt = args.format
-    if fmt is None:
-        from assistant.forms import format_for
+    from assistant.forms import format_for
 
-        fmt = (format_for(output) if output else None) or "md"
+    output = Path(args.output).expanduser() if args.output else None
+    named = format_for(output) if output else None
+    fmt = args.format or named or "md"
+    if output is not None and named is not None and named != fmt:
+        raise InputError(
+            f"-o {output}: the file name says {named} but --format is {fmt}; "
+            f"name the file {output.with_suffix('.' + fmt).name}, or leave out --format"
+        )
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise InputError(
             "a Word document cannot be shown in a terminal; save it with -o, for example: "

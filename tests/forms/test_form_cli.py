@@ -125,3 +125,9 @@ def test_docxtpl_is_imported_only_for_word(tmp_path):
     for name, expected in (("f.md", "False"), ("f.html", "False"), ("f.json", "False"), ("f.docx", "True")):
         done = subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True)
         assert done.stdout.split() == ["0", expected, "False"], done.stderr
+
+
+def test_a_file_name_that_contradicts_the_format_is_refused(tmp_path):
+    out = tmp_path / "form.md"
+    done = cli(str(CASES / "serious.yaml"), "--format", "docx", "-o", str(out))
+    assert done.returncode == 2 and "form.docx" in done.stderr.decode() and not out.exists()
