@@ -149,7 +149,13 @@ class Tally:
         items = tuple(
             sorted((kind, tuple(sorted(ids.items()))) for kind, ids in self.items.items())
         )
-        return scalars, items, tuple(sorted(self.unknown_items)), self.halted
+        open_items = tuple(sorted(key for key in self.unknown_items if not self.settled(key)))
+        return scalars, items, open_items, self.halted
+
+    def settled(self, key: str) -> bool:
+        """Whether a "kind.id" item that some uncertain rule proposed is certain anyway."""
+        kind, _, item = key.partition(".")
+        return self.items.get(kind, {}).get(item, False)
 
     def _best(self, name: str) -> tuple[str, bool]:
         """The most protective value proposed for a scalar field, and whether it is certain."""
@@ -173,6 +179,57 @@ def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
 
 
+@dataclass(frozen=True)
+class _Out:
+    """A rule's outputs flattened once per pack, so evaluating a rule is a few tuple loops."""
+
+    scalars: tuple[tuple[str, str], ...]
+    items: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, ids) for signposts, options ...
+    criteria: tuple[str, ...]
+    notifications: tuple[NotificationSpec, ...]
+    deadlines: tuple[DeadlineSpec, ...]
+    halt: bool
+
+    @classmethod
+    def of(cls, outputs: Outputs) -> _Out:
+        kinds = (
+            ("signposts", tuple(outputs.signposts)),
+            ("local_options", tuple(outputs.reviews.local_options)),
+            ("notifications", tuple(n.id for n in outputs.notifications)),
+            ("deadlines", tuple(d.id for d in outputs.deadlines)),
+        )
+        return cls(
+            scalars=tuple(outputs.scalars()),
+            items=tuple((kind, ids) for kind, ids in kinds if ids),
+            criteria=tuple(outputs.reviews.criteria_met),
+            notifications=tuple(outputs.notifications),
+            deadlines=tuple(outputs.deadlines),
+            halt=outputs.halt,
+        )
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    then: _Out
+    if_unknown: _Out  # `then` when the rule has no if_unknown
+    route_if_unknown: str | None  # then.route, kept when if_unknown replaces `then`
+
+
+def _compiled(pack: Pack) -> list[_Compiled]:
+    """The pack's rules flattened for the engine, built once per loaded pack."""
+    found = pack.__dict__.get("_engine_rules")
+    if found is None:
+        found = []
+        for rule in pack.rules:
+            then = _Out.of(rule.then)
+            unknown = then if rule.if_unknown is None else _Out.of(rule.if_unknown)
+            keep_route = rule.then.route if rule.if_unknown is not None else None
+            found.append(_Compiled(rule, then, unknown, keep_route))
+        pack.__dict__["_engine_rules"] = found
+    return found
+
+
 def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
     """Run every rule in force on `on` over `facts` (unknowns absent) and tally the outputs."""
     memo: dict[str, Result] = {}
@@ -185,59 +242,57 @@ def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
         return found
 
     tally = Tally(firings=[], rank=pack.rank)
-    for rule in pack.rules:
+    firings = tally.firings
+    nothing: frozenset[str] = frozenset()
+    for compiled in _compiled(pack):
+        rule = compiled.rule
         if tally.halted:
-            tally.firings.append(Firing(rule, None, frozenset(), reached=False))
+            firings.append(Firing(rule, None, nothing, reached=False))
             continue
-        if not rule.in_force(on):
-            tally.firings.append(Firing(rule, None, frozenset()))
+        if (rule.effective_from is not None and on < rule.effective_from) or (
+            rule.effective_to is not None and on > rule.effective_to
+        ):
+            firings.append(Firing(rule, None, nothing))
             continue
         value, used = rule.when.evaluate(facts, refs)
-        tally.firings.append(Firing(rule, value, used))
+        firings.append(Firing(rule, value, used))
         if value == TRUE:
-            _add(tally, rule.then, True, used, rule.id)
-            if rule.then.halt:
+            _add(tally, compiled.then, True, used, rule.id)
+            if compiled.then.halt:
                 tally.halted = True
         elif value == UNKNOWN:
-            outputs = rule.if_unknown if rule.if_unknown is not None else rule.then
-            _add(tally, outputs, False, used, rule.id)
-            if outputs is not rule.then and rule.then.route is not None:
+            _add(tally, compiled.if_unknown, False, used, rule.id)
+            if compiled.route_if_unknown is not None:
                 # an unknown never lowers the route, whatever if_unknown says
-                tally.scalars.setdefault("route", []).append((rule.then.route, False, used))
+                tally.scalars.setdefault("route", []).append(
+                    (compiled.route_if_unknown, False, used)
+                )
     return tally
 
 
-def _add(tally: Tally, outputs: Outputs, certain: bool, used: frozenset[str], rule_id: str) -> None:
-    for name, value in outputs.scalars():
+def _add(tally: Tally, out: _Out, certain: bool, used: frozenset[str], rule_id: str) -> None:
+    for name, value in out.scalars:
         tally.scalars.setdefault(name, []).append((value, certain, used))
-    kinds = (
-        ("signposts", outputs.signposts),
-        ("local_options", outputs.reviews.local_options),
-        ("notifications", [n.id for n in outputs.notifications]),
-        ("deadlines", [d.id for d in outputs.deadlines]),
-    )
-    for kind, ids in kinds:
-        if not ids:
-            continue
+    for kind, ids in out.items:
         bucket = tally.items.setdefault(kind, {})
         for item in ids:
             bucket[item] = bucket.get(item, False) or certain
             if not certain:
                 key = f"{kind}.{item}"
                 tally.unknown_items[key] = tally.unknown_items.get(key, frozenset()) | used
-    if outputs.reviews.criteria_met:
+    if out.criteria:
         bucket = tally.items.setdefault("criteria_met", {})
-        for item in outputs.reviews.criteria_met:
+        for item in out.criteria:
             if certain:  # a criterion is met only when its facts are known
                 bucket[item] = True
             else:
                 key = f"criteria_met.{item}"
                 tally.unknown_items[key] = tally.unknown_items.get(key, frozenset()) | used
-    for spec in outputs.notifications:
+    for spec in out.notifications:
         current = tally.notification_specs.get(spec.id)
         if current is None or (certain and not current[2]):
             tally.notification_specs[spec.id] = (spec, rule_id, certain)
-    for dspec in outputs.deadlines:
+    for dspec in out.deadlines:
         current_d = tally.deadline_specs.get(dspec.id)
         if current_d is None or (certain and not current_d[2]):
             tally.deadline_specs[dspec.id] = (dspec, rule_id, certain)
@@ -258,14 +313,20 @@ def decide(
     tally = evaluate(pack, known, on)
     order = _fact_order(pack)
     said: dict[str, str] = {}
+    shown_for: dict[frozenset[str], dict[str, str]] = {}
 
-    def words(names: frozenset[str] | set[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for n in sorted(names, key=order):
+    def words(names: frozenset[str]) -> dict[str, str]:
+        """Facts in plain words, in question order (many rules share the same facts)."""
+        out = shown_for.get(names)
+        if out is not None:
+            return out
+        out = {}
+        for n in sorted(names, key=order) if len(names) > 1 else names:
             text = said.get(n)
             if text is None:
                 text = said[n] = pack.value_words(n, known.get(n))
             out[n] = text
+        shown_for[names] = out
         return out
 
     chosen: dict[str, str] = {}

@@ -50,35 +50,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
-            ) from None
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f"the key {key!r} appears twice (first on line {mapping.key_lines[key]})",
-                key_node.start_mark,
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
+    # a mapping inside a tagged node (!!set, !!omap ...) that the loader builds itself
+    return _build(loader, node, {})
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    items.line = node.start_mark.line + 1
-    items.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return items
+    return _build(loader, node, {})
 
 
 def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
@@ -92,6 +69,72 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+
+
+def _build(loader: _Loader, node: yaml.Node, built: dict[int, Any]) -> Any:
+    """Build the document from its nodes; the same result as loader.construct_document(node).
+
+    PyYAML's generic construct_object costs more than libyaml's parsing; a rule pack is mostly
+    plain text, mappings and lists, built directly here. Every other scalar (numbers, yes/no,
+    dates) and every other tag goes through the loader's constructors as before. An alias is
+    the same node object, so `built` gives it the same value.
+    """
+    found = built.get(id(node))
+    if found is not None:
+        return found
+    tag = node.tag
+    if tag == _STR and isinstance(node, yaml.ScalarNode):
+        value: Any = node.value
+    elif tag == _SEQ and isinstance(node, yaml.SequenceNode):
+        items = built[id(node)] = LineList()
+        items.line = node.start_mark.line + 1
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        items.extend(_build(loader, child, built) for child in node.value)
+        return items
+    elif tag == _MAP and isinstance(node, yaml.MappingNode):
+        # YAML merge keys (<<: *base): the merged pairs come first and the mapping's own keys
+        # may override them; only a key written twice in the mapping itself is an error
+        own = {id(key_node) for key_node, _ in node.value}
+        loader.flatten_mapping(node)
+        mapping = built[id(node)] = LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        merged: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = _build(loader, key_node, built)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be a plain word, not a list or mapping",
+                    key_node.start_mark,
+                ) from None
+            if id(key_node) not in own:
+                merged.add(key)
+            elif key in merged:
+                merged.discard(key)
+                del mapping[key]
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} appears twice (first on line {mapping.key_lines[key]})",
+                    key_node.start_mark,
+                )
+            mapping[key] = _build(loader, value_node, built)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+    else:
+        value = loader.construct_object(node, deep=True)
+    built[id(node)] = value
+    return value
 
 
 _MAX_EXPANSION = 100_000  # values after aliases are expanded; far above any real file
@@ -111,7 +154,9 @@ def _expanded_size(root: yaml.Node) -> int:
         elif isinstance(node, yaml.MappingNode):
             children = [part for pair in node.value for part in pair]
         if done:
-            sizes[id(node)] = min(1 + sum(sizes.get(id(c), 0) for c in children), _MAX_EXPANSION + 1)
+            sizes[id(node)] = min(
+                1 + sum(sizes.get(id(c), 0) for c in children), _MAX_EXPANSION + 1
+            )
         else:
             pending.append((node, True))
             pending.extend((c, False) for c in children if id(c) not in sizes)
@@ -126,7 +171,7 @@ def _load(text: str) -> Any:
             return None
         if "*" in text and _expanded_size(node) > _MAX_EXPANSION:  # "billion laughs"
             raise YamlError("", node.start_mark.line + 1, "")
-        return loader.construct_document(node)
+        return _build(loader, node, {})
     finally:
         loader.dispose()
 
@@ -149,7 +194,7 @@ def load_yaml_text(text: str, path: str = "<text>") -> Any:
         raise YamlError(path, line, f"not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(path, None, f"not valid YAML: {exc}") from None
-    except (ValueError, OverflowError, RecursionError) as exc:  # a scalar PyYAML cannot build
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # PyYAML cannot build it
         raise YamlError(path, None, f"not valid YAML: {exc}") from None
 
 
