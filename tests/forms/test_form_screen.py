@@ -79,6 +79,7 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         assert "Two or more agencies working together (reg 11(c))" in field(app, "reasons", TextArea).text
         assert "child_death_review" in field(app, "parallel_processes", SelectionList).selected
         assert "must endorse" in str(screen.query_one("#endorsement-status", Static).render())
+        assert str(screen.query_one("#child-age", Static).render()) == "Age (from your answers): Under 16"
 
         # typed like a person: names, and mistakes that are caught
         await type_into(pilot, app, "referrer.name", "Alex Morgan")

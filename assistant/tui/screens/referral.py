@@ -264,6 +264,9 @@ class ReferralFormScreen(Screen[str | None]):
                 validate_on=["changed", "blur", "submitted"],
             )
         yield Static("", id=f"error-{ident}", classes="error", markup=False)
+        if f.name == "child.name" and "subject_age_band" in self.answers:
+            age = self.pack.value_words("subject_age_band", self.answers["subject_age_band"])
+            yield Static(f"{self.words.word('age_label')}: {age}", id="child-age", classes="field-hint", markup=False)
 
     def _agency_row(self, name: str = "", involvement: str = "") -> AgencyRow:
         self._agency_count += 1
