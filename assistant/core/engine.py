@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.core import contract as C
 from assistant.core.calendar import add_working_days
@@ -62,6 +62,9 @@ class Deadline(BaseModel):
 
 
 class Reason(BaseModel):
+    """A rule that fired (or may fire): its words, source and status, and the facts it used."""
+
+    model_config = ConfigDict(frozen=True)
     rule: str
     title: str = ""
     text: str
@@ -84,6 +87,9 @@ TraceResult = Literal["fired", "possible", "not_fired", "not_in_force", "not_rea
 
 
 class TraceEntry(BaseModel):
+    """One rule's result: fired / possible / not_fired with the deciding facts, or why not run."""
+
+    model_config = ConfigDict(frozen=True)
     rule: str
     title: str = ""
     result: TraceResult
@@ -208,9 +214,14 @@ class _Out:
         )
 
 
+_MAX_ENTRIES = 50_000  # shared trace entries kept per pack before starting afresh
+
+
 @dataclass(frozen=True)
 class _Compiled:
     rule: Rule
+    where: str
+    text: str
     then: _Out
     if_unknown: _Out  # `then` when the rule has no if_unknown
     route_if_unknown: str | None  # then.route, kept when if_unknown replaces `then`
@@ -225,7 +236,7 @@ def _compiled(pack: Pack) -> list[_Compiled]:
             then = _Out.of(rule.then)
             unknown = then if rule.if_unknown is None else _Out.of(rule.if_unknown)
             keep_route = rule.then.route if rule.if_unknown is not None else None
-            found.append(_Compiled(rule, then, unknown, keep_route))
+            found.append(_Compiled(rule, rule.where, rule.text.strip(), then, unknown, keep_route))
         pack.__dict__["_engine_rules"] = found
     return found
 
@@ -388,9 +399,25 @@ def decide(
             )
         )
 
-    reasons: list[dict[str, Any]] = []
-    trace: list[dict[str, Any]] = []
-    for firing in tally.firings:
+    # Trace entries and reasons are frozen, so one made for the same rule, result and fact
+    # values can be shared between decisions (a decision has an entry for every rule, and
+    # building them was a third of decide's time).
+    compiled = _compiled(pack)
+    entries: dict[tuple[Any, ...], tuple[TraceEntry, Reason | None]] = pack.__dict__.setdefault(
+        "_engine_entries", {}
+    )
+
+    value_keys: dict[frozenset[str], frozenset[tuple[str, Any]]] = {}
+
+    def values_of(names: frozenset[str]) -> frozenset[tuple[str, Any]]:
+        found = value_keys.get(names)
+        if found is None:
+            found = value_keys[names] = frozenset((n, known.get(n)) for n in names)
+        return found
+
+    reasons: list[Reason] = []
+    trace: list[TraceEntry] = []
+    for index, firing in enumerate(tally.firings):
         rule = firing.rule
         if not firing.reached:
             result: TraceResult = "not_reached"
@@ -398,31 +425,37 @@ def decide(
             result = "not_in_force"
         else:
             result = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}[firing.value]  # type: ignore[assignment]
-        shown = words(firing.facts)
-        # plain dicts: Decision(...) below validates them all in one call, which is several
-        # times faster than a model per entry (a decision has an entry for every rule)
-        trace.append(
-            {
-                "rule": rule.id,
-                "title": rule.title,
-                "result": result,
-                "facts": shown,
-                "where": rule.where,
-            }
-        )
-        if result in ("fired", "possible"):
-            reasons.append(
-                {
-                    "rule": rule.id,
-                    "title": rule.title,
-                    "text": rule.text.strip(),
-                    "source": rule.source,
-                    "status": rule.status,
-                    "advice": rule.advice,
-                    "certain": result == "fired",
-                    "facts": shown,
-                }
+        key = (index, result, values_of(firing.facts))
+        entry = entries.get(key)
+        if entry is None:
+            shown = words(firing.facts)
+            entry = (
+                TraceEntry(
+                    rule=rule.id,
+                    title=rule.title,
+                    result=result,
+                    facts=shown,
+                    where=compiled[index].where,
+                ),
+                Reason(
+                    rule=rule.id,
+                    title=rule.title,
+                    text=compiled[index].text,
+                    source=rule.source,
+                    status=rule.status,
+                    advice=rule.advice,
+                    certain=result == "fired",
+                    facts=shown,
+                )
+                if result in ("fired", "possible")
+                else None,
             )
+            if len(entries) > _MAX_ENTRIES:
+                entries.clear()
+            entries[key] = entry
+        trace.append(entry[0])
+        if entry[1] is not None:
+            reasons.append(entry[1])
 
     items = tally.items
     form = chosen["form"]
@@ -442,10 +475,10 @@ def decide(
         signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
         form=None if form == "none" else form,
         deadlines=deadlines,
-        reasons=reasons,  # type: ignore[arg-type]
+        reasons=reasons,
         unsettled=unsettled,
         halted=tally.halted,
-        trace=trace,  # type: ignore[arg-type]
+        trace=trace,
     )
 
 

@@ -17,7 +17,7 @@ for FALSE the facts that stopped it, for UNKNOWN the unknown facts that would se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
@@ -46,12 +46,16 @@ class Leaf(Condition):
     fact: str
     values: frozenset[str]
     line: int = 0
+    used: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "used", frozenset((self.fact,)))  # made once, not per call
 
     def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
         value = facts.get(self.fact)
         if value is None or value == "unknown":
-            return UNKNOWN, frozenset((self.fact,))
-        return (TRUE if value in self.values else FALSE), frozenset((self.fact,))
+            return UNKNOWN, self.used
+        return (TRUE if value in self.values else FALSE), self.used
 
     def facts_used(self, definitions: Mapping[str, Condition]) -> set[str]:
         return {self.fact}

@@ -258,3 +258,15 @@ def test_shipped_pack_panel_duty_starts_29_june_2018(salford: Pack) -> None:
     after = decide(salford, {**facts, "aware_date": dt.date(2018, 6, 29)}, today=TODAY)
     assert "panel_notification" not in [n.id for n in before.notifications]
     assert "panel_notification" in [n.id for n in after.notifications]
+
+
+def test_shared_trace_entries_show_each_case_its_own_values(mini: Pack) -> None:
+    """Trace entries are shared between decisions; a different value must never reuse one."""
+    died = {**SERIOUS, "harm": "died"}
+    for facts, words in ((died, "died"), (SERIOUS, "serious harm"), (died, "died")):
+        d = decide(mini, facts, today=TODAY)
+        assert _result(d, "SERIOUS")[1]["harm"] == words
+        assert all(t.facts.get("harm", words) == words for t in d.trace)
+    entry = decide(mini, SERIOUS, today=TODAY).trace[0]
+    with pytest.raises(ValueError, match="frozen"):
+        entry.result = "fired"
