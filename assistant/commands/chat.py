@@ -9,7 +9,23 @@ def run(args: argparse.Namespace) -> int:
     from assistant.commands.common import pack_from
 
     pack = pack_from(args)
+    import sys
+
+    from assistant.commands.drafts import chat_session
+
+    def pick(drafts: list) -> str | None:  # imported only when there are drafts to offer
+        from assistant.tui.drafts_picker import pick_draft
+
+        return pick_draft(pack, drafts)
+
+    # autosave, --resume, --no-save, the picker and notices (issue 7)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    session = chat_session(args, pack, pick=pick if interactive else None)
+    if isinstance(session, int):
+        return session
     from assistant.tui.app import ReviewAssistantApp
 
-    ReviewAssistantApp(pack).run()
+    app = ReviewAssistantApp(pack, state=session.state)
+    app.notices = session.notices  # type: ignore[attr-defined]
+    app.run()
     return 0

@@ -323,13 +323,11 @@ class PlainSession:
         elif name in ("summary", "review"):
             self._summary()
         elif name == "restart":
-            state.listeners.clear()
-            if self.autosave.saving:
-                self.autosave.start(self.pack.name, self.pack.version)
-            state.restart()
-            state.listeners.append(self.autosave.state_listener())
+            before = self.autosave.draft.id if self.autosave.draft is not None else None
+            state.restart()  # the autosave keeps the old case's draft and starts a new one
             self.say(self.chat("restart"))
-            self._announce_saving()
+            if self.autosave.draft is not None and self.autosave.draft.id != before:
+                self._announce_saving()
         elif name == "quit":
             self.say(self.ui.quit)
             self._ended(early=False)

@@ -571,9 +571,21 @@ class Autosave:
         return self.store.save(self.draft)
 
     def state_listener(self) -> Any:
-        """A ConversationState listener that saves after every change to the answers."""
+        """A ConversationState listener that saves after every change to the answers.
+
+        When every answer goes at once ("restart" after two or more answers), the old draft is
+        kept as it was and the new case gets a new draft: starting again never loses a case.
+        """
 
         def listener(state: Any) -> None:
+            if (
+                not state.answers
+                and self.draft is not None
+                and len(self.draft.answers) > 1
+                and self.store is not None
+            ):
+                self.start(self.draft.pack.name, self.draft.pack.version)
+                return
             route = state.decision().route if state.answers else None
             self.record(state.answers, list(state.history), route, bool(state.complete))
 

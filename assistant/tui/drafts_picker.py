@@ -16,6 +16,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -45,8 +46,8 @@ class DraftPicker(App[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.words.intro, id="intro", markup=False)
-        options = [Option(self.words.new_conversation, id=NEW)]
-        options += [Option(self._line(d), id=d.id) for d in self.drafts]
+        options = [Option(Content(self.words.new_conversation), id=NEW)]
+        options += [Option(Content(self._line(d)), id=d.id) for d in self.drafts]
         yield OptionList(*options, id="drafts")
         yield Footer()
 

@@ -93,6 +93,8 @@ class ChatScreen(Screen[None]):
         self.query_one("#facts", FactsPanel).display = False
         self.state.listeners.append(self._answers_changed)
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
+        for notice in getattr(self.app, "notices", ()):  # drafts: saving, incognito, resumed (issue 7)
+            self.transcript.say(self.words.assistant_prefix, notice)
         self.refresh_facts()
         self.advance()
 
