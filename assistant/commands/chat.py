@@ -24,8 +24,9 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(session, int):
         return session
     from assistant.tui.app import ReviewAssistantApp
+    from assistant.tui.safe_errors import protect
 
-    app = ReviewAssistantApp(pack, state=session.state)
-    app.notices = session.notices  # type: ignore[attr-defined]
+    app = protect(ReviewAssistantApp(pack, state=session.state))  # no locals in a crash report
+    app.notices = session.notices
     app.run()
-    return 0
+    return app.return_code or 0

@@ -276,6 +276,7 @@ class PlainSession:
                 self._ended(early=True)
                 return 1
             result = interpret(line, choices, question.kind, self.today or dt.date.today())
+            _log_turn(question.fact, result, line)
             if isinstance(result, Answer):
                 self._answer(question, result.value)
                 asked = None
@@ -362,3 +363,19 @@ class PlainSession:
         self.state.on_answers_changed()  # saved as complete
         self.say(self.words("decision.txt.j2", decision=decision, facts=state.applied))
         return 0
+
+
+def _log_turn(fact: str, result: Any, line: str) -> None:
+    """One line in the opt-in debug log; free text is redacted there (assistant.core.privacy)."""
+    from assistant.core.interpret import Answer, Command, Problem
+    from assistant.core.privacy import debug_logger
+
+    log = debug_logger()
+    if isinstance(result, Answer):
+        log.debug("question %s: answer %s", fact, result.value)
+    elif isinstance(result, Command):
+        log.debug("question %s: command %s (topic %s)", fact, result.name, result.topic)
+    elif isinstance(result, Problem):
+        log.debug("question %s: problem %s with %s", fact, result.code, line)
+    else:
+        log.debug("question %s: not understood: %s", fact, line)

@@ -568,7 +568,11 @@ class Autosave:
             self.draft.transcript = [TranscriptEntry.model_validate(t) for t in transcript]
         if not ordered and not self.store.path_for(self.draft.id).exists():
             return None  # nothing answered yet: no file for an empty conversation
-        return self.store.save(self.draft)
+        path = self.store.save(self.draft)
+        from assistant.core.privacy import debug_logger
+
+        debug_logger().debug("draft saved: %d answers, status %s, route %s", len(ordered), self.draft.status, self.draft.route)
+        return path
 
     def state_listener(self) -> Any:
         """A ConversationState listener that saves after every change to the answers.

@@ -30,7 +30,7 @@ LOGGER_NAME = "review_assistant"
 
 # Command words the conversation understands; safe to log, they say nothing about a case.
 COMMAND_WORDS = frozenset(
-    {"why", "help", "back", "summary", "restart", "quit", "what is", "yes", "no", "not sure"}
+    {"why", "help", "back", "summary", "review", "restart", "quit", "what_is", "yes", "no", "not sure"}
 )
 
 
@@ -88,8 +88,8 @@ class RedactingFilter(logging.Filter):
     """Redact every argument of every record; the format string is the program's own text."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, Mapping):
-            record.args = redact(record.args)
+        if isinstance(record.args, Mapping):  # the keys are the format's own names
+            record.args = {key: redact(value) for key, value in record.args.items()}
         elif record.args:
             record.args = tuple(redact(a) for a in record.args)
         if not isinstance(record.msg, str):

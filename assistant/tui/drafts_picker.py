@@ -73,4 +73,6 @@ class DraftPicker(App[str | None]):
 
 def pick_draft(pack: Pack, drafts: list[Any]) -> str | None:
     """Run the picker in the terminal; the chosen draft id, or None for a new conversation."""
-    return DraftPicker(pack, drafts).run()
+    from assistant.tui.safe_errors import protect
+
+    return protect(DraftPicker(pack, drafts)).run()

@@ -188,3 +188,21 @@ def test_retention_notice_and_purge(env):
     purged = run_cli(["drafts", "purge", "--older-than", "30"], env)
     assert purged.returncode == 0 and "Deleted 1 draft" in purged.stdout
     assert not path.exists()
+
+
+def test_debug_log_is_opt_in_and_holds_no_free_text(env, tmp_path):
+    log = tmp_path / "debug.log"
+    lines = ["Baby K Smith lives at 14 Acacia Avenue", "what is Mrs Jones", *ANSWERS]
+    done = run_cli(["plain"], {**env, "REVIEW_ASSISTANT_DEBUG_LOG": str(log)}, "\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert "question immediate_risk: not understood: <text: 38 chars>" in text
+    assert "command what_is (topic <text: 9 chars>)" in text
+    assert "question immediate_risk: answer no" in text and "draft saved: 1 answers" in text
+    for secret in ("Smith", "Acacia", "Jones", "2026-11-02"):
+        assert secret not in text
+    assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
+    # and without the variable there is no log anywhere
+    before = sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts)
+    run_cli(["plain"], env, "\n".join(lines[:3]) + "\n")
+    assert sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts) == before
