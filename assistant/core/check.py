@@ -217,6 +217,8 @@ def _findings(
     # Rapid review: required after a notification (R-05a) unless the case is later found not to
     # meet the notification criteria, which is a recorded reason.
     held = _yes_no(chosen.rapid_review)
+    if held is None and chosen.rapid_review_completed is not None:
+        held = "yes"  # a completion date says it was held
     if reviews.statutory == "rapid_review":
         why = rule("reviews.statutory", "rapid_review")
         if held is None:
@@ -306,6 +308,25 @@ def _compared(decision: Decision) -> dict[str, str]:
     }
 
 
+def _impossible_dates(
+    facts: dict[str, Any], notified_in_decision: dt.date | None, completed: dt.date | None, notified: dt.date | None
+) -> list[str]:
+    """Dates in the decision block that cannot be right, named with the fix."""
+    problems: list[str] = []
+    aware = facts.get("aware_date")
+    if aware and notified_in_decision and notified_in_decision < aware:
+        problems.append(
+            f"decision.notification_date: {notified_in_decision} is before aware_date {aware}; the Panel "
+            "cannot be notified before the local authority knew. Check both dates."
+        )
+    if completed and notified and completed < notified:
+        problems.append(
+            f"decision.rapid_review_completed: {completed} is before the notification ({notified}); a rapid "
+            "review follows the notification. Check both dates."
+        )
+    return problems
+
+
 def _rules_change_between(pack: Pack, a: dt.date, b: dt.date) -> bool:
     """Whether any rule comes into or goes out of force between two dates (else both agree)."""
     lo, hi = min(a, b), max(a, b)
@@ -323,6 +344,9 @@ def check_case(
         raise InputError(f"{file}: no 'decision:' block, so there is nothing to check; add what the partnership chose")
     facts = case.fact_values()
     notified = facts.get("notification_date") or chosen.notification_date
+    problems = _impossible_dates(facts, chosen.notification_date, chosen.rapid_review_completed, notified)
+    if problems:
+        raise InputError(f"{file}: {problems[0]}", [f"{file}: {p}" for p in problems])
     if notified is not None:
         facts["notification_date"] = notified
     on = in_force_on(facts, today)

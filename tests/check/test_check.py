@@ -244,3 +244,21 @@ def test_the_shipped_pack_checks_a_serious_incident():
     assert result.route == "serious_incident"
     assert {d.id for d in result.deadlines} == {"panel_notification", "rapid_review"}
     assert result.pack_version_now == load_pack().version
+
+
+def test_impossible_decision_dates_make_the_record_unreadable(tmp_path):
+    text = (RECORDS / "agrees-on-time.yaml").read_text(encoding="utf-8")
+    (tmp_path / "early.yaml").write_text(text.replace("notification_date: 2026-01-09", "notification_date: 2026-01-02"), encoding="utf-8")
+    (tmp_path / "backwards.yaml").write_text(text.replace("rapid_review_completed: 2026-01-28", "rapid_review_completed: 2026-01-07"), encoding="utf-8")
+    run = check_paths(load_pack(PACK), [tmp_path], today=dt.date(2026, 11, 27))
+    errors = {Path(r.file).name: r.error for r in run.results}
+    assert "is before aware_date 2026-01-05" in errors["early.yaml"][0]
+    assert "is before the notification (2026-01-09)" in errors["backwards.yaml"][0]
+    assert not run.all_read
+
+
+def test_a_completion_date_means_the_rapid_review_was_held(tmp_path):
+    text = (RECORDS / "agrees-on-time.yaml").read_text(encoding="utf-8").replace("  rapid_review: yes\n", "")
+    (tmp_path / "implied.yaml").write_text(text, encoding="utf-8")
+    [result] = check_paths(load_pack(PACK), [tmp_path], today=dt.date(2026, 11, 27)).results
+    assert result.verdict == "agrees" and result.findings == []
