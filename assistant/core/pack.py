@@ -37,7 +37,7 @@ from assistant.core.logic import (
 )
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
 
-_STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True)
+_STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True, defer_build=True)
 
 
 def _condition(value: Any) -> Condition:
@@ -376,12 +376,116 @@ def _items(raw: Any, key: str) -> list[Any]:
 
 
 def load_pack(path: Path | str | None = None) -> Pack:
-    """Load and check a rule pack folder; raise InputError listing every problem with file:line."""
+    """Load and check a rule pack folder; raise InputError listing every problem with file:line.
+
+    A pack that loaded cleanly is kept, checked, in the user's cache folder (see
+    assistant.core.calendar.cache_dir), keyed by the exact bytes of every file it was read
+    from and by the code that read it: the next process skips the YAML and the checks. A pack
+    with problems is never cached, so its errors are reported every time.
+    """
     root = Path(path) if path is not None else default_rules_dir()
     if not root.is_dir():
         raise InputError(f"{root}: no such rule pack folder (it should contain pack.yaml)")
     if not (root / "pack.yaml").is_file():
         raise InputError(f"{root}: not a rule pack: pack.yaml is missing")
+    cache = _cache_path(root)
+    if cache is not None:
+        cached = _read_cached(cache)
+        if cached is not None:
+            return cached
+    pack = _load_pack(root)
+    if cache is not None:
+        _write_cached(cache, pack)
+    return pack
+
+
+_PACK_FILES = ("pack.yaml", "definitions.yaml", "questions.yaml", "labels.yaml", "glossary.yaml")
+
+
+def _cache_path(root: Path) -> Path | None:
+    """Where a checked copy of this exact pack would be kept, or None (caching off)."""
+    from assistant.core.calendar import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    import hashlib
+    import sys
+
+    import pydantic
+
+    from assistant import __version__
+
+    digest = hashlib.sha256()
+    for part in (__version__, pydantic.VERSION, sys.version, str(root)):
+        digest.update(part.encode() + b"\0")
+    here = Path(__file__).parent
+    code = [here / name for name in ("pack.py", "logic.py", "contract.py", "yamlload.py")]
+    rules = sorted((root / "rules").glob("*.yaml")) if (root / "rules").is_dir() else []
+    try:
+        for source in code:
+            digest.update(source.read_bytes() + b"\0")
+        for name in _PACK_FILES:
+            file = root / name
+            digest.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b"-"))
+        for file in rules:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    except OSError:
+        return None  # unreadable: load normally and let the loader report it
+    return folder / f"pack-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cached(cache: Path) -> Pack | None:
+    import pickle
+
+    try:
+        with cache.open("rb") as f:
+            pack = pickle.load(f)  # noqa: S301 - our own file in the user's cache folder
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
+        return None  # missing, damaged or from other code: load from YAML and rewrite
+    return pack if isinstance(pack, Pack) else None
+
+
+def _write_cached(cache: Path, pack: Pack) -> None:
+    import os
+    import pickle
+
+    state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        with temporary.open("wb") as f:
+            pickle.dump(_Pickled(state), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # a read-only home folder only costs speed
+
+
+class _Pickled:
+    """Rebuilds a Pack from its fields (leaving out the engine's per-process caches)."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.state = state
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.state,))
+
+
+def _restore(state: dict[str, Any]) -> Pack:
+    pack = Pack.__new__(Pack)
+    pack.__dict__.update(state)
+    return pack
+
+
+def _load_pack(root: Path) -> Pack:
     problems: list[str] = []
     files: dict[str, Any] = {}
 
