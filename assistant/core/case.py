@@ -400,6 +400,12 @@ def parse_case(text: str, path: str = "<case>", today: dt.date | None = None) ->
     if not isinstance(raw, dict):
         kind = "a list" if isinstance(raw, list) else f"the single value {show_value(raw)}"
         raise InputError(f"{path}: this is {kind}, not a case; {NOT_A_CASE}")
+    version = raw.get("contract")
+    if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        raise InputError(
+            f"{path}: this case file is written for contract version {version}, newer than this "
+            "assistant reads (version 1); open it with a newer version of the assistant"
+        )
     try:
         case = CaseFile.model_validate(dict(raw))
     except ValidationError as exc:
