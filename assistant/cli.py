@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,9 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--rules", metavar="DIR", help="use the rule pack in DIR instead of the shipped Salford pack"
+        "--rules",
+        metavar="DIR",
+        help="use the rule pack in DIR instead of the shipped Salford pack",
     )
-    importlib.import_module("assistant.commands.plain").add_draft_options(parser)  # --resume, --no-save
+    plain = importlib.import_module("assistant.commands.plain")
+    plain.add_draft_options(parser)  # --resume, --no-save
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS.values():
         importlib.import_module(f"assistant.commands.{module}").add_parser(subparsers)
@@ -47,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Nothing leaves the machine: a pydantic plugin installed in the same environment (an
+    # observability one, say) would see every case file we validate. Turning plugins off also
+    # spares each run pydantic's scan of the installed packages' entry points.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     parser = build_parser()
     args = parser.parse_args(argv)
     from assistant.core.errors import InputError
@@ -66,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # unexpected: one line, never a traceback that could quote case details
+    except Exception as exc:
+        # unexpected: one line, never a traceback that could quote case details
         from assistant.core.privacy import report_crash
 
         return report_crash(exc)

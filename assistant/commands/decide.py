@@ -15,7 +15,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("case", metavar="CASE", help="the case file (.yaml, .yml or .json)")
     parser.add_argument("--json", action="store_true", help="print the contract's decision JSON")
-    parser.add_argument("--no-trace", action="store_true", help="leave the rule trace out of the JSON")
+    parser.add_argument(
+        "--no-trace", action="store_true", help="leave the rule trace out of the JSON"
+    )
     add_rules_option(parser)
 
 
