@@ -45,7 +45,11 @@ print(json.dumps({"setup": ready - start, "render": done - ready, "imported": he
 
 def cold(fmt: str) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", COLD, str(PACK), str(CASE), fmt], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", COLD, str(PACK), str(CASE), fmt],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     return json.loads(out.stdout)
 
@@ -77,16 +81,24 @@ def warm(repeat: int) -> dict[str, list[float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Time each referral form format.")
-    parser.add_argument("--repeat", type=int, default=20, help="warm renders per format (default 20)")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="warm renders per format (default 20)"
+    )
     args = parser.parse_args()
 
     print("First render in a fresh process (imports and templates included)")
     print(f"  {'format':<6} {'setup s':>8} {'render s':>9}  heavy modules imported")
     for fmt in FORMATS:
         result = cold(fmt)
-        print(f"  {fmt:<6} {result['setup']:8.3f} {result['render']:9.3f}  {', '.join(result['imported']) or '-'}")
+        print(
+            f"  {fmt:<6} {result['setup']:8.3f} {result['render']:9.3f}  {', '.join(result['imported']) or '-'}"
+        )
         if ("docxtpl" in result["imported"]) != (fmt == "docx"):
-            print(f"  !! docxtpl imported for {fmt}" if fmt != "docx" else "  !! docxtpl not imported for docx")
+            print(
+                f"  !! docxtpl imported for {fmt}"
+                if fmt != "docx"
+                else "  !! docxtpl not imported for docx"
+            )
 
     times = warm(args.repeat)
     print(f"\nWarm renders, median of {args.repeat}")
@@ -94,8 +106,10 @@ def main() -> int:
         print(f"  {name:<6} {statistics.median(times[name]) * 1000:8.1f} ms")
     total = statistics.median(times["all"])
     verdict = "within" if total < TARGET else "OVER"
-    print(f"  {'all':<6} {total * 1000:8.1f} ms  ({verdict} the {TARGET * 1000:.0f} ms target for every format together;"
-          f" {total / TARGET:.2f} of it)")
+    print(
+        f"  {'all':<6} {total * 1000:8.1f} ms  ({verdict} the {TARGET * 1000:.0f} ms target for every format together;"
+        f" {total / TARGET:.2f} of it)"
+    )
     return 0
 
 

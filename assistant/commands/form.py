@@ -28,7 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "by you only. Or check a Word template with --check-template."
         ),
     )
-    parser.add_argument("case", metavar="CASE", nargs="?", help="the case file (.yaml, .yml or .json)")
+    parser.add_argument(
+        "case", metavar="CASE", nargs="?", help="the case file (.yaml, .yml or .json)"
+    )
     parser.add_argument(
         "--format",
         "-f",
@@ -43,7 +45,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=FORMS,
         help="prepare this form even if the decision calls for another or none",
     )
-    parser.add_argument("--template", metavar="DOCX", help="fill this Word template instead of the pack's")
+    parser.add_argument(
+        "--template", metavar="DOCX", help="fill this Word template instead of the pack's"
+    )
     parser.add_argument(
         "--check-template",
         metavar="FILE",
@@ -57,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     if args.check_template:
         return _check(args.check_template, pack)
     if not args.case:
-        raise InputError("form: give a case file, for example: review-assistant form case.yaml --format docx -o referral.docx")
+        raise InputError(
+            "form: give a case file, for example: review-assistant form case.yaml --format docx -o referral.docx"
+        )
 
     from assistant.forms import format_for
 
@@ -95,7 +101,10 @@ def run(args: argparse.Namespace) -> int:
         from assistant.forms.save import save_private
 
         save_private(output, data)
-        print(f"Saved the {form.spec.title.lower()} to {output} (readable by you only).", file=sys.stderr)
+        print(
+            f"Saved the {form.spec.title.lower()} to {output} (readable by you only).",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -62,4 +62,14 @@ def format_for(path: Path) -> str | None:
     return next((fmt for fmt, ext in FORMATS.items() if ext == suffix), None)
 
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Form", "build_form", "choose_form", "format_for", "prefill", "render", "render_bytes"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Form",
+    "build_form",
+    "choose_form",
+    "format_for",
+    "prefill",
+    "render",
+    "render_bytes",
+]

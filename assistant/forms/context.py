@@ -102,7 +102,9 @@ class Form:
         return list(self.context["missing"])
 
 
-def visible_fields(spec: FormSpec, referral: Referral, answers: Mapping[str, Any]) -> list[FormField]:
+def visible_fields(
+    spec: FormSpec, referral: Referral, answers: Mapping[str, Any]
+) -> list[FormField]:
     """The form's fields for this child (date of birth, or expected delivery if unborn)."""
     unborn = is_unborn(referral, answers)
     out = []
@@ -147,7 +149,11 @@ def build_form(
     prepared_on = referral.referral_date or today or dt.date.today()
     processes = words.processes
 
-    age = pack.value_words("subject_age_band", answers["subject_age_band"]) if "subject_age_band" in answers else ""
+    age = (
+        pack.value_words("subject_age_band", answers["subject_age_band"])
+        if "subject_age_band" in answers
+        else ""
+    )
     sections: list[dict[str, Any]] = []
     missing: list[str] = []
     shown = {f.name for f in visible_fields(spec, referral, answers)}
@@ -157,9 +163,16 @@ def build_form(
             if f.name not in shown:
                 continue
             raw = field_value(referral, f.name)
-            item: dict[str, Any] = {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required}
+            item: dict[str, Any] = {
+                "name": f.name,
+                "label": f.label,
+                "kind": f.kind,
+                "required": f.required,
+            }
             if f.kind == "agencies":
-                item["items"] = [{"name": a.name or "", "involvement": a.involvement or ""} for a in raw]
+                item["items"] = [
+                    {"name": a.name or "", "involvement": a.involvement or ""} for a in raw
+                ]
                 item["value"] = ""
                 empty = not raw
             elif f.kind == "processes":
@@ -175,10 +188,22 @@ def build_form(
             fields.append(item)
             if f.name == "child.name" and age:
                 fields.append(
-                    {"name": "age", "label": words.word("age_label"), "kind": "text", "value": age, "required": False, "missing": False}
+                    {
+                        "name": "age",
+                        "label": words.word("age_label"),
+                        "kind": "text",
+                        "value": age,
+                        "required": False,
+                        "missing": False,
+                    }
                 )
         sections.append(
-            {"heading": section.heading, "note": section.note, "endorsement": section.endorsement, "fields": fields}
+            {
+                "heading": section.heading,
+                "note": section.note,
+                "endorsement": section.endorsement,
+                "fields": fields,
+            }
         )
 
     is_endorsed = endorsed(referral)
@@ -200,9 +225,13 @@ def build_form(
         "child": _group(referral.child),
         "incident": _group(referral.incident),
         "good_outcome": _group(referral.good_outcome),
-        "agencies": [{"name": a.name or "", "involvement": a.involvement or ""} for a in referral.agencies],
+        "agencies": [
+            {"name": a.name or "", "involvement": a.involvement or ""} for a in referral.agencies
+        ],
         "reasons": referral.reasons or "",
-        "parallel_processes": [processes.get(p, p.replace("_", " ")) for p in referral.parallel_processes],
+        "parallel_processes": [
+            processes.get(p, p.replace("_", " ")) for p in referral.parallel_processes
+        ],
         "unborn": is_unborn(referral, answers),
         "endorsed": is_endorsed,
         "endorsement_warning": "" if is_endorsed else words.word("endorsement_missing"),
@@ -263,7 +292,9 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
             notes.append(words.word("if_confirmed"))
         timeline.append(
             {
-                "label": labels.deadlines[d.id].label if d.id in labels.deadlines else (d.what or d.id),
+                "label": labels.deadlines[d.id].label
+                if d.id in labels.deadlines
+                else (d.what or d.id),
                 "who": d.who,
                 "due": show_date(d.due) if d.due else words.word("due_unknown"),
                 "due_iso": d.due.isoformat() if d.due else "",
@@ -282,7 +313,13 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
         if not r.certain:
             notes.append(words.word("if_confirmed"))
         reasons.append(
-            {"rule": r.rule, "title": r.title, "text": " ".join(r.text.split()), "source": r.source, "note": "; ".join(notes)}
+            {
+                "rule": r.rule,
+                "title": r.title,
+                "text": " ".join(r.text.split()),
+                "source": r.source,
+                "note": "; ".join(notes),
+            }
         )
     return {
         "route": decision.route,
@@ -298,7 +335,10 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
         "lcspr": _label(labels.lcspr, decision.reviews.lcspr).label,
         "national_review": _label(labels.national_review, decision.reviews.national_review).label,
         "local_options": [
-            {"label": _label(labels.local_options, o).label, "text": _label(labels.local_options, o).text}
+            {
+                "label": _label(labels.local_options, o).label,
+                "text": _label(labels.local_options, o).text,
+            }
             for o in decision.reviews.local_options
         ],
         "timeline": timeline,
@@ -327,7 +367,9 @@ def answer_rows(pack: Pack, answers: Mapping[str, Any]) -> list[dict[str, str]]:
     order = {q.fact: i for i, q in enumerate(pack.questions)}
     names = list(C.FACTS)
     rows = []
-    for fact in sorted(answers, key=lambda f: (order.get(f, len(order)), names.index(f) if f in names else 0)):
+    for fact in sorted(
+        answers, key=lambda f: (order.get(f, len(order)), names.index(f) if f in names else 0)
+    ):
         if fact not in C.FACTS:
             continue
         question = pack.question_for.get(fact)
@@ -363,7 +405,11 @@ def prefill(
         if incident[key] is None and isinstance(value, dt.date):
             incident[key] = value
     child = data["child"]
-    if not child["address_area"] and answers.get("normally_resident_in_area") == "yes" and pack.meta.area:
+    if (
+        not child["address_area"]
+        and answers.get("normally_resident_in_area") == "yes"
+        and pack.meta.area
+    ):
         child["address_area"] = pack.meta.area
     if not data["reasons"]:
         labels = pack.labels.criteria
@@ -373,7 +419,9 @@ def prefill(
         data["reasons"] = "\n".join(lines) or None
     if not data["parallel_processes"]:
         data["parallel_processes"] = [
-            p for p in C.PARALLEL_PROCESSES if p in {SIGNPOST_PROCESSES.get(s) for s in decision.signposts}
+            p
+            for p in C.PARALLEL_PROCESSES
+            if p in {SIGNPOST_PROCESSES.get(s) for s in decision.signposts}
         ]
     if data["referral_date"] is None:
         data["referral_date"] = today or dt.date.today()

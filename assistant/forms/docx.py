@@ -122,7 +122,7 @@ class TemplateProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.part}, paragraph \"{self.text}\": {self.message}"
+        return f'{self.part}, paragraph "{self.text}": {self.message}'
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -208,7 +208,9 @@ def _sample_schema(pack: Pack) -> dict[str, Any]:
     from assistant.core.engine import Deadline, Decision, Notification, Reason, Reviews, RulesInfo
     from assistant.forms.context import build_form
 
-    referral = Referral(agencies=[Agency(name="a", involvement="b")], parallel_processes=["inquest"])
+    referral = Referral(
+        agencies=[Agency(name="a", involvement="b")], parallel_processes=["inquest"]
+    )
     decision = Decision(
         rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=dt.date(2026, 1, 1)),
         route="practice_review_referral",
@@ -221,7 +223,9 @@ def _sample_schema(pack: Pack) -> dict[str, Any]:
         deadlines=[Deadline(id="rapid_review")],
         reasons=[Reason(rule="R", text="t", source="s", status="confirmed")],
     )
-    context = build_form(pack, decision, {"harm": "died"}, referral, today=dt.date(2026, 1, 1)).context
+    context = build_form(
+        pack, decision, {"harm": "died"}, referral, today=dt.date(2026, 1, 1)
+    ).context
     context["missing"] = ["m"]
     return context
 
@@ -285,7 +289,10 @@ def _unknown_names(source: str, schema: dict[str, Any]) -> list[tuple[int, str]]
             visit(node.node, scope)
             bind(node.target, ANY, scope)
             return
-        if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem) and getattr(node, "ctx", "load") == "load":
+        if (
+            isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem)
+            and getattr(node, "ctx", "load") == "load"
+        ):
             resolve(node, scope)
             return
         for child in node.iter_child_nodes():
@@ -345,7 +352,9 @@ def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
             unknown = _unknown_names(source, schema)
         except TemplateSyntaxError as exc:
             problems.append(
-                TemplateProblem("syntax", part, text_at(exc.lineno), f"the tag is not valid: {exc.message}")
+                TemplateProblem(
+                    "syntax", part, text_at(exc.lineno), f"the tag is not valid: {exc.message}"
+                )
             )
             continue
         for line, name in unknown:
@@ -356,7 +365,11 @@ def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
                     part,
                     text_at(line),
                     f"unknown tag '{name}': the form has no such field"
-                    + (f" (did you mean '{hint}'?)" if hint else " (docs/word-template.md lists them)"),
+                    + (
+                        f" (did you mean '{hint}'?)"
+                        if hint
+                        else " (docs/word-template.md lists them)"
+                    ),
                 )
             )
     return problems

@@ -25,7 +25,11 @@ def decision_record(form: Form) -> dict[str, Any]:
         "record": RECORD_KIND,
         "form": form.id,
         "prepared_on": form.prepared_on.isoformat(),
-        "rules": {"name": form.pack.name, "title": form.pack.meta.title, "version": form.pack.version},
+        "rules": {
+            "name": form.pack.name,
+            "title": form.pack.meta.title,
+            "version": form.pack.version,
+        },
         "endorsed": form.endorsed,
         "still_to_complete": form.missing,
         "case": case,

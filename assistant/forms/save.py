@@ -17,10 +17,14 @@ def save_private(path: Path | str, data: bytes) -> Path:
     """Write `data` to `path` atomically with mode 0600; InputError if it cannot be written."""
     path = Path(path).expanduser()
     if path.is_dir():
-        raise InputError(f"{path}: this is a folder; give a file name, for example {path / 'referral.docx'}")
+        raise InputError(
+            f"{path}: this is a folder; give a file name, for example {path / 'referral.docx'}"
+        )
     folder = path.parent
     if not folder.is_dir():
-        raise InputError(f"{path}: the folder {folder} does not exist; create it or choose another place")
+        raise InputError(
+            f"{path}: the folder {folder} does not exist; create it or choose another place"
+        )
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

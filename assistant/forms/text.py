@@ -21,7 +21,11 @@ from typing import Any
 from assistant.core.pack import Pack, default_prompts_dir
 from assistant.forms.context import Form, show_date
 
-TEMPLATES = {"md": "forms/referral.md.j2", "txt": "forms/referral.txt.j2", "html": "forms/referral.html.j2"}
+TEMPLATES = {
+    "md": "forms/referral.md.j2",
+    "txt": "forms/referral.txt.j2",
+    "html": "forms/referral.html.j2",
+}
 
 
 class Markdown(str):

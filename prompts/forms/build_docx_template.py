@@ -245,9 +245,21 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
     _tag_paragraph(doc, "{%p if decision.timeline %}")
     _heading(doc, words.word("deadlines_heading"), level=2)
     table = _table(doc, 3, [7.0, 6.0, 4.0])
-    _row(table, words.word("deadlines_heading"), words.word("who_label"), words.word("due_label"), header=True)
+    _row(
+        table,
+        words.word("deadlines_heading"),
+        words.word("who_label"),
+        words.word("due_label"),
+        header=True,
+    )
     _tag_row(table, "{%tr for t in decision.timeline %}")
-    _row(table, "{{ t.label }}", "{{ t.who }}", "{{ t.due }}{% if t.note %} ({{ t.note }}){% endif %}", label_first=False)
+    _row(
+        table,
+        "{{ t.label }}",
+        "{{ t.who }}",
+        "{{ t.due }}{% if t.note %} ({{ t.note }}){% endif %}",
+        label_first=False,
+    )
     _tag_row(table, "{%tr endfor %}")
     _tag_paragraph(doc, "{%p endif %}")
 
@@ -260,9 +272,21 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
 
     _heading(doc, words.word("reasons_heading"), level=2)
     table = _table(doc, 3, [2.5, 9.5, 5.0])
-    _row(table, words.word("rule_label"), words.word("reasons_heading"), words.word("criterion_sources"), header=True)
+    _row(
+        table,
+        words.word("rule_label"),
+        words.word("reasons_heading"),
+        words.word("criterion_sources"),
+        header=True,
+    )
     _tag_row(table, "{%tr for r in decision.reasons %}")
-    _row(table, "{{ r.rule }}", "{{ r.text }}{% if r.note %} ({{ r.note }}){% endif %}", "{{ r.source }}", label_first=False)
+    _row(
+        table,
+        "{{ r.rule }}",
+        "{{ r.text }}{% if r.note %} ({{ r.note }}){% endif %}",
+        "{{ r.source }}",
+        label_first=False,
+    )
     _tag_row(table, "{%tr endfor %}")
 
     _heading(doc, f"{number + 1}. {words.word('answers_heading')}")
@@ -296,7 +320,9 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--forms", type=Path, default=HERE / "forms.yaml", help="forms.yaml to read")
+    parser.add_argument(
+        "--forms", type=Path, default=HERE / "forms.yaml", help="forms.yaml to read"
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write the templates into")
     args = parser.parse_args(argv)
     from assistant.core.yamlload import load_yaml_file

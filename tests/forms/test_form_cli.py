@@ -16,14 +16,18 @@ EXE = [sys.executable, "-m", "assistant"]
 
 
 def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([*EXE, "--rules", str(PACK_DIR), "form", *args], capture_output=True, **kwargs)
+    return subprocess.run(
+        [*EXE, "--rules", str(PACK_DIR), "form", *args], capture_output=True, **kwargs
+    )
 
 
 def test_markdown_and_text_to_standard_output_match_the_golden_files():
     for fmt in ("md", "txt"):
         done = cli(str(CASES / "serious.yaml"), "--format", fmt)
         assert done.returncode == 0, done.stderr
-        assert done.stdout.decode("utf-8") == (GOLDEN / f"serious.{fmt}").read_text(encoding="utf-8")
+        assert done.stdout.decode("utf-8") == (GOLDEN / f"serious.{fmt}").read_text(
+            encoding="utf-8"
+        )
 
 
 def test_saved_files_are_private_and_the_format_follows_the_name(tmp_path):
@@ -51,7 +55,15 @@ def test_docx_is_refused_on_a_terminal_but_allowed_down_a_pipe():
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
-            [*EXE, "--rules", str(PACK_DIR), "form", str(CASES / "serious.yaml"), "--format", "docx"],
+            [
+                *EXE,
+                "--rules",
+                str(PACK_DIR),
+                "form",
+                str(CASES / "serious.yaml"),
+                "--format",
+                "docx",
+            ],
             stdout=follower,
             stderr=subprocess.PIPE,
         )
@@ -70,7 +82,9 @@ def test_no_form_called_for_is_a_clear_message_and_can_be_overridden():
     err = done.stderr.decode()
     assert "calls for no referral form" in err and "--form practice_review_referral" in err
     assert "Traceback" not in err
-    forced = cli(str(CASES / "no-form.yaml"), "--form", "practice_review_referral", "--format", "txt")
+    forced = cli(
+        str(CASES / "no-form.yaml"), "--form", "practice_review_referral", "--format", "txt"
+    )
     assert forced.returncode == 0 and b"PRACTICE REVIEW REFERRAL" in forced.stdout
 
 
@@ -86,7 +100,11 @@ def test_nothing_is_written_on_an_input_error(tmp_path):
     bad.write_text("contract: 1\nfacts:\n  harm: hurt\nreferral:\n  child: {name: X}\n")
     out = tmp_path / "form.docx"
     done = cli(str(bad), "-o", str(out))
-    assert done.returncode == 2 and "harm" in done.stderr.decode() and "Traceback" not in done.stderr.decode()
+    assert (
+        done.returncode == 2
+        and "harm" in done.stderr.decode()
+        and "Traceback" not in done.stderr.decode()
+    )
     assert not out.exists()
     no_referral = tmp_path / "plain.yaml"
     no_referral.write_text("contract: 1\nfacts:\n  harm: died\n")
@@ -112,7 +130,11 @@ def test_check_template_exit_status(tmp_path):
     done = cli("--check-template", str(own))
     assert done.returncode == 1
     out = done.stdout.decode()
-    assert "split across 2 runs" in out and "unknown tag 'chlid'" in out and "did you mean 'child'" in out
+    assert (
+        "split across 2 runs" in out
+        and "unknown tag 'chlid'" in out
+        and "did you mean 'child'" in out
+    )
 
 
 def test_docxtpl_is_imported_only_for_word(tmp_path):
@@ -122,8 +144,15 @@ def test_docxtpl_is_imported_only_for_word(tmp_path):
         f"rc = main(['--rules', {str(PACK_DIR)!r}, 'form', {str(CASES / 'serious.yaml')!r}, '-o', sys.argv[1]])\n"
         "print(rc, 'docxtpl' in sys.modules, 'textual' in sys.modules)\n"
     )
-    for name, expected in (("f.md", "False"), ("f.html", "False"), ("f.json", "False"), ("f.docx", "True")):
-        done = subprocess.run([sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True)
+    for name, expected in (
+        ("f.md", "False"),
+        ("f.html", "False"),
+        ("f.json", "False"),
+        ("f.docx", "True"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True
+        )
         assert done.stdout.split() == ["0", expected, "False"], done.stderr
 
 

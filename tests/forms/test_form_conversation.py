@@ -94,4 +94,7 @@ async def test_conversation_to_a_saved_word_form(tmp_path, monkeypatch):
     assert ["Area where the child lives", "Salford"] in rows
     question = pack.question_for["multi_agency_concerns"].text
     assert [question, pack.value_words("multi_agency_concerns", "yes")] in rows
-    assert any(r[0] == "Outcome" and r[1].startswith(pack.labels.routes[decision.route].label) for r in rows)
+    assert any(
+        r[0] == "Outcome" and r[1].startswith(pack.labels.routes[decision.route].label)
+        for r in rows
+    )

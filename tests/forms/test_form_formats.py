@@ -85,12 +85,21 @@ def test_docx_has_every_field(make_form, name):
         assert [agency.name, agency.involvement] in rows
     if not form.referral.agencies:
         assert [form.context["words"]["none_listed"], ""] in rows
-    processes = ", ".join(form.context["parallel_processes"]) or form.context["words"]["none_listed"]
+    processes = (
+        ", ".join(form.context["parallel_processes"]) or form.context["words"]["none_listed"]
+    )
     assert ["Other processes", processes] in rows
     decision = form.context["decision"]
-    assert any(r[0] == "Outcome" and r[1] == f"{decision['route_label']}\n{decision['route_text']}" for r in rows)
+    assert any(
+        r[0] == "Outcome" and r[1] == f"{decision['route_label']}\n{decision['route_text']}"
+        for r in rows
+    )
     for item in decision["timeline"]:
-        assert [item["label"], item["who"], item["due"] + (f" ({item['note']})" if item["note"] else "")] in rows
+        assert [
+            item["label"],
+            item["who"],
+            item["due"] + (f" ({item['note']})" if item["note"] else ""),
+        ] in rows
     for criterion in decision["criteria"]:
         assert [criterion["label"], "; ".join(criterion["sources"])] in rows
     for reason in decision["reasons"]:
@@ -103,7 +112,9 @@ def test_docx_has_every_field(make_form, name):
     assert form.context["destination"] in text and form.pack.version in text
     warning = form.context["words"]["endorsement_missing"]
     assert (warning in [p.text for p in document.paragraphs]) is (not form.endorsed)
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
     assert headings[0] == form.spec.title and len(headings) > len(form.spec.sections)
     assert "{{" not in text and "{%" not in text
 

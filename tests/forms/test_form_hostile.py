@@ -17,9 +17,24 @@ TEXT_FIELDS = {
     "referrer": ["name", "role", "agency"],
     "endorsed_by": ["name", "role", "agency"],
     "child": ["name", "gender", "ethnicity", "disability", "address_area", "legal_status"],
-    "good_outcome": ["starting_situation", "what_was_done", "outcome", "evidence", "why_multi_agency", "learning", "child_voice"],
+    "good_outcome": [
+        "starting_situation",
+        "what_was_done",
+        "outcome",
+        "evidence",
+        "why_multi_agency",
+        "learning",
+        "child_voice",
+    ],
 }
-FACTS = {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm", "abuse_or_neglect": "suspected", "incident_location": "in_area", "multi_agency_concerns": "yes"}
+FACTS = {
+    "immediate_risk": "no",
+    "subject_age_band": "under_16",
+    "harm": "serious_harm",
+    "abuse_or_neglect": "suspected",
+    "incident_location": "in_area",
+    "multi_agency_concerns": "yes",
+}
 
 
 def hostile_referral(text: str = HOSTILE) -> Referral:
@@ -85,9 +100,13 @@ def test_html_escapes_and_keeps_every_character(pack, form_id):
     for section in form.context["sections"]:
         for field in section["fields"]:
             if field["kind"] in ("text", "long") and field["name"] != "age":
-                assert page.element_text(f"field-{field['name']}") == field["label"] + field["value"]
+                assert (
+                    page.element_text(f"field-{field['name']}") == field["label"] + field["value"]
+                )
     values = expected_values(form)
-    assert page.cells.count(HOSTILE) == values.count(HOSTILE) and all(v in page.cells for v in values)
+    assert page.cells.count(HOSTILE) == values.count(HOSTILE) and all(
+        v in page.cells for v in values
+    )
     assert "49" not in page.text
 
 
@@ -104,7 +123,9 @@ def test_docx_keeps_every_character(pack, form_id):
     assert [HOSTILE, HOSTILE] in rows  # the agency row
     assert not any("49" in cell for cell in cells)
     body = docx_document(data).element.xml
-    assert "<w:br/>" in body and "<w:tab/>" in body  # newlines and tabs as Word line breaks and tabs
+    assert (
+        "<w:br/>" in body and "<w:tab/>" in body
+    )  # newlines and tabs as Word line breaks and tabs
 
 
 @pytest.mark.parametrize("form_id", FORMS)
@@ -112,7 +133,9 @@ def test_json_keeps_every_character(pack, form_id):
     form = hostile_form(pack, form_id)
     record = json.loads(render(form, "json"))
     referral = record["case"]["referral"]
-    assert referral["reasons"] == HOSTILE and referral["agencies"] == [{"name": HOSTILE, "involvement": HOSTILE}]
+    assert referral["reasons"] == HOSTILE and referral["agencies"] == [
+        {"name": HOSTILE, "involvement": HOSTILE}
+    ]
     for group, names in TEXT_FIELDS.items():
         for name in names:
             assert referral[group][name] == HOSTILE
@@ -120,7 +143,9 @@ def test_json_keeps_every_character(pack, form_id):
 
 
 def test_characters_xml_cannot_hold_are_marked_not_dropped(pack):
-    referral = Referral.model_validate({"reasons": "bell\x07 form feed\x0c vertical tab\x0b end", "endorsed_by": {"name": "N"}})
+    referral = Referral.model_validate(
+        {"reasons": "bell\x07 form feed\x0c vertical tab\x0b end", "endorsed_by": {"name": "N"}}
+    )
     decision = decide(pack, FACTS, today=TODAY)
     form = build_form(pack, decision, FACTS, referral, today=TODAY)
     rows = docx_rows(render(form, "docx"))
@@ -130,7 +155,20 @@ def test_characters_xml_cannot_hold_are_marked_not_dropped(pack):
 
 @pytest.mark.parametrize(
     "text",
-    ["1. first", "1.2.3 version", "# hash", "- dash", "--", "==", "+ plus", "> quote", "    code?", "a\n\nb", "x  \ny", "trailing\n\n"],
+    [
+        "1. first",
+        "1.2.3 version",
+        "# hash",
+        "- dash",
+        "--",
+        "==",
+        "+ plus",
+        "> quote",
+        "    code?",
+        "a\n\nb",
+        "x  \ny",
+        "trailing\n\n",
+    ],
 )
 def test_markdown_escape_round_trips(text):
     page = HtmlForm(markdown_to_html(md_escape(text)))

@@ -76,10 +76,16 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         assert field(app, "incident.date").value == "2026-02-27"
         assert field(app, "incident.aware_date").value == "2026-03-02"
         assert field(app, "child.address_area").value == "Testshire"
-        assert "Two or more agencies working together (reg 11(c))" in field(app, "reasons", TextArea).text
+        assert (
+            "Two or more agencies working together (reg 11(c))"
+            in field(app, "reasons", TextArea).text
+        )
         assert "child_death_review" in field(app, "parallel_processes", SelectionList).selected
         assert "must endorse" in str(screen.query_one("#endorsement-status", Static).render())
-        assert str(screen.query_one("#child-age", Static).render()) == "Age (from your answers): Under 16"
+        assert (
+            str(screen.query_one("#child-age", Static).render())
+            == "Age (from your answers): Under 16"
+        )
 
         # typed like a person: names, and mistakes that are caught
         await type_into(pilot, app, "referrer.name", "Alex Morgan")
@@ -195,5 +201,3 @@ def test_a_decision_without_a_form_is_refused(pack):
     decision = decide(pack, {"immediate_risk": "yes"}, today=TODAY)
     with pytest.raises(InputError, match="no referral form"):
         ReferralFormScreen(pack, decision, {"immediate_risk": "yes"})
-
-

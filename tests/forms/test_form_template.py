@@ -117,14 +117,21 @@ def test_hostile_text_in_a_partnership_template(pack, make_form, tmp_path):
     path = own_form(tmp_path, [["Reasons: ", "{{ reasons }}"]])
     form = make_form("serious")
     form.context["reasons"] = HOSTILE
-    paragraphs = [p.text for p in docx.Document(__import__("io").BytesIO(render(form, "docx", template=path))).paragraphs]
+    paragraphs = [
+        p.text
+        for p in docx.Document(
+            __import__("io").BytesIO(render(form, "docx", template=path))
+        ).paragraphs
+    ]
     assert "Reasons: " + HOSTILE in paragraphs
 
 
 def test_build_script_reproduces_the_shipped_templates(tmp_path):
     """The committed templates are what build_docx_template.py makes from forms.yaml."""
     script = default_prompts_dir() / "forms" / "build_docx_template.py"
-    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     for name in DOCX_TEMPLATES.values():
         built = docx.Document(str(tmp_path / name))
         shipped = docx.Document(str(default_prompts_dir() / "forms" / name))
@@ -135,34 +142,88 @@ def test_build_script_reproduces_the_shipped_templates(tmp_path):
 
 
 DOCUMENTED = [
-    "title", "intro", "form_id", "date", "date_iso", "pack.name", "pack.title", "pack.version", "pack.area",
-    "destination", "endorsed", "endorsement_warning", "unborn", "age", "words.marking", "words.send_securely",
-    "words.not_given", "referrer.name", "referrer.role", "referrer.agency", "referrer.email", "referrer.phone",
-    "endorsed_by.name", "endorsed_by.role", "endorsed_by.agency", "child.name", "child.date_of_birth",
-    "child.expected_due_date", "child.gender", "child.ethnicity", "child.disability", "child.address_area",
-    "child.legal_status", "incident.date", "incident.aware_date", "incident.description", "reasons",
-    "good_outcome.starting_situation", "good_outcome.what_was_done", "good_outcome.outcome", "good_outcome.evidence",
-    "good_outcome.why_multi_agency", "good_outcome.learning", "good_outcome.child_voice",
-    "decision.route", "decision.route_label", "decision.route_text", "decision.certain", "decision.statutory",
-    "decision.lcspr", "decision.national_review", "decision.rules.name", "decision.rules.version",
+    "title",
+    "intro",
+    "form_id",
+    "date",
+    "date_iso",
+    "pack.name",
+    "pack.title",
+    "pack.version",
+    "pack.area",
+    "destination",
+    "endorsed",
+    "endorsement_warning",
+    "unborn",
+    "age",
+    "words.marking",
+    "words.send_securely",
+    "words.not_given",
+    "referrer.name",
+    "referrer.role",
+    "referrer.agency",
+    "referrer.email",
+    "referrer.phone",
+    "endorsed_by.name",
+    "endorsed_by.role",
+    "endorsed_by.agency",
+    "child.name",
+    "child.date_of_birth",
+    "child.expected_due_date",
+    "child.gender",
+    "child.ethnicity",
+    "child.disability",
+    "child.address_area",
+    "child.legal_status",
+    "incident.date",
+    "incident.aware_date",
+    "incident.description",
+    "reasons",
+    "good_outcome.starting_situation",
+    "good_outcome.what_was_done",
+    "good_outcome.outcome",
+    "good_outcome.evidence",
+    "good_outcome.why_multi_agency",
+    "good_outcome.learning",
+    "good_outcome.child_voice",
+    "decision.route",
+    "decision.route_label",
+    "decision.route_text",
+    "decision.certain",
+    "decision.statutory",
+    "decision.lcspr",
+    "decision.national_review",
+    "decision.rules.name",
+    "decision.rules.version",
     "decision.rules.in_force_on",
 ]
 DOCUMENTED_LOOPS = {
-    "missing": ["m"], "agencies": ["a.name", "a.involvement"], "parallel_processes": ["m"],
-    "decision.missing": ["m"], "decision.criteria": ["a.label", "a.id", 'a.sources | join("; ")'],
-    "decision.local_options": ["a.label", "a.text"], "decision.timeline": ["a.label", "a.who", "a.due", "a.due_iso", "a.note"],
-    "decision.signposts": ["a.label", "a.text"], "decision.reasons": ["a.rule", "a.title", "a.text", "a.source", "a.note"],
+    "missing": ["m"],
+    "agencies": ["a.name", "a.involvement"],
+    "parallel_processes": ["m"],
+    "decision.missing": ["m"],
+    "decision.criteria": ["a.label", "a.id", 'a.sources | join("; ")'],
+    "decision.local_options": ["a.label", "a.text"],
+    "decision.timeline": ["a.label", "a.who", "a.due", "a.due_iso", "a.note"],
+    "decision.signposts": ["a.label", "a.text"],
+    "decision.reasons": ["a.rule", "a.title", "a.text", "a.source", "a.note"],
     "answers": ["a.question", "a.answer", "a.fact"],
 }
 
 
 def test_every_documented_tag_is_known(pack, tmp_path):
     """docs/word-template.md and the checker agree."""
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "word-template.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "word-template.md").read_text(
+        encoding="utf-8"
+    )
     paragraphs = [["{{ " + tag + " }}"] for tag in DOCUMENTED]
     for items, fields in DOCUMENTED_LOOPS.items():
         assert f"`{items}`" in docs or f"`{items.split('.')[-1]}`" in docs or items in docs
         loop = "m" if fields == ["m"] or fields == ["p"] else "a"
-        paragraphs += [["{%p for " + loop + " in " + items + " %}"], ["{{ " + " }} {{ ".join(fields) + " }}"], ["{%p endfor %}"]]
+        paragraphs += [
+            ["{%p for " + loop + " in " + items + " %}"],
+            ["{{ " + " }} {{ ".join(fields) + " }}"],
+            ["{%p endfor %}"],
+        ]
     path = own_form(tmp_path, paragraphs)
     assert check_template(path, pack) == []

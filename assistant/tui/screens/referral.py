@@ -137,16 +137,24 @@ class ConfirmUnendorsedScreen(ModalScreen[bool]):
 class AgencyRow(Horizontal):
     """One agency and its involvement, with a button to remove it."""
 
-    def __init__(self, number: int, words: FormWords, name: str = "", involvement: str = "") -> None:
+    def __init__(
+        self, number: int, words: FormWords, name: str = "", involvement: str = ""
+    ) -> None:
         super().__init__(classes="agency-row", id=f"agency-{number}")
         self.number = number
         self.words = words
         self.initial = (name, involvement)
 
     def compose(self) -> ComposeResult:
-        yield Input(self.initial[0], placeholder=self.words.say("agency_name_placeholder"), classes="agency-name")
         yield Input(
-            self.initial[1], placeholder=self.words.say("agency_involvement_placeholder"), classes="agency-involvement"
+            self.initial[0],
+            placeholder=self.words.say("agency_name_placeholder"),
+            classes="agency-name",
+        )
+        yield Input(
+            self.initial[1],
+            placeholder=self.words.say("agency_involvement_placeholder"),
+            classes="agency-involvement",
         )
         yield Button(self.words.say("remove_agency"), classes="remove-agency")
 
@@ -234,10 +242,14 @@ class ReferralFormScreen(Screen[str | None]):
         yield Label(label, classes="field-label", markup=False)
         value = field_value(self.initial, f.name)
         if f.kind == "long":
-            yield TextArea(_text(value), id=ident, soft_wrap=True, show_line_numbers=False, classes="long")
+            yield TextArea(
+                _text(value), id=ident, soft_wrap=True, show_line_numbers=False, classes="long"
+            )
         elif f.kind == "agencies":
             if self.answers.get("agencies_involved") == "two_or_more":
-                yield Static(self.words.say("agencies_two_or_more"), classes="field-hint", markup=False)
+                yield Static(
+                    self.words.say("agencies_two_or_more"), classes="field-hint", markup=False
+                )
             with Vertical(id=ident):
                 rows = [(a.name or "", a.involvement or "") for a in value] or [("", "")]
                 if self.answers.get("agencies_involved") == "two_or_more" and len(rows) < 2:
@@ -248,7 +260,8 @@ class ReferralFormScreen(Screen[str | None]):
         elif f.kind == "processes":
             processes = self.words.processes
             yield SelectionList[str](
-                *[Selection(processes.get(p, p), p, p in value) for p in C.PARALLEL_PROCESSES], id=ident
+                *[Selection(processes.get(p, p), p, p in value) for p in C.PARALLEL_PROCESSES],
+                id=ident,
             )
         else:
             placeholder = {
@@ -266,7 +279,12 @@ class ReferralFormScreen(Screen[str | None]):
         yield Static("", id=f"error-{ident}", classes="error", markup=False)
         if f.name == "child.name" and "subject_age_band" in self.answers:
             age = self.pack.value_words("subject_age_band", self.answers["subject_age_band"])
-            yield Static(f"{self.words.word('age_label')}: {age}", id="child-age", classes="field-hint", markup=False)
+            yield Static(
+                f"{self.words.word('age_label')}: {age}",
+                id="child-age",
+                classes="field-hint",
+                markup=False,
+            )
 
     def _agency_row(self, name: str = "", involvement: str = "") -> AgencyRow:
         self._agency_count += 1
@@ -326,10 +344,14 @@ class ReferralFormScreen(Screen[str | None]):
         for name, f in self.fields.items():
             ident = widget_id(name)
             if f.kind == "agencies":
-                data["agencies"] = [row.value for row in self.query(AgencyRow) if row.value is not None]
+                data["agencies"] = [
+                    row.value for row in self.query(AgencyRow) if row.value is not None
+                ]
                 continue
             if f.kind == "processes":
-                data["parallel_processes"] = list(self.query_one(f"#{ident}", SelectionList).selected)
+                data["parallel_processes"] = list(
+                    self.query_one(f"#{ident}", SelectionList).selected
+                )
                 continue
             if f.kind == "long":
                 text = self.query_one(f"#{ident}", TextArea).text
@@ -352,9 +374,17 @@ class ReferralFormScreen(Screen[str | None]):
         incident = data["incident"]
         dob = data["child"]["date_of_birth"]
         if dob and incident["date"] and dob > incident["date"]:
-            errors.setdefault(widget_id("child.date_of_birth"), self.words.say("dob_after_incident"))
-        if incident["date"] and incident["aware_date"] and incident["aware_date"] < incident["date"]:
-            errors.setdefault(widget_id("incident.aware_date"), self.words.say("aware_before_incident"))
+            errors.setdefault(
+                widget_id("child.date_of_birth"), self.words.say("dob_after_incident")
+            )
+        if (
+            incident["date"]
+            and incident["aware_date"]
+            and incident["aware_date"] < incident["date"]
+        ):
+            errors.setdefault(
+                widget_id("incident.aware_date"), self.words.say("aware_before_incident")
+            )
         if errors:
             return None, errors
         try:
@@ -381,7 +411,9 @@ class ReferralFormScreen(Screen[str | None]):
         return referral
 
     def form(self, referral: Referral) -> Any:
-        return build_form(self.pack, self.decision, self.answers, referral, self.form_id, self.today)
+        return build_form(
+            self.pack, self.decision, self.answers, referral, self.form_id, self.today
+        )
 
     # --- actions -------------------------------------------------------------------------
 
@@ -451,17 +483,24 @@ class ReferralFormScreen(Screen[str | None]):
             data = render_bytes(self.form(referral), fmt)
             if self.app.is_web:
                 name = self._default_path(fmt).name
-                self.app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=MEDIA_TYPES[fmt])
+                self.app.deliver_binary(
+                    io.BytesIO(data), save_filename=name, mime_type=MEDIA_TYPES[fmt]
+                )
                 self.saved_to = name
                 self.notify(self.words.say("delivered", name=name), timeout=8)
             else:
-                target = Path(self.query_one("#save-path", Input).value.strip() or str(self._default_path(fmt)))
+                target = Path(
+                    self.query_one("#save-path", Input).value.strip()
+                    or str(self._default_path(fmt))
+                )
                 saved = save_private(target, data)
                 self.saved_to = str(saved)
                 self.notify(self.words.say("saved", path=str(saved)), timeout=10)
         except InputError as exc:
             self._set_error("save-path", str(exc))
-            self.notify(self.words.say("save_failed", problem=str(exc)), severity="error", timeout=10)
+            self.notify(
+                self.words.say("save_failed", problem=str(exc)), severity="error", timeout=10
+            )
             return
         self.dismiss(self.saved_to)
 
