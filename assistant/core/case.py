@@ -402,9 +402,11 @@ def parse_case(text: str, path: str = "<case>", today: dt.date | None = None) ->
         raise InputError(f"{path}: this is {kind}, not a case; {NOT_A_CASE}")
     version = raw.get("contract")
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        line = line_of(located, ("contract",)) if isinstance(located, LineDict) else None
         raise InputError(
-            f"{path}: this case file is written for contract version {version}, newer than this "
-            "assistant reads (version 1); open it with a newer version of the assistant"
+            f"{path}{f', line {line}' if line else ''}: contract: {version} is not allowed; allowed "
+            f"values: 1. The file is written for contract version {version}, newer than this "
+            "assistant reads: open it with a newer version of the assistant"
         )
     try:
         case = CaseFile.model_validate(dict(raw))
