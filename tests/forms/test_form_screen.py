@@ -38,6 +38,10 @@ class FormApp(App[None]):
         self.delivered.append((path_or_file.read(), save_filename, mime_type))
         return "key"
 
+    def deliver_text(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
+        self.delivered.append((path_or_file.read(), save_filename, mime_type))
+        return "key"
+
     def on_mount(self) -> None:
         pack, decision, answers = self.screen_args
         self.push_screen(ReferralFormScreen(pack, decision, answers, today=TODAY), self._done)
@@ -184,6 +188,22 @@ async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, mo
     assert mime.endswith("wordprocessingml.document")
     assert ["Name", "Priya Shah"] in docx_rows(data)
     assert list(tmp_path.rglob("*.docx")) == []
+
+
+async def test_in_a_browser_text_formats_are_delivered_as_text(pack, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = FormApp(serious(pack), web=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        field(app, "endorsed_by.name").value = "Priya Shah"
+        field(app, "reasons", TextArea).text = HOSTILE
+        app.screen.query_one("#save-format").value = "html"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    text, name, mime = app.delivered[0]
+    assert isinstance(text, str) and name.endswith(".html") and mime == "text/html"
+    assert "&lt;script&gt;" in text and "<script>" not in text
 
 
 async def test_escape_closes_without_saving(pack):

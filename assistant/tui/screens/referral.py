@@ -483,9 +483,17 @@ class ReferralFormScreen(Screen[str | None]):
             data = render_bytes(self.form(referral), fmt)
             if self.app.is_web:
                 name = self._default_path(fmt).name
-                self.app.deliver_binary(
-                    io.BytesIO(data), save_filename=name, mime_type=MEDIA_TYPES[fmt]
-                )
+                if fmt == "docx":
+                    self.app.deliver_binary(
+                        io.BytesIO(data), save_filename=name, mime_type=MEDIA_TYPES[fmt]
+                    )
+                else:
+                    self.app.deliver_text(
+                        io.StringIO(data.decode("utf-8")),
+                        save_filename=name,
+                        mime_type=MEDIA_TYPES[fmt],
+                        encoding="utf-8",
+                    )
                 self.saved_to = name
                 self.notify(self.words.say("delivered", name=name), timeout=8)
             else:
