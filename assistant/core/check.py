@@ -151,16 +151,38 @@ def _yes_no(value: bool | None) -> str | None:
 
 def _rule_for(pack: Pack, decision: Decision, name: str, value: str) -> str | None:
     """The first rule that fired (or may fire) and set decision field `name` to `value`."""
+    setters = _setters(pack).get((name, value))
+    if not setters:
+        return None
     on = decision.rules.in_force_on
     for entry in decision.trace:
-        if entry.result not in ("fired", "possible"):
+        if entry.result not in ("fired", "possible") or entry.rule not in setters:
             continue
         for rule in pack.rules_by_id.get(entry.rule, []):
-            if not rule.in_force(on):
-                continue
-            if any(_sets(out, name, value) for out in _outputs(rule, entry.result)):
+            if rule.in_force(on) and any(_sets(out, name, value) for out in _outputs(rule, entry.result)):
                 return rule.id
     return None
+
+
+_SETTERS: dict[int, tuple[Pack, dict[tuple[str, str], set[str]]]] = {}
+
+
+def _setters(pack: Pack) -> dict[tuple[str, str], set[str]]:
+    """(field, value) -> ids of the rules whose outputs can set it (built once per pack)."""
+    found = _SETTERS.get(id(pack))
+    if found is not None and found[0] is pack:
+        return found[1]
+    index: dict[tuple[str, str], set[str]] = {}
+    for rule in pack.rules:
+        for out in (rule.then, rule.if_unknown):
+            if out is None:
+                continue
+            for name, value in out.scalars():
+                index.setdefault((name, value), set()).add(rule.id)
+            for option in out.reviews.local_options:
+                index.setdefault(("reviews.local_options", option), set()).add(rule.id)
+    _SETTERS[id(pack)] = (pack, index)
+    return index
 
 
 def _outputs(rule: Rule, result: str) -> list[Outputs]:
@@ -330,7 +352,11 @@ def _impossible_dates(
 def _rules_change_between(pack: Pack, a: dt.date, b: dt.date) -> bool:
     """Whether any rule comes into or goes out of force between two dates (else both agree)."""
     lo, hi = min(a, b), max(a, b)
-    return any(rule.in_force(lo) != rule.in_force(hi) for rule in pack.rules)
+    return any(
+        rule.in_force(lo) != rule.in_force(hi)
+        for rule in pack.rules
+        if rule.effective_from is not None or rule.effective_to is not None
+    )
 
 
 def check_case(
