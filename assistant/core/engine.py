@@ -182,7 +182,18 @@ def in_force_on(facts: Mapping[str, Any], today: dt.date | None = None) -> dt.da
 
 
 def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
+    """The facts that are known; a date given as ISO text ("2026-03-02") becomes a date."""
+    known = {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
+    for name in C.DATE_FACTS:
+        value = known.get(name)
+        if isinstance(value, str):
+            try:
+                known[name] = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                del known[name]  # not a date: treated as not known, never guessed
+        elif isinstance(value, dt.datetime):
+            known[name] = value.date()
+    return known
 
 
 @dataclass(frozen=True)

@@ -270,3 +270,12 @@ def test_shared_trace_entries_show_each_case_its_own_values(mini: Pack) -> None:
     entry = decide(mini, SERIOUS, today=TODAY).trace[0]
     with pytest.raises(ValueError, match="frozen"):
         entry.result = "fired"
+
+
+def test_dates_may_be_given_as_iso_text(mini: Pack) -> None:
+    as_text = decide(mini, {**SERIOUS, "aware_date": "2026-12-21"}, today=TODAY)
+    as_date = decide(mini, {**SERIOUS, "aware_date": dt.date(2026, 12, 21)}, today=TODAY)
+    assert as_text.to_json() == as_date.to_json()
+    assert as_text.notifications[0].due == dt.date(2026, 12, 30)
+    not_a_date = decide(mini, {**SERIOUS, "aware_date": "soon"}, today=TODAY)
+    assert not_a_date.rules.in_force_on == TODAY and not_a_date.notifications[0].due is None
