@@ -36,11 +36,16 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
 _MD_BLOCK_START = re.compile(r"^([#>+=\-]|\d{1,9}(?=[.)](?:[ \t]|$)))")
 
 
+def _char_ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
 def _md_line(line: str) -> str:
-    body = line.strip(" \t")
+    """One line of free text as Markdown; whitespace at either end as character references."""
+    body = line.strip()
     if not body:
-        return "".join("&#9;" if ch == "\t" else "&#32;" for ch in line)
-    start = len(line) - len(line.lstrip(" \t"))
+        return "".join(_char_ref(c) for c in line)
+    start = len(line) - len(line.lstrip())
     lead, trail = line[:start], line[start + len(body) :]
     body = _MD_INLINE.sub(r"\\\1", body)
     match = _MD_BLOCK_START.match(body)
@@ -50,8 +55,7 @@ def _md_line(line: str) -> str:
             body = marker + "\\" + body[len(marker) :]
         else:
             body = "\\" + body
-    refs = {" ": "&#32;", "\t": "&#9;"}
-    return "".join(refs[c] for c in lead) + body + "".join(refs[c] for c in trail)
+    return "".join(_char_ref(c) for c in lead) + body + "".join(_char_ref(c) for c in trail)
 
 
 def md_escape(value: Any) -> str:
