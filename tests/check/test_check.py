@@ -111,7 +111,7 @@ def test_needs_reason_when_lcspr_criteria_met_but_no_lcspr_and_no_reasons(result
         "kind": "needs_reason",
         "code": "lcspr_indicated_not_commissioned",
     }
-    assert "reasons must be recorded" in finding["text"]
+    assert "the partners decide. Record the partners' reasons." in finding["text"]
     rapid = {d["id"]: d for d in r["deadlines"]}["rapid_review"]
     assert (rapid["due"], rapid["done"], rapid["late_working_days"], rapid["status"]) == (
         "2026-02-23",
