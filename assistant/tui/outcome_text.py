@@ -7,6 +7,7 @@ in date order; each review option carries the reasons of the rules that proposed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from assistant.core import contract as C
@@ -66,23 +67,30 @@ def review_options(pack: Pack, decision: Decision) -> list[dict[str, str]]:
     return out
 
 
-def unsettled(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
+def unsettled(pack: Pack, decision: Decision, settled: set[str] | None = None) -> list[dict[str, Any]]:
     """Decision fields (other than the route) that a "not sure" answer leaves open."""
     out: list[dict[str, Any]] = []
     for u in decision.unsettled:
-        if u.field == "route" or not u.facts:
+        facts = [f for f in u.facts if f not in (settled or set())]
+        if u.field == "route" or not facts:
             continue
         what = _FIELD_WORDS.get(u.field)
         if what is None:
             table = getattr(pack.labels, u.field, {}) if u.field in ("signposts", "local_options", "notifications") else {}
             label = table.get(u.value) if isinstance(table, dict) else None
             what = label.label if label else u.value.replace("_", " ")
-        out.append({"what": what, "facts": [fact_label(pack, f) for f in u.facts]})
+        out.append({"what": what, "facts": [fact_label(pack, f) for f in facts]})
     return out
 
 
-def outcome_markdown(pack: Pack, decision: Decision) -> str:
-    """The whole outcome as Markdown (pack words escaped, so they show as written)."""
+def outcome_markdown(pack: Pack, decision: Decision, answers: Mapping[str, Any] | None = None) -> str:
+    """The whole outcome as Markdown (pack words escaped, so they show as written).
+
+    `answers` (the facts on the path) keeps facts already answered out of "what would change
+    this": only a "not sure" or an unasked question can still settle the outcome.
+    """
+    settled = {f for f, v in (answers or {}).items() if v is not None and v != C.UNKNOWN}
+    missing = [f for f in decision.missing if f not in settled]
     return say(
         pack,
         "outcome.md",
@@ -90,7 +98,7 @@ def outcome_markdown(pack: Pack, decision: Decision) -> str:
         timeline=timeline(pack, decision),
         options=review_options(pack, decision),
         contacts=pack.meta.contacts,
-        missing=[fact_label(pack, f) for f in decision.missing],
-        unsettled=unsettled(pack, decision),
+        missing=[fact_label(pack, f) for f in missing],
+        unsettled=unsettled(pack, decision, settled),
         routes=C.ROUTES,
     )

@@ -8,6 +8,7 @@
 | F3 | review and change every answer |
 | F4 | why this question is asked |
 | ctrl+b | back to the previous question |
+| ctrl+t | go to the earlier answers (up/down, enter to change one) |
 | escape | cancel changing an earlier answer |
 | ? | every key (when not typing) |
 | ctrl+q | quit |
@@ -25,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from assistant.core import contract as C
-from assistant.core.interpret import Answer, Command, Problem, Unclear, interpret
+from assistant.core.interpret import Answer, Command, Problem, Unclear, Unrecognised, interpret
 from assistant.core.pack import Question
 from assistant.tui.state import AnswerValue, Change, ConversationState
 from assistant.tui.widgets.facts_panel import FactsPanel
@@ -56,10 +57,10 @@ class ChatScreen(Screen[None]):
         Binding("f3", "review", "Review"),
         Binding("f4", "why", "Why"),
         Binding("ctrl+b", "back", "Back"),
+        Binding("ctrl+t", "focus_transcript", "Change an answer"),
         Binding("escape", "cancel_edit", "Cancel change", show=False),
         Binding("question_mark", "show_keys", "Keys", key_display="?"),
         Binding("ctrl+r", "restart", "Start again", show=False),
-        Binding("ctrl+t", "focus_transcript", "Earlier answers", show=False),
     ]
 
     def __init__(self, state: ConversationState) -> None:
@@ -128,7 +129,9 @@ class ChatScreen(Screen[None]):
         choices = question.choices(self.pack.labels.values.get(question.fact))
         highlight = old if isinstance(old, str) else None
         self.replies.show([Reply(c.value, c.label) for c in choices], highlight)
-        if not isinstance(self.focused, Input):
+        if question.kind == "date":
+            self.query_one("#free-text", Input).focus()  # a date is typed
+        elif not isinstance(self.focused, Input):
             self.replies.focus()
 
     def advance(self) -> None:
@@ -235,6 +238,9 @@ class ChatScreen(Screen[None]):
         result = interpret(text, replies, kind, self.today)
         if isinstance(result, Problem) and result.code == "empty":
             return
+        steps = (STEP_OUTCOME, STEP_REVIEW)
+        if isinstance(result, Answer) and self.mode == "complete" and result.value not in steps:
+            result = Unrecognised(text)
         if isinstance(result, Answer):
             if self.mode == "complete":
                 self.transcript.said(self.words.you_prefix, text)

@@ -3,7 +3,8 @@ what would change it; then the next steps.
 
 | Key | Action |
 |---|---|
-| 1-9, arrows + enter | choose a next step |
+| up / down, page up / page down | read the outcome |
+| 1-9 | choose a next step (tab to the list for arrows + enter) |
 | f | prepare the referral form |
 | r | review or change the answers |
 | escape | back to the conversation |
@@ -34,6 +35,7 @@ class OutcomeScreen(Screen[str]):
         Binding("escape", "close", "Close"),
         Binding("n", "restart", "Start again"),
         Binding("question_mark", "show_keys", "Keys", key_display="?"),
+        *(Binding(str(i), f"step({i - 1})", show=False) for i in range(1, 10)),
     ]
 
     def __init__(self, state: ConversationState) -> None:
@@ -47,7 +49,7 @@ class OutcomeScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="outcome-body"):
-            yield Markdown(outcome_markdown(self.pack, self.decision), id="outcome")
+            yield Markdown(outcome_markdown(self.pack, self.decision, self.state.applied), id="outcome")
         yield QuickReplies(id="next-steps")
         yield Footer()
 
@@ -64,7 +66,7 @@ class OutcomeScreen(Screen[str]):
             Reply("quit", self.words.next_quit),
         ]
         steps.show(offered)
-        steps.focus()
+        self.query_one("#outcome-body", VerticalScroll).focus()
         self.sub_title = self.words.outcome_title
 
     def on_quick_replies_chosen(self, event: QuickReplies.Chosen) -> None:
@@ -98,6 +100,9 @@ class OutcomeScreen(Screen[str]):
             self.notify(say(self.pack, "forms_unavailable"), severity="warning", timeout=8)
             return
         self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
+
+    def action_step(self, index: int) -> None:
+        self.query_one("#next-steps", QuickReplies).choose(index)
 
     def action_review(self) -> None:
         self.dismiss("review")

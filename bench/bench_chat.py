@@ -1,0 +1,165 @@
+"""Chat speed and memory, printed as figures (issue 5). Not a test: run it and read it.
+
+    /work/venv/bin/python bench/bench_chat.py [--runs 7]
+
+1. Start-up: from process start to the first question on screen, for `review-assistant` (the
+   real command line path, headless) next to a bare Textual app showing one Static and one
+   Input, in the same run; the ratio is the figure (target: at most 1.3).
+2. Answer to next question: the median time from an answer to the next question rendered,
+   over a complete conversation (target: under 50 ms).
+3. Peak memory (max RSS) of a process that runs a complete conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+ROOT = HERE.parent.parent
+
+
+def child_bare(t0: float) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Input, Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Is any child at risk of harm right now?")
+            yield Input()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.done)
+
+        def done(self) -> None:
+            print(json.dumps({"first_screen": time.time() - t0}))
+            self.exit()
+
+    Bare().run(headless=True)
+
+
+def child_chat(t0: float) -> None:
+    from textual.app import App
+
+    run = App.run
+
+    def headless_run(self: App, *args: object, **kwargs: object) -> object:
+        kwargs["headless"] = True
+        return run(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    App.run = headless_run  # type: ignore[method-assign]
+    from assistant.tui.screens.chat import ChatScreen
+
+    ask = ChatScreen.ask
+
+    def timed_ask(self: ChatScreen, *args: object, **kwargs: object) -> None:
+        ask(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        def done() -> None:
+            print(json.dumps({"first_screen": time.time() - t0}))
+            self.app.exit()
+
+        self.call_after_refresh(done)
+
+    ChatScreen.ask = timed_ask  # type: ignore[method-assign]
+    from assistant.cli import main
+
+    main([])
+
+
+def child_conversation() -> None:
+    """A complete conversation in one process: per-answer latency and peak memory."""
+    import asyncio
+    import resource
+
+    from assistant.core import load_pack
+    from assistant.tui.app import ReviewAssistantApp
+    from assistant.tui.screens.chat import ChatScreen
+
+    facts = {
+        "immediate_risk": "no",
+        "subject_age_band": "under_16",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+        "incident_location": "in_area",
+    }
+    latencies: list[float] = []
+
+    async def converse() -> None:
+        app = ReviewAssistantApp(load_pack())
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ChatScreen)
+            while screen.mode == "question" and screen.asking is not None:
+                question = screen.asking
+                value = facts.get(question.fact, "unknown")
+                rendered = asyncio.get_running_loop().create_future()
+                start = time.perf_counter()
+                screen.give_answer(question, value)
+                screen.call_after_refresh(
+                    lambda f=rendered: f.done() or f.set_result(time.perf_counter())
+                )
+                latencies.append(await rendered - start)
+                await pilot.pause()
+
+    asyncio.run(converse())
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"latencies": latencies, "peak_mb": peak_kb / 1024}))
+
+
+def spawn(kind: str) -> dict:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, str(HERE), "--child", kind, repr(t0)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
+    return json.loads(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, t0 = args.child[0], float(args.child[1])
+        {"bare": child_bare, "chat": child_chat}[kind](
+            t0
+        ) if kind != "conversation" else child_conversation()
+        return
+
+    spawn("bare"), spawn("chat")  # warm the file cache and bytecode
+    bare, chat = [], []
+    for _ in range(args.runs):  # interleaved, so load on the machine affects both alike
+        bare.append(spawn("bare")["first_screen"])
+        chat.append(spawn("chat")["first_screen"])
+    b, c = statistics.median(bare), statistics.median(chat)
+    print(f"start-up to first question (median of {args.runs}):")
+    print(f"  bare Textual app (Static + Input): {b * 1000:7.0f} ms")
+    print(f"  review-assistant chat:             {c * 1000:7.0f} ms")
+    print(f"  ratio chat / bare:                 {c / b:7.2f}   (target <= 1.3)")
+    conversation = spawn("conversation")
+    latencies = conversation["latencies"]
+    print(f"answer to next question rendered ({len(latencies)} answers):")
+    print(
+        f"  median: {statistics.median(latencies) * 1000:6.1f} ms   max: {max(latencies) * 1000:6.1f} ms   (target median < 50 ms)"
+    )
+    print(f"peak memory of a complete conversation: {conversation['peak_mb']:.0f} MB (max RSS)")
+
+
+if __name__ == "__main__":
+    main()
