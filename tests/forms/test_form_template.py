@@ -227,3 +227,27 @@ def test_every_documented_tag_is_known(pack, tmp_path):
         ]
     path = own_form(tmp_path, paragraphs)
     assert check_template(path, pack) == []
+
+
+def test_a_pack_can_ship_its_own_word_form(tmp_path):
+    import shutil
+
+    from conftest import CASES, PACK_DIR
+
+    from assistant.core import load_pack
+    from assistant.core.case import load_case
+    from assistant.core.engine import decide
+    from assistant.forms import build_form
+
+    own = tmp_path / "pack"
+    shutil.copytree(PACK_DIR, own)
+    (own / "prompts" / "forms").mkdir(parents=True)
+    template = own_form(tmp_path, [["TESTSHIRE FORM for ", "{{ child.name }}"]])
+    shutil.copy(template, own / "prompts" / "forms" / "referral.docx")
+    pack = load_pack(own)
+    case = load_case(CASES / "serious.yaml")
+    form = build_form(pack, decide(pack, case.fact_values()), case.answered(), case.referral)
+    assert "TESTSHIRE FORM for Baby R" in docx_all_text(render(form, "docx"))
+    good = form.decision.model_copy(update={"form": "seriously_good_outcome_referral"})
+    other = build_form(pack, good, case.answered(), case.referral)
+    assert "TESTSHIRE FORM" not in docx_all_text(render(other, "docx"))  # the shipped one
