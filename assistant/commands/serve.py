@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
     from assistant.core.words import render
 
     host = args.host
-    url = args.public_url or f"http://{'[' + host + ']' if ':' in host else host}:{args.port}"
+    # a wildcard address listens everywhere but is no address for a browser: use the machine's name
+    shown = socket.getfqdn() if host in ("0.0.0.0", "::") else host
+    url = args.public_url or f"http://{'[' + shown + ']' if ':' in shown else shown}:{args.port}"
     print(render(pack, "trainer/serve.txt.j2", url=url, app=args.app, remote=args.allow_remote and not is_loopback(host)), flush=True)
     server = _offline_server(Server)(served_command(args), host=host, port=args.port, title=pack.meta.title, public_url=url)
     try:
