@@ -13,6 +13,7 @@ from textual.widgets import Input, Markdown, SelectionList, Static, TextArea
 from assistant.core.case import load_case
 from assistant.core.engine import decide
 from assistant.tui.screens.referral import (
+    ConfirmCloseScreen,
     ConfirmUnendorsedScreen,
     PreviewScreen,
     ReferralFormScreen,
@@ -211,6 +212,25 @@ async def test_escape_closes_without_saving(pack):
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+
+
+async def test_closing_after_typing_asks_first(pack):
+    app = FormApp(serious(pack))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        form = app.screen
+        await type_into(pilot, app, "referrer.name", "Alex")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmCloseScreen)
+        await pilot.press("escape")  # escape again keeps the form and what was typed
+        await pilot.pause()
+        assert app.screen is form and field(app, "referrer.name").value == "Alex"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click("#confirm-save")
         await pilot.pause()
     assert app.result is None
 

@@ -105,9 +105,13 @@ class PreviewScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConfirmUnendorsedScreen(ModalScreen[bool]):
-    """Insists on the endorsement: saving without it needs a deliberate choice."""
+class ConfirmScreen(ModalScreen[bool]):
+    """A deliberate choice: dismisses True to go ahead, False (the default, escape) to go back.
 
+    Its words are `<PREFIX>_title`, `_text`, `_back` and `_save` in forms.yaml's `screen:`.
+    """
+
+    PREFIX = "confirm"
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, words: FormWords) -> None:
@@ -115,12 +119,13 @@ class ConfirmUnendorsedScreen(ModalScreen[bool]):
         self.words = words
 
     def compose(self) -> ComposeResult:
+        say = self.words.say
         with Vertical(id="confirm-box"):
-            yield Static(self.words.say("confirm_title"), id="confirm-title", markup=False)
-            yield Static(self.words.say("confirm_text"), markup=False)
+            yield Static(say(f"{self.PREFIX}_title"), id="confirm-title", markup=False)
+            yield Static(say(f"{self.PREFIX}_text"), markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.words.say("confirm_back"), id="confirm-back", variant="primary")
-                yield Button(self.words.say("confirm_save"), id="confirm-save", variant="warning")
+                yield Button(say(f"{self.PREFIX}_back"), id="confirm-back", variant="primary")
+                yield Button(say(f"{self.PREFIX}_save"), id="confirm-save", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-back").focus()
@@ -132,6 +137,18 @@ class ConfirmUnendorsedScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#confirm-back")
     def action_back(self) -> None:
         self.dismiss(False)
+
+
+class ConfirmUnendorsedScreen(ConfirmScreen):
+    """Insists on the endorsement: saving without it needs a deliberate choice."""
+
+    PREFIX = "confirm"
+
+
+class ConfirmCloseScreen(ConfirmScreen):
+    """Closing with details typed and not saved needs a deliberate choice: they are not kept."""
+
+    PREFIX = "close"
 
 
 class AgencyRow(Horizontal):
@@ -295,6 +312,19 @@ class ReferralFormScreen(Screen[str | None]):
         self._show_endorsement()
         first = self.query(Input).first()
         first.focus()
+        self.call_after_refresh(self._remember_typed)
+
+    def _typed(self) -> tuple[Any, ...]:
+        """Everything on the form as it stands, to tell whether anything was typed."""
+        body = self.query_one("#referral-body")
+        return (
+            tuple(i.value for i in body.query(Input)),
+            tuple(t.text for t in body.query(TextArea)),
+            tuple(tuple(s.selected) for s in body.query(SelectionList)),
+        )
+
+    def _remember_typed(self) -> None:
+        self._saved_state = self._typed()
 
     # --- checking ------------------------------------------------------------------------
 
@@ -465,7 +495,15 @@ class ReferralFormScreen(Screen[str | None]):
 
     @on(Button.Pressed, "#close-button")
     def action_close(self) -> None:
-        self.dismiss(self.saved_to)
+        if getattr(self, "_saved_state", None) in (None, self._typed()):
+            self.dismiss(self.saved_to)
+            return
+
+        def after(close: bool | None) -> None:
+            if close:
+                self.dismiss(self.saved_to)
+
+        self.app.push_screen(ConfirmCloseScreen(self.words), after)
 
     def _save(self, referral: Referral, confirmed: bool = False) -> None:
         if not confirmed and not (referral.endorsed_by.name or "").strip():
