@@ -168,6 +168,10 @@ class ChatScreen(Screen[None]):
 
     def give_answer(self, question: Question, value: AnswerValue, typed: str | None = None) -> Change:
         """Record an answer (typed, or chosen from the quick replies) and move on."""
+        with self.app.batch_update():  # one repaint for the answer, any notes and the next question
+            return self._give_answer(question, value, typed)
+
+    def _give_answer(self, question: Question, value: AnswerValue, typed: str | None) -> Change:
         label = self.state.words(question.fact, value)
         note = ""
         if typed is not None and typed.strip().lower() != label.lower():
@@ -300,7 +304,8 @@ class ChatScreen(Screen[None]):
         self.query_one("#facts", FactsPanel).show(facts, aside)
 
     def _answers_changed(self, state: ConversationState) -> None:
-        self.refresh_facts()
+        if self.query_one("#facts", FactsPanel).display:  # a hidden panel is filled when shown
+            self.refresh_facts()
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -317,6 +322,8 @@ class ChatScreen(Screen[None]):
     def action_toggle_facts(self) -> None:
         panel = self.query_one("#facts", FactsPanel)
         panel.display = not panel.display
+        if panel.display:
+            self.refresh_facts()
 
     def action_show_keys(self) -> None:
         from textual.widgets import HelpPanel

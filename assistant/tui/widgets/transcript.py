@@ -54,12 +54,16 @@ class AnswerMessage(ChatMessage):
         super().__init__(prefix, text, who="user", note=note)
 
     def set_selected(self, selected: bool) -> None:
+        if selected == self.has_class("-selected"):
+            return
         self.set_class(selected, "-selected")
         self.update(self._content(self.marker if selected else ""))
 
     def mark_set_aside(self, aside: bool, words: str) -> None:
+        if aside == self.has_class("-set-aside"):
+            return
         self.set_class(aside, "-set-aside")
-        self.note = words if aside else self.note.replace(words, "").strip()
+        self.note = f"{self.note} {words}".strip() if aside else self.note.replace(words, "").strip()
         self.update(self._content())
 
     def on_click(self, event: Click) -> None:
