@@ -8,6 +8,10 @@ import argparse
 def run(args: argparse.Namespace) -> int:
     from assistant.commands.common import pack_from
 
+    if getattr(args, "no_save", False):  # incognito before anything is cached (issue 7)
+        from assistant.core.privacy import enter_incognito
+
+        enter_incognito()
     pack = pack_from(args)
     import sys
 

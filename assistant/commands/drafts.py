@@ -229,7 +229,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         draft.pack.name, draft.pack.version = pack.name, pack.version
     state = ConversationState(pack, draft.engine_answers() if draft else None)
     state.listeners.append(autosave.state_listener())
-    draft_id = autosave.draft.id
+    draft_id = autosave.draft_id
     notices.append(
         render(
             pack,

@@ -55,6 +55,10 @@ def add_draft_options(parser: argparse.ArgumentParser, suppress: bool = False) -
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "no_save", False):  # before the pack loads: its cache is a file too
+        from assistant.core.privacy import enter_incognito
+
+        enter_incognito()
     pack = pack_from(args)
     session = PlainSession(
         pack,
@@ -231,7 +235,7 @@ class PlainSession:
 
     def _announce_saving(self) -> None:
         if self.autosave.saving:
-            draft_id = self.autosave.draft.id
+            draft_id = self.autosave.draft_id
             self.say(
                 self.words(
                     "plain/saving.j2",
@@ -247,7 +251,7 @@ class PlainSession:
         if early:
             self.say(self.ui.ended_early)
         if self.autosave.saving and self.autosave.draft is not None and self.state.answers:
-            self.say(self.ui.saved_hint.format(id=self.autosave.draft.id))
+            self.say(self.ui.saved_hint.format(id=self.autosave.draft_id))
         elif not self.autosave.saving:
             self.say(self.ui.not_saved)
 
@@ -324,10 +328,10 @@ class PlainSession:
         elif name in ("summary", "review"):
             self._summary()
         elif name == "restart":
-            before = self.autosave.draft.id if self.autosave.draft is not None else None
+            before = self.autosave.draft_id
             state.restart()  # the autosave keeps the old case's draft and starts a new one
             self.say(self.chat("restart"))
-            if self.autosave.draft is not None and self.autosave.draft.id != before:
+            if self.autosave.saving and self.autosave.draft_id != before:
                 self._announce_saving()
         elif name == "quit":
             self.say(self.ui.quit)

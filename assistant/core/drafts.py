@@ -28,7 +28,6 @@ import os
 import re
 import secrets
 import tempfile
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,6 +158,8 @@ def load_settings() -> Settings:
     path = data_dir() / SETTINGS_FILE
     raw: dict[str, Any] = {}
     if path.is_file():
+        import tomllib
+
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -191,8 +192,9 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+# defer_build: the schemas are built on first use (the first save), not on the chat's start path
 class PackRef(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     name: str
     version: str
 
@@ -200,7 +202,7 @@ class PackRef(BaseModel):
 class TranscriptEntry(BaseModel):
     """One line of the conversation as shown. Extra keys a front end needs are kept as they are."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     role: Literal["assistant", "user"]
     text: str
 
@@ -211,7 +213,7 @@ Status = Literal["in_progress", "complete"]
 class Draft(BaseModel):
     """A conversation so far: every answer given (fact -> value, dates as ISO), in answer order."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
     format: Literal[1] = FORMAT
     id: str = Field(pattern=_ID.pattern)
     created: dt.datetime
@@ -325,12 +327,16 @@ class DraftStore:
             )
         return self.root / f"{draft_id}.json"
 
-    def new(self, pack_name: str, pack_version: str) -> Draft:
-        """A new draft with an id no file in the folder has (a damaged file keeps its id)."""
+    def new_id(self) -> str:
+        """An id no file in the folder has (a damaged file keeps its id, and its file)."""
         while True:
-            draft = Draft.start(pack_name, pack_version)
-            if not (self.root / f"{draft.id}.json").exists():
-                return draft
+            draft_id = new_id()
+            if not (self.root / f"{draft_id}.json").exists():
+                return draft_id
+
+    def new(self, pack_name: str, pack_version: str) -> Draft:
+        """A new draft with an unused id."""
+        return Draft.start(pack_name, pack_version, self.new_id())
 
     # -- writing
 
@@ -538,15 +544,24 @@ class Autosave:
     def __init__(self, store: DraftStore | None, draft: Draft | None = None) -> None:
         self.store = store
         self.draft = draft
+        self._pending: tuple[str, str, str] | None = None  # (id, pack name, pack version)
 
     @property
     def saving(self) -> bool:
         return self.store is not None
 
-    def start(self, pack_name: str, pack_version: str) -> Draft | None:
-        """Begin a new draft (a new id); nothing is written until the first answer."""
-        self.draft = self.store.new(pack_name, pack_version) if self.store is not None else None
-        return self.draft
+    @property
+    def draft_id(self) -> str | None:
+        """The id the conversation is (or will be, from the first answer) saved under."""
+        if self.draft is not None:
+            return self.draft.id
+        return self._pending[0] if self._pending else None
+
+    def start(self, pack_name: str, pack_version: str) -> str | None:
+        """Begin a new draft with a new id; nothing is built or written until the first answer."""
+        self.draft = None
+        self._pending = (self.store.new_id(), pack_name, pack_version) if self.store is not None else None
+        return self.draft_id
 
     def record(
         self,
@@ -557,10 +572,15 @@ class Autosave:
         transcript: list[dict[str, Any]] | None = None,
     ) -> Path | None:
         """Save the answers (in `order` first, then any others), the route so far and the status."""
-        if self.store is None or self.draft is None:
+        if self.store is None:
             return None
         ordered = {fact: answers[fact] for fact in order if fact in answers}
         ordered.update({fact: value for fact, value in answers.items() if fact not in ordered})
+        if self.draft is None:
+            if self._pending is None or not ordered:
+                return None
+            draft_id, pack_name, pack_version = self._pending
+            self.draft = Draft.start(pack_name, pack_version, draft_id)
         self.draft.set_answers(ordered)
         self.draft.route = route if ordered else None
         self.draft.status = "complete" if complete else "in_progress"

@@ -166,9 +166,10 @@ def report_crash(exc: BaseException) -> int:
 
 
 def enter_incognito() -> None:
-    """--no-save: nothing at all is written to disk, not even the bank-holiday cache.
+    """--no-save: nothing at all is written to disk, not even the caches (bank holidays, packs).
 
-    The holiday cache holds no personal data, but "keeps nothing on disk" means nothing.
+    The caches hold no personal data, but "keeps nothing on disk" means nothing. Call it before
+    the rule pack is loaded.
     """
     os.environ["REVIEW_ASSISTANT_CACHE"] = "off"
     from assistant.core import calendar

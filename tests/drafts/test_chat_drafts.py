@@ -57,7 +57,7 @@ ANSWERS = [("immediate_risk", "no"), ("subject_age_band", "under_16"), ("harm", 
 
 async def test_chat_saves_after_every_answer_and_resumes_where_it_was(data_dir):
     session = _session()
-    draft_id = session.autosave.draft.id
+    draft_id = session.autosave.draft_id
     path = data_dir / "drafts" / f"{draft_id}.json"
     app = _app(session)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -72,7 +72,7 @@ async def test_chat_saves_after_every_answer_and_resumes_where_it_was(data_dir):
         next_fact = _screen(app).asking.fact
 
     resumed = _session("--resume", draft_id)
-    assert resumed.autosave.draft.id == draft_id
+    assert resumed.autosave.draft_id == draft_id
     assert list(resumed.state.answers.items()) == ANSWERS
     app = _app(resumed)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -102,14 +102,14 @@ async def test_chat_with_a_damaged_draft_starts_afresh_and_keeps_the_file(data_d
     bad = folder / "deadbeef.json"
     bad.write_bytes(b"\x00\x00 not json")
     session = _session("--resume", "deadbeef")
-    assert session.autosave.draft.id != "deadbeef"
+    assert session.autosave.draft_id != "deadbeef"
     app = _app(session)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         assert any("Draft deadbeef cannot be opened" in t and "Starting a new conversation" in t for t in _texts(app))
         await _choose(pilot, "no")
     assert bad.read_bytes() == b"\x00\x00 not json"
-    assert (folder / f"{session.autosave.draft.id}.json").exists()
+    assert (folder / f"{session.autosave.draft_id}.json").exists()
 
 
 def test_chat_with_a_wrong_passphrase_stops_and_keeps_the_draft(data_dir, monkeypatch, capsys):
@@ -140,7 +140,7 @@ async def test_picker_offers_drafts_in_progress_without_their_answers(data_dir):
 
     session = chat_session(build_parser().parse_args([]), PACK, pick=pick)
     assert chosen == [[older.id]]
-    assert session.autosave.draft.id == older.id and len(session.state.answers) == 2
+    assert session.autosave.draft_id == older.id and len(session.state.answers) == 2
 
     picker = DraftPicker(PACK, store.list())
     async with picker.run_test(size=(100, 20)) as pilot:
