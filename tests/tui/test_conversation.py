@@ -553,3 +553,11 @@ async def test_app_resumes_from_given_answers(pack):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert chat(app).asking.fact not in ("immediate_risk", "subject_age_band")
+        shown = [(m.fact, m.text) for m in chat(app).transcript.answers()]
+        assert shown == [("immediate_risk", app.state.words("immediate_risk", "no")),
+                         ("subject_age_band", "Under 16")]
+        chat(app).transcript.focus()
+        await pilot.pause()
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert chat(app).editing == "immediate_risk"

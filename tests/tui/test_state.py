@@ -58,3 +58,14 @@ def test_back_withdraws_the_latest_answer_on_the_path(pack):
     assert state.current.fact == "subject_age_band"
     assert state.back().fact == "immediate_risk"
     assert state.back() is None
+
+
+def test_the_ui_free_parts_never_import_textual():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import assistant.core.interpret, assistant.tui.state, assistant.tui.outcome_text, "
+        "assistant.tui.words; assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -96,8 +96,22 @@ class ChatScreen(Screen[None]):
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
         for notice in getattr(self.app, "notices", ()):  # drafts: saving, incognito, resumed (issue 7)
             self.transcript.say(self.words.assistant_prefix, notice)
+        self.show_earlier_answers()
         self.refresh_facts()
         self.advance()
+
+    def show_earlier_answers(self) -> None:
+        """A resumed conversation shows its answers, each selectable to change as usual."""
+        answered = self.state.answered_questions()
+        if not answered:
+            return
+        self.assistant("resumed", count=len(answered))
+        for question, value in answered:
+            self.transcript.say(self.words.assistant_prefix, question.text)
+            self.transcript.said(
+                self.words.you_prefix, self.state.words(question.fact, value), question.fact,
+                marker=self.words.selected_marker,
+            )
 
     def on_unmount(self) -> None:
         if self._answers_changed in self.state.listeners:
