@@ -13,15 +13,7 @@ from typing import Any
 from assistant.core import contract as C
 from assistant.core.engine import Decision
 from assistant.core.pack import Pack
-from assistant.tui.words import say
-
-_FIELD_WORDS = {
-    "route": "The route",
-    "reviews.statutory": "The rapid review",
-    "reviews.lcspr": "The local review (LCSPR)",
-    "reviews.national_review": "A national review",
-    "form": "The referral form",
-}
+from assistant.tui.words import say, ui
 
 
 def fact_label(pack: Pack, fact: str) -> str:
@@ -74,7 +66,7 @@ def unsettled(pack: Pack, decision: Decision, settled: set[str] | None = None) -
         facts = [f for f in u.facts if f not in (settled or set())]
         if u.field == "route" or not facts:
             continue
-        what = _FIELD_WORDS.get(u.field)
+        what = getattr(ui(pack), "decision_fields", {}).get(u.field)
         if what is None:
             table = getattr(pack.labels, u.field, {}) if u.field in ("signposts", "local_options", "notifications") else {}
             label = table.get(u.value) if isinstance(table, dict) else None
