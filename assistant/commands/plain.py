@@ -294,12 +294,12 @@ class PlainSession:
                 if result.code == "empty":
                     self.say(self.ui.empty_answer)
                 else:
-                    self.say(self.chat("date_problem", code=result.code, text=result.text, today=self.today or dt.date.today()))
+                    self.say(self.chat("date_problem", code=result.code, text=visible(result.text), today=self.today or dt.date.today()))
             else:
                 candidates = []
                 if isinstance(result, Unclear):
                     candidates = [c.label for c in choices if c.value in result.candidates]
-                self.say(self.chat("clarify", text=line, choices=choices, candidates=candidates))
+                self.say(self.chat("clarify", text=visible(line), choices=choices, candidates=candidates))
 
     def _answer(self, question: Any, value: Any) -> None:
         from assistant.core.contract import UNKNOWN
@@ -319,7 +319,7 @@ class PlainSession:
         elif name == "help" or (name == "what_is" and not command.topic):
             self.say(self.chat("help", question=question, terms=self._terms()))
         elif name == "what_is":
-            self.say(self.chat("glossary", topic=command.topic, entries=self._glossary(command.topic), terms=self._terms()))
+            self.say(self.chat("glossary", topic=visible(command.topic), entries=self._glossary(command.topic), terms=self._terms()))
         elif name == "back":
             history = [f for f in state.history if f in state.applied]
             old = state.words(history[-1], state.applied[history[-1]]) if history else None
@@ -383,3 +383,9 @@ def _log_turn(fact: str, result: Any, line: str) -> None:
         log.debug("question %s: problem %s with %s", fact, result.code, line)
     else:
         log.debug("question %s: not understood: %s", fact, line)
+
+
+def visible(text: str) -> str:
+    """Typed text as typed, except control characters, shown as escapes (\\x1b) so that echoing
+    them cannot move the cursor, clear the screen or confuse a braille display."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
