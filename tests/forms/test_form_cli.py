@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import CASES, GOLDEN, PACK_DIR
+from form_cases import CASES, GOLDEN, PACK_DIR
 from form_readback import docx_rows
 
 EXE = [sys.executable, "-m", "assistant"]

@@ -6,7 +6,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import PACK_DIR, TODAY
+from form_cases import PACK_DIR, TODAY
 
 from assistant.core import load_pack
 from assistant.core.case import Referral

@@ -6,7 +6,7 @@ import json
 import os
 
 import pytest
-from conftest import GOLDEN
+from form_cases import GOLDEN
 from form_readback import HtmlForm, docx_all_text, docx_document, docx_rows
 
 from assistant.core.case import parse_case

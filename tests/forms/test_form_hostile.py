@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import HOSTILE, LONG, TODAY
+from form_cases import HOSTILE, LONG, TODAY
 from form_readback import HtmlForm, docx_document, docx_rows, markdown_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st

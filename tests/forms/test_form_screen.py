@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from conftest import CASES, HOSTILE, TODAY
+from form_cases import CASES, HOSTILE, TODAY
 from form_readback import docx_rows
 from textual.app import App
 from textual.widgets import Input, Markdown, SelectionList, Static, TextArea

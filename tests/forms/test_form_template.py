@@ -8,7 +8,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import HOSTILE
+from form_cases import HOSTILE
 from form_readback import docx_all_text
 
 from assistant.core.errors import InputError
@@ -232,7 +232,7 @@ def test_every_documented_tag_is_known(pack, tmp_path):
 def test_a_pack_can_ship_its_own_word_form(tmp_path):
     import shutil
 
-    from conftest import CASES, PACK_DIR
+    from form_cases import CASES, PACK_DIR
 
     from assistant.core import load_pack
     from assistant.core.case import load_case
