@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
 
         enter_incognito()
     pack = pack_from(args)
+    for stream in (sys.stdin, sys.stdout):  # bytes that are not UTF-8 are shown, never a crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     session = PlainSession(
         pack,
         sys.stdin,

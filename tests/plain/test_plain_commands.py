@@ -72,3 +72,22 @@ def test_date_problems_are_explained(env):
     assert done.returncode == 0, done.stderr
     assert '"2026-02-30" is not a real date' in done.stdout
     assert '"2999-01-01" is in the future' in done.stdout
+
+
+def test_bytes_that_are_not_utf8_are_shown_not_a_crash(env):
+    import subprocess
+    import sys
+
+    from plain_helpers import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "plain"],
+        input=b"\xff\xfe bad\nquit\n",
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Sorry, I did not understand" in done.stdout.decode("utf-8")
+    assert b"Traceback" not in done.stderr
