@@ -365,13 +365,16 @@ def default_prompts_dir() -> Path:
     return _package_dir("prompts")
 
 
-def _items(raw: Any, key: str) -> list[Any]:
+def _items(raw: Any, key: str, path: Path) -> list[Any]:
+    """The list a file holds (or holds under `key`); an InputError with file and line if not."""
     if raw is None:
         return []
     if isinstance(raw, dict) and key in raw:
         raw = raw[key]
     if not isinstance(raw, list):
-        raise InputError(f"expected a list of {key}")
+        line = getattr(raw, "line", None)
+        where = f"{path}, line {line}" if line else str(path)
+        raise InputError(f"{where}: expected a list of {key}, each item starting with '- '")
     return raw
 
 
@@ -536,9 +539,9 @@ def _load_pack(root: Path) -> Pack:
     q_path = root / "questions.yaml"
     q_raw = read("questions.yaml")
     try:
-        q_items = _items(q_raw, "questions")
+        q_items = _items(q_raw, "questions", q_path)
     except InputError as exc:
-        problems.append(f"{q_path}: {exc}")
+        problems.append(str(exc))
         q_items = []
     for i, item in enumerate(q_items):
         line = q_raw.item_lines[i] if hasattr(q_raw, "item_lines") else getattr(item, "line", 0)
@@ -553,9 +556,9 @@ def _load_pack(root: Path) -> Pack:
     glossary: list[GlossaryEntry] = []
     g_raw = read("glossary.yaml", required=False)
     try:
-        g_items = _items(g_raw, "glossary")
+        g_items = _items(g_raw, "glossary", root / "glossary.yaml")
     except InputError as exc:
-        problems.append(f"{root / 'glossary.yaml'}: {exc}")
+        problems.append(str(exc))
         g_items = []
     for i, item in enumerate(g_items):
         entry = model(GlossaryEntry, item, str(root / "glossary.yaml"), (i,))
@@ -571,9 +574,9 @@ def _load_pack(root: Path) -> Pack:
         rel = str(rule_file.relative_to(root))
         raw = read(rel)
         try:
-            items = _items(raw, "rules")
+            items = _items(raw, "rules", rule_file)
         except InputError as exc:
-            problems.append(f"{rule_file}: {exc}")
+            problems.append(str(exc))
             continue
         item_lines = getattr(items, "item_lines", [0] * len(items))
         for i, item in enumerate(items):

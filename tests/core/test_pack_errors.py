@@ -190,7 +190,7 @@ def test_question_for_an_unknown_fact(pack_dir: Path) -> None:
 
 def test_rule_file_that_is_not_a_list(pack_dir: Path) -> None:
     path = _rule_file(pack_dir, "id: X\ntitle: not in a list\n")
-    _one(pack_dir, str(path), "expected a list of rules")
+    _one(pack_dir, f"{path}, line 1", "expected a list of rules")
 
 
 def test_bad_precedence(pack_dir: Path) -> None:
