@@ -201,6 +201,8 @@ async def test_changing_an_earlier_answer_keeps_what_applies_and_sets_aside_the_
         assert "abuse_or_neglect" in app.state.set_aside
         assert app.state.answers["immediate_risk"] == "no"  # still on the path
         assert app.state.answers["subject_age_band"] == "under_16"
+        old_harm = [m for m in screen.transcript.answers() if m.fact == "harm"][0]
+        assert old_harm.has_class("-superseded") and "(changed below)" in old_harm.note
         aside = [m for m in screen.transcript.answers() if m.fact == "abuse_or_neglect"]
         assert aside and aside[0].has_class("-set-aside")
         # changing back restores the set-aside answers (clicking the answer this time)

@@ -191,8 +191,8 @@ class ChatScreen(Screen[None]):
         if typed is not None and typed.strip().lower() != label.lower():
             note = f"({self.words.understood_as} {label})"
         for message in self.transcript.answers():
-            if message.fact == question.fact and not message.has_class("-superseded"):
-                message.add_class("-superseded")
+            if message.fact == question.fact:
+                message.mark_superseded(self.words.changed_marker)
         self.transcript.said(
             self.words.you_prefix, typed if typed is not None else label, question.fact, note, self.words.selected_marker
         )

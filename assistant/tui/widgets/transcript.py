@@ -66,6 +66,14 @@ class AnswerMessage(ChatMessage):
         self.note = f"{self.note} {words}".strip() if aside else self.note.replace(words, "").strip()
         self.update(self._content())
 
+    def mark_superseded(self, words: str) -> None:
+        """This answer was changed later: say so (not by colour alone)."""
+        if self.has_class("-superseded"):
+            return
+        self.add_class("-superseded")
+        self.note = f"{self.note} {words}".strip()
+        self.update(self._content())
+
     def on_click(self, event: Click) -> None:
         event.stop()
         self.post_message(self.Selected(self.fact))
