@@ -114,3 +114,46 @@ def test_every_rule_carries_a_source_and_status_and_says_confirm_locally_when_un
             )
         if "[DERIVED]" in rule.source:
             assert rule.advice, f"{rule.where}: cites a DERIVED suggestion but is not marked advice"
+
+
+# --- the runner itself can fail, and says where --------------------------------------------------
+
+
+def test_runner_names_the_field_that_differs(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "- name: wrong on purpose\n"
+        "  facts: {immediate_risk: no, subject_age_band: under_16, harm: no_harm,"
+        " abuse_or_neglect: not_suspected, multi_agency_concerns: no, single_agency_concerns: no,"
+        " positive_outcome: no}\n"
+        "  expected:\n"
+        "    route: serious_incident\n"
+        "    signposts: [coroner]\n"
+        "    notifications: [{id: panel_notification, due: 2026-01-02}]\n"
+        "    reviews: {lcspr: indicated}\n"
+        "    reasons_include: [R-02]\n"
+        "    reasons_exclude: [R-07-none]\n",
+        encoding="utf-8",
+    )
+    [case] = load_rule_cases(tmp_path)
+    assert not case.problems
+    differences = compare(run_case(_pack(), case), case.expected)
+    text = "\n".join(differences)
+    for field in ("route:", "signposts:", "notifications:", "reviews.lcspr:", "reasons_include:", "reasons_exclude:"):
+        assert field in text, f"{field} not reported in:\n{text}"
+    assert case.where() == "t.yaml, case 1 ('wrong on purpose')"
+
+
+def test_runner_reports_malformed_cases_and_misspelt_facts(tmp_path: Path) -> None:
+    from assistant.core import InputError
+
+    (tmp_path / "t.yaml").write_text(
+        "- name: typo\n  facts: {harm: seriously}\n  expected: {route: no_referral, rout: x}\n"
+        "- facts: {}\n  expected: {}\n",
+        encoding="utf-8",
+    )
+    first, second = load_rule_cases(tmp_path)
+    assert any("rout" in p for p in first.problems)
+    assert any("name" in p for p in second.problems) and any("expected" in p for p in second.problems)
+    with pytest.raises(InputError) as info:
+        run_case(_pack(), first)
+    assert "harm" in str(info.value) and "seriously" in str(info.value)
