@@ -102,15 +102,23 @@ class Transcript(VerticalScroll, can_focus=True):
             return self._add(ChatMessage(prefix, text, "user", note))
         return self._add(AnswerMessage(prefix, text, fact, note, marker))
 
+    def on_mount(self) -> None:
+        self.anchor()  # stay at the latest message as messages arrive and the width changes
+
     def _add(self, message: ChatMessage) -> ChatMessage:
         self.mount(message)
-        # the newest message's first line in view: a long one is read from its start
         self.call_after_refresh(self._show, message)
         return message
 
     def _show(self, message: ChatMessage) -> None:
-        if message.is_attached:
+        """A message taller than the view is shown from its first line; others at the end."""
+        if not message.is_attached:
+            return
+        if message.outer_size.height > self.scrollable_content_region.height:
+            self.release_anchor()
             self.scroll_to_widget(message, animate=False, top=True, immediate=True)
+        else:
+            self.anchor()
 
     def answers(self) -> list[AnswerMessage]:
         return list(self.query(AnswerMessage))
