@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "drafts": "drafts",
     "plain": "plain",
     "form": "form",
+    "lint": "lint",
 }
 
 

@@ -1,0 +1,139 @@
+"""Template checks: every prompt template renders, for every route, without an undefined name.
+
+Templates are rendered with Jinja2's StrictUndefined (as the assistant renders them), so a
+misspelt variable or a label missing from labels.yaml is an error here, not a blank in front
+of a practitioner. The outcomes rendered are the ones the path walk reached: one per route,
+certain and not, with and without dates.
+
+A template is checked when lint knows a context for it. TEMPLATE_CHECKS maps a template name
+to a function building its contexts from the pack and the walked outcomes; add an entry when
+you add a template whose context lint cannot guess (keep the builder UI-free: no Textual).
+Any other template whose free names are all among `pack`, `labels`, `decision` and `facts` is
+rendered with an outcome; the rest are listed as not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.core.lint.findings import Finding
+from assistant.core.lint.walk import Sample
+from assistant.core.pack import Pack, default_prompts_dir
+
+Context = dict[str, Any]
+ContextBuilder = Callable[[Pack, list[Sample]], Iterable[tuple[str, Context]]]
+
+
+def _decision_contexts(pack: Pack, samples: list[Sample]) -> Iterator[tuple[str, Context]]:
+    for sample in samples:
+        yield _describe(sample), {"decision": sample.decision, "facts": sample.answers}
+
+
+TEMPLATE_CHECKS: dict[str, ContextBuilder] = {
+    "decision.txt.j2": _decision_contexts,
+}
+"""Template name (relative to prompts/) -> the contexts to render it with."""
+
+_GUESSABLE = frozenset({"pack", "labels", "decision", "facts"})
+
+
+def _describe(sample: Sample) -> str:
+    decision = sample.decision
+    return f"route {decision.route}{'' if decision.certain else ' (not certain)'}"
+
+
+def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], list[str], int]:
+    """(findings, notes, renderings): render every known template against every sample."""
+    import jinja2
+    import jinja2.meta
+
+    from assistant.core.words import environment
+
+    env = environment(pack)
+    findings: list[Finding] = []
+    notes: list[str] = []
+    renderings = 0
+    unchecked: list[str] = []
+    for name in _template_names(pack):
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            if _other_environment(exc):
+                unchecked.append(name)
+                continue
+            findings.append(
+                Finding("template", exc.filename or name, exc.lineno, f"template error: {exc.message}")
+            )
+            continue
+        builder = TEMPLATE_CHECKS.get(name)
+        if builder is None:
+            source = env.loader.get_source(env, name)[0]
+            free = jinja2.meta.find_undeclared_variables(env.parse(source))
+            if not free <= _GUESSABLE:
+                unchecked.append(name)
+                continue
+            builder = _decision_contexts
+        reported: set[tuple[str, int | None, str]] = set()
+        for description, context in builder(pack, samples):
+            renderings += 1
+            try:
+                template.render(pack=pack, labels=pack.labels, **context)
+            except jinja2.UndefinedError as exc:
+                file, line = _template_line(exc, template.filename or name)
+                key = (file, line, str(exc))
+                if key not in reported:
+                    reported.add(key)
+                    findings.append(
+                        Finding(
+                            "template",
+                            file,
+                            line,
+                            f"{name} cannot be shown for {description}: {exc.message}; "
+                            "check the name, or add the missing words to labels.yaml",
+                        )
+                    )
+            except Exception as exc:  # a template is pack data: any failure is a finding
+                file, line = _template_line(exc, template.filename or name)
+                findings.append(
+                    Finding("template", file, line, f"{name} fails for {description}: {exc}")
+                )
+                break
+    if unchecked:
+        notes.append(
+            f"{len(unchecked)} templates not checked (lint knows no context for them; add one "
+            f"to TEMPLATE_CHECKS in assistant/core/lint/templates.py): {', '.join(unchecked)}"
+        )
+    return findings, notes, renderings
+
+
+def _template_names(pack: Pack) -> list[str]:
+    names: set[str] = set()
+    for folder in (pack.prompts_dir, default_prompts_dir()):
+        if folder is not None and Path(folder).is_dir():
+            names.update(
+                str(p.relative_to(folder)) for p in Path(folder).rglob("*.j2") if p.is_file()
+            )
+    return sorted(names)
+
+
+def _other_environment(exc: Exception) -> bool:
+    """A filter or test another part of the app adds (the chat's `md`): not ours to check."""
+    text = str(exc)
+    return text.startswith("No filter named") or text.startswith("No test named")
+
+
+def _template_line(exc: BaseException, default_file: str) -> tuple[str, int | None]:
+    """The template file and line of a rendering error (Jinja2 rewrites the traceback)."""
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return getattr(exc, "filename", None) or default_file, lineno
+    file, line = default_file, None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            file, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    return file, line

@@ -1,0 +1,599 @@
+"""Completeness and consistency: walk every path of answers the interview can take.
+
+The walk asks the real `next_question` what comes next, tries every answer (including "not
+sure", and for a date question "not sure" and one date in each period the rules change), and
+at the end of every path asks the real `decide` for the outcome. So it checks the interview a
+practitioner gets, not a model of it.
+
+It stays small for two reasons:
+- Answers that no condition tells apart are one answer (if every rule tests `harm: [died,
+  serious_harm]`, then `other_harm` and `no_harm` lead to the same place; only one is tried).
+- States are memoised on what can still matter: for each rule, what is left of its condition
+  once the known answers are put in (its residual, by Kleene's rules), and, for rules already
+  settled, only the outputs that can still interact with an unsettled rule or that lint checks
+  (routes and the other single-valued fields, notifications, deadlines). Two paths with the same
+  residuals continue identically, so the second is counted, not walked again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from assistant.core import contract as C
+from assistant.core.engine import Decision, decide, evaluate, in_force_on, next_question
+from assistant.core.lint.findings import Answers, Finding, show_answers
+from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
+from assistant.core.pack import Outputs, Pack, Question
+
+_U = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
+_ABSENT = "unanswered"
+_ERA_FACTS = ("aware_date", "incident_date")  # the dates that choose which rules are in force
+
+Residual = Any  # True | False | _U | a hashable tuple that still tests unanswered facts
+
+
+def residual(
+    condition: Condition,
+    answers: Mapping[str, Any],
+    definitions: Mapping[str, Condition],
+    cache: dict[str, Residual],
+) -> Residual:
+    """What is left of `condition` once `answers` are known, simplified by Kleene's rules.
+
+    An answered "not sure" becomes the constant _U; an unanswered fact stays a test. Two states
+    whose residuals are equal evaluate every future answer the same way.
+    """
+    if isinstance(condition, Leaf):
+        if condition.fact not in answers:
+            return ("fact", condition.fact, condition.values)
+        value = answers[condition.fact]
+        if value is None or value == C.UNKNOWN:
+            return _U
+        return value in condition.values
+    if isinstance(condition, Ref):
+        found = cache.get(condition.name)
+        if found is None:
+            found = cache[condition.name] = residual(
+                definitions[condition.name], answers, definitions, cache
+            )
+        return found
+    if isinstance(condition, Not):
+        part = residual(condition.part, answers, definitions, cache)
+        if part is True or part is False:
+            return not part
+        return _U if part == _U else ("not", part)
+    if isinstance(condition, All | Any_):
+        deciding = condition.__class__ is Any_  # a TRUE part decides `any`, a FALSE one `all`
+        kind = "any" if deciding else "all"
+        rest: set[Residual] = set()
+        for part in condition.parts:
+            value = residual(part, answers, definitions, cache)
+            if value is deciding:
+                return deciding
+            if value is not (not deciding):
+                if isinstance(value, tuple) and value[0] == kind:
+                    rest |= value[1]  # all(all(a, b), c) is all(a, b, c)
+                else:
+                    rest.add(value)
+        if _U in rest:
+            # with a "not sure" part, a part that cannot decide (never FALSE in `all`, never
+            # TRUE in `any`) can change nothing: all(U, x) where x is TRUE or U is U
+            rest = {p for p in rest if p == _U or deciding in _possible(p)}
+        if not rest:
+            return not deciding
+        if len(rest) == 1:
+            return next(iter(rest))
+        return (kind, frozenset(rest))
+    raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
+
+
+def _facts_in(value: Residual) -> set[str]:
+    if not isinstance(value, tuple):
+        return set()
+    if value[0] == "fact":
+        return {value[1]}
+    if value[0] == "not":
+        return _facts_in(value[1])
+    return set().union(*(_facts_in(p) for p in value[1]))
+
+
+@lru_cache(maxsize=65536)
+def _possible(value: Residual) -> frozenset[Any]:
+    """The values (True, False, _U) a residual might still take; a superset is safe."""
+    if value is True or value is False or value == _U:
+        return frozenset((value,))
+    kind = value[0]
+    if kind == "fact":
+        every = set(C.FACTS[value[1]].known_values) <= value[2]
+        return frozenset((True, _U) if every else (True, False, _U))
+    if kind == "not":
+        return frozenset(v if v == _U else not v for v in _possible(value[1]))
+    parts = [_possible(p) for p in value[1]]
+    deciding = kind == "any"
+    found = {_U} if any(_U in p for p in parts) else set()
+    if any(deciding in p for p in parts):
+        found.add(deciding)
+    if all((not deciding) in p for p in parts):
+        found.add(not deciding)
+    return frozenset(found)
+
+
+def _settled(value: Residual) -> bool:
+    return value is True or value is False or value == _U
+
+
+def _strong(outputs: Outputs | None, fields: frozenset[str]) -> bool:
+    """Outputs the walk tracks: the fields it checks, halting, and the dates they ask for."""
+    if outputs is None:
+        return False
+    return bool(
+        any(name in fields for name, _ in outputs.scalars())
+        or outputs.halt
+        or outputs.notifications
+        or outputs.deadlines
+    )
+
+
+def _dates_asked(outputs: Outputs) -> frozenset[str]:
+    """The date facts a rule's notifications and deadlines count from."""
+    found = {n.after for n in outputs.notifications if n.after}
+    for deadline in outputs.deadlines:
+        found.add(deadline.after)
+        if deadline.otherwise_after:
+            found.add(f"via {deadline.otherwise_after}")
+    return frozenset(found)
+
+
+def _items(outputs: Outputs | None) -> set[tuple[str, str]]:
+    if outputs is None:
+        return set()
+    return {
+        *(("signposts", s) for s in outputs.signposts),
+        *(("local_options", o) for o in outputs.reviews.local_options),
+        *(("criteria_met", c) for c in outputs.reviews.criteria_met),
+    }
+
+
+def value_classes(pack: Pack) -> dict[str, tuple[str, ...]]:
+    """For each fact, one value per group of values that every condition treats alike."""
+    tests: dict[str, list[frozenset[str]]] = {}
+    conditions: list[Condition] = [
+        *pack.definitions.values(),
+        *(r.when for r in pack.rules),
+        *(q.ask_if for q in pack.questions),
+    ]
+    for condition in conditions:
+        for leaf in leaves(condition):
+            if isinstance(leaf, Leaf):
+                tests.setdefault(leaf.fact, []).append(leaf.values)
+    classes: dict[str, tuple[str, ...]] = {}
+    for name, spec in C.FACTS.items():
+        if spec.kind == "date":
+            continue
+        firsts: dict[tuple[bool, ...], str] = {}
+        for value in spec.known_values:
+            firsts.setdefault(tuple(value in s for s in tests.get(name, [])), value)
+        classes[name] = tuple(firsts.values())
+    return classes
+
+
+def era_starts(pack: Pack) -> list[dt.date]:
+    """The days on which some rule comes into force or goes out of it, in order."""
+    days: set[dt.date] = set()
+    for rule in pack.rules:
+        if rule.effective_from:
+            days.add(rule.effective_from)
+        if rule.effective_to and rule.effective_to < dt.date.max:
+            days.add(rule.effective_to + dt.timedelta(days=1))
+    return sorted(days)
+
+
+@dataclass
+class Sample:
+    """An outcome the walk reached, with the answers that reach it (for template checks)."""
+
+    decision: Decision
+    answers: dict[str, Any]
+
+
+@dataclass
+class WalkResult:
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    paths: int = 0
+    states: int = 0
+    truncated: bool = False
+    samples: list[Sample] = field(default_factory=list)
+    routes: set[str] = field(default_factory=set)
+
+
+class _Walk:
+    def __init__(
+        self, pack: Pack, today: dt.date, max_states: int, fields: frozenset[str]
+    ) -> None:
+        self.pack = pack
+        self.today = today
+        self.max_states = max_states
+        self.rules = pack.rules
+        self.classes = value_classes(pack)
+        self.starts = era_starts(pack)
+        era_days = [self.starts[0] - dt.timedelta(days=1), *self.starts] if self.starts else [today]
+        self.era_days = era_days
+        self.fields = fields
+        self.strong = [_strong(r.then, fields) or _strong(r.if_unknown, fields) for r in self.rules]
+        self.items = [_items(r.then) | _items(r.if_unknown) for r in self.rules]
+        self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
+        self.memo: dict[Any, int] = {}
+        self.fired: set[int] = set()
+        self.asked: set[str] = set()
+        self.truncated = False
+        self.visited = 0
+        self.gaps: dict[tuple[str, Any], tuple[Answers, str]] = {}
+        self.overlaps: dict[tuple[str, frozenset[int]], tuple[Answers, dict[str, int]]] = {}
+        self.unanswerable: dict[str, tuple[Answers, str]] = {}
+        self.effective: set[tuple[int, str]] = set()
+        self.overridden: dict[tuple[int, str], tuple[Answers, str, str]] = {}
+        self.samples: dict[tuple[Any, ...], Sample] = {}
+        self.routes: set[str] = set()
+
+    # -- the walk ---------------------------------------------------------------------------
+
+    def choices(self, question: Question) -> list[Any]:
+        if question.kind == "date":
+            days = self.era_days if question.fact in _ERA_FACTS else [self.today]
+            return [*days, C.UNKNOWN]
+        return [*self.classes[question.fact], C.UNKNOWN]
+
+    def visit(self, answers: dict[str, Any], budget: int) -> int:
+        """Walk on from `answers`, checking at most `budget` new states; the number of paths.
+
+        A budget is shared out between the answers to each question, so when the pack is too
+        big to check every state, what is checked is spread across every branch.
+        """
+        key = self.key(answers)
+        count = self.memo.get(key)
+        if count is not None:
+            return count
+        if budget < 1:
+            self.truncated = True
+            return 0
+        self.visited += 1
+        question = next_question(self.pack, answers, self.today)
+        if question is None:
+            self.check_end(answers)
+            count = 1
+        else:
+            if question.fact in answers:  # the engine would loop: never expected
+                raise RuntimeError(f"next_question asked {question.fact} again")
+            self.asked.add(question.fact)
+            values = self.choices(question)
+            left = budget - 1
+            count = 0
+            for n, value in enumerate(values):
+                before = self.visited
+                count += self.visit({**answers, question.fact: value}, left // (len(values) - n))
+                left -= self.visited - before
+        self.memo[key] = count
+        return count
+
+    def key(self, answers: Mapping[str, Any]) -> Any:
+        """What decides the rest of the interview from here (see the module docstring).
+
+        Computing it also records, for every state reached (memoised or not), which rules apply
+        for certain, which proposals are overridden and which rules overlap.
+        """
+        known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
+        on = in_force_on(known, self.today)
+        pending = self.pending(answers)
+        cache: dict[str, Residual] = {}
+        definitions = self.pack.definitions
+        reached: list[tuple[int, Residual, bool]] = []  # (rule, residual, in force now)
+        for i, rule in enumerate(self.rules):
+            live = rule.in_force(on)
+            if not (live or pending):
+                continue
+            value = residual(rule.when, answers, definitions, cache)
+            reached.append((i, value, live))
+            if live and value is True and rule.then.halt:
+                break  # nothing after a certain halt is decided
+        parts: set[Any] = set()
+        live_items: set[tuple[str, str]] = set()
+        for i, value, _ in reached:
+            if not _settled(value):
+                if self.strong[i]:
+                    parts.add((i, value))
+                live_items |= self.items[i]
+        certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
+        proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
+        for i, value, live in reached:
+            if value is not True and value != _U:
+                continue
+            rule = self.rules[i]
+            sure = value is True
+            if sure and live:
+                self.fired.add(i)
+                certain.extend((i, name, v) for name, v in rule.then.scalars())
+            tag = (rule.effective_from, rule.effective_to) if pending else None
+            for contribution in self.contributions(i, sure, live_items):
+                if contribution[0] == "scalar" and contribution[4] is None:
+                    proposals.setdefault((tag, contribution[1]), []).append(contribution[2:4])
+                else:
+                    parts.add((tag, contribution))
+        parts.update(self.summaries(proposals))
+        self.check_certain(certain, answers)
+        asking: list[tuple[str, Residual]] = []
+        for question in self.pack.questions:
+            if question.fact not in answers:
+                value = residual(question.ask_if, answers, definitions, cache)
+                if value is False or not _settled(value):
+                    asking.append((question.fact, value))
+        # A known date matters only through the rules in force (already in `parts`), unless a
+        # date still to come could change them; otherwise known, "not sure" or not yet asked.
+        dates = tuple(
+            answers.get(f, _ABSENT) if answers.get(f, C.UNKNOWN) == C.UNKNOWN else True
+            for f in C.DATE_FACTS
+        ) if not pending else tuple(answers.get(f, _ABSENT) for f in C.DATE_FACTS)
+        era = bisect_right(self.starts, on) if pending else None
+        return (era, frozenset(parts), frozenset(asking), dates)
+
+    def summaries(self, proposals: dict[tuple[Any, str], list[tuple[str, bool]]]) -> list[Any]:
+        """Settled proposals for one field, reduced to what the future can see: the most
+        protective certain value, and an uncertain value more protective than it, if any."""
+        out: list[Any] = []
+        for (tag, name), values in proposals.items():
+            rank = self.pack.rank[name]
+            sure = min((v for v, c in values if c), key=rank.__getitem__, default=None)
+            limit = rank[sure] if sure is not None else len(rank)
+            unsure = min((v for v, c in values if not c), key=rank.__getitem__, default=None)
+            if unsure is not None and rank[unsure] >= limit:
+                unsure = None
+            out.append((tag, "field", name, sure, unsure))
+        return out
+
+    def pending(self, answers: Mapping[str, Any]) -> bool:
+        """Whether a date still to be asked could change which rules are in force."""
+        if not self.starts or isinstance(answers.get("aware_date"), dt.date):
+            return False
+        return any(f not in answers and f in self.pack.question_for for f in _ERA_FACTS)
+
+    def contributions(self, i: int, sure: bool, live_items: set[tuple[str, str]]) -> list[Any]:
+        """What a settled rule adds that can still matter: not which rule, but what it adds."""
+        rule = self.rules[i]
+        out = rule.then if sure or rule.if_unknown is None else rule.if_unknown
+        found: list[Any] = []
+        for name, value in out.scalars():
+            if name not in self.fields:
+                continue
+            who = i if name in self.undeclared else None  # overlaps name the rules
+            found.append(("scalar", name, value, sure, who))
+        if not sure and rule.if_unknown is not None and rule.then.route and "route" in self.fields:
+            found.append(("scalar", "route", rule.then.route, False, None))
+        if out.notifications or out.deadlines:
+            found.append(("dated", _dates_asked(out), sure))
+        if sure and out.halt:
+            found.append(("halt",))
+        if False:
+          for item in _items(out) & live_items:
+            found.append(("item", *item, sure))
+        return found
+
+    # -- checks on each state ---------------------------------------------------------------
+
+    def check_certain(self, certain: list[tuple[int, str, str]], answers: Mapping[str, Any]) -> None:
+        """Among the rules that apply for certain: overlaps without a precedence, and proposals
+        that beat no other (the first state where a rule applies is its best chance: later
+        answers only add rules)."""
+        best: dict[str, str] = {}
+        rank = self.pack.rank
+        for _, name, value in certain:
+            if name not in best or rank[name][value] < rank[name][best[name]]:
+                best[name] = value
+        for i, name, value in certain:
+            if value == best[name]:
+                self.effective.add((i, name))
+            else:
+                self.overridden.setdefault((i, name), (tuple(answers.items()), value, best[name]))
+        for name in self.undeclared:
+            by_value: dict[str, int] = {}
+            for i, field_name, value in certain:
+                if field_name == name:
+                    by_value.setdefault(value, i)
+            if len(by_value) > 1:
+                key = (name, frozenset(by_value.values()))
+                self.overlaps.setdefault(key, (tuple(answers.items()), dict(by_value)))
+
+    def check_end(self, answers: Mapping[str, Any]) -> None:
+        pack = self.pack
+        known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
+        tally = evaluate(pack, known, in_force_on(known, self.today))
+        trail: Answers = tuple(answers.items())
+        decision = decide(pack, answers, today=self.today)
+        self.routes.add(decision.route)
+        last = trail[-1] if trail else ("", None)
+        if not tally.halted and not tally.scalars.get("route"):
+            self.gaps.setdefault((last[0], last[1]), (trail, decision.route))
+        cache: dict[str, Residual] = {}
+        open_facts: set[str] = set()  # facts that could still change some rule
+        for firing in tally.firings:
+            if firing.value is not None and firing.reached:
+                rest = residual(firing.rule.when, answers, pack.definitions, cache)
+                if not _settled(rest):
+                    open_facts |= _facts_in(rest)
+        for unsettled in decision.unsettled:
+            for fact in unsettled.facts:
+                if fact in answers or fact not in pack.question_for or fact not in open_facts:
+                    continue  # answered, no question at all (a schema finding), or cannot matter
+                ask_if = pack.question_for[fact].ask_if
+                if residual(ask_if, answers, pack.definitions, cache) is not False:
+                    continue  # askable, so not asked only because it cannot change the outcome
+                self.unanswerable.setdefault(fact, (trail, unsettled.field))
+        shape = (
+            decision.route,
+            decision.certain,
+            decision.halted,
+            decision.form,
+            tuple(n.due is not None for n in decision.notifications),
+            tuple(d.basis for d in decision.deadlines),
+            bool(decision.reviews.local_options or decision.signposts),
+        )
+        if shape not in self.samples:
+            self.samples[shape] = Sample(decision, dict(answers))
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        out: list[Finding] = []
+        pack = self.pack
+        questions_file = str(pack.path / "questions.yaml")
+        for (fact, _), (trail, route) in self.gaps.items():
+            question = pack.question_for.get(fact)
+            out.append(
+                Finding(
+                    "completeness",
+                    question.file if question else str(pack.path / "pack.yaml"),
+                    question.line if question else None,
+                    "gap: after these answers the questions end but no rule gives a route, so the "
+                    f"assistant would say '{route}' with no reason; add a rule that covers them. "
+                    f"Answers: {show_answers(trail)}",
+                    trail,
+                    route,
+                )
+            )
+        for fact, (trail, field_name) in self.unanswerable.items():
+            question = pack.question_for[fact]
+            out.append(
+                Finding(
+                    "completeness",
+                    question.file,
+                    question.line,
+                    f"question '{question.id}' is not asked after these answers (its ask_if rules "
+                    f"it out), yet {field_name} still depends on {fact}, so it can never be "
+                    f"settled; widen the ask_if. Answers: {show_answers(trail)}",
+                    trail,
+                )
+            )
+        for (name, _), (trail, by_value) in self.overlaps.items():
+            rules = [self.rules[i] for i in by_value.values()]
+            first, second = rules[0], rules[1]
+            values = " and ".join(f"{r.id} sets {name} to '{v}'" for v, r in zip(by_value, rules, strict=True))
+            out.append(
+                Finding(
+                    "consistency",
+                    second.file,
+                    second.line,
+                    f"overlap: {values} ({first.where}), for the same answers, and pack.yaml "
+                    f"declares no precedence for {name}; make the conditions exclusive or add "
+                    f"`precedence: {{{name}: [...]}}` to pack.yaml. Answers: {show_answers(trail)}",
+                    trail,
+                )
+            )
+        for (i, name), (trail, value, chosen) in self.overridden.items():
+            if (i, name) in self.effective:
+                continue
+            rule = self.rules[i]
+            out.append(
+                Finding(
+                    "consistency",
+                    rule.file,
+                    rule.line,
+                    f"rule {rule.id} sets {name} to '{value}', but wherever it applies another "
+                    f"rule's '{chosen}' takes priority, so its {name} never shows; remove it or "
+                    f"narrow the rules. For example: {show_answers(trail)}",
+                    trail,
+                )
+            )
+        if self.truncated:
+            return out  # what never happened is not proven when the walk stopped early
+        for i, rule in enumerate(self.rules):
+            if i not in self.fired:
+                out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
+        for question in pack.questions:
+            if question.fact not in self.asked:
+                used = bool(pack.rules_needing(question.fact)) or question.kind == "date"
+                why = (
+                    "no path of answers makes its answer matter to the outcome"
+                    if used
+                    else "no rule uses its answer"
+                )
+                out.append(
+                    Finding(
+                        "completeness",
+                        question.file or questions_file,
+                        question.line,
+                        f"question '{question.id}' is never asked: {why}",
+                    )
+                )
+        return out
+
+    def never_fires(self, rule: Any) -> str:
+        pack = self.pack
+        facts = sorted(rule.when.facts_used(pack.definitions))
+        head = f"rule {rule.id} never applies for certain on any path of answers"
+        if not _satisfiable(rule.when, facts, self.classes, pack.definitions):
+            return f"{head}: its condition can never be true (its tests exclude each other)"
+        unasked = [f for f in facts if f not in pack.question_for]
+        if unasked:
+            return f"{head}: no question asks {', '.join(unasked)}"
+        never = [f for f in facts if f not in self.asked]
+        if never:
+            return (
+                f"{head}: the questions it needs ({', '.join(never)}) are never asked when they "
+                "could make it true (check their ask_if, and rules that end the questions first)"
+            )
+        if rule.effective_from or rule.effective_to:
+            return f"{head}: check its effective dates against the rules that decide first"
+        return f"{head}: the answers it needs never come together on one path (check the ask_if of its questions)"
+
+
+def _satisfiable(
+    condition: Condition,
+    facts: list[str],
+    classes: Mapping[str, tuple[str, ...]],
+    definitions: Mapping[str, Condition],
+    limit: int = 20000,
+) -> bool:
+    domains = [classes.get(f, ()) for f in facts]
+    size = 1
+    for domain in domains:
+        size *= max(len(domain), 1)
+    if size > limit:
+        return True  # too many to try: assume it can be true
+    for combination in itertools.product(*domains):
+        if residual(condition, dict(zip(facts, combination, strict=True)), definitions, {}) is True:
+            return True
+    return False
+
+
+def walk(
+    pack: Pack,
+    today: dt.date | None = None,
+    max_states: int = 100_000,
+    fields: frozenset[str] = frozenset(C.SCALAR_FIELDS),
+) -> WalkResult:
+    """Walk every path of answers in `pack` and report gaps, overlaps and what never happens."""
+    state = _Walk(pack, today or dt.date.today(), max_states, fields)
+    paths = state.visit({}, max_states)
+    findings = state.findings()
+    notes = []
+    if state.truncated:
+        notes.append(
+            f"the pack has more paths than one run checks ({max_states} states); the states "
+            "checked are spread over every branch, but not every path was walked, so rules "
+            "that never apply and questions never asked are not reported (raise --max-states)"
+        )
+    return WalkResult(
+        findings=findings,
+        notes=notes,
+        paths=paths,
+        states=state.visited,
+        truncated=state.truncated,
+        samples=list(state.samples.values()),
+        routes=state.routes,
+    )
+
