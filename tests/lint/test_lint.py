@@ -1,0 +1,126 @@
+"""lint on small broken packs (tests/lint/packs/): each finding at the right file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.core import decide, evaluate, load_pack
+from assistant.core.lint import lint_pack
+from assistant.core.lint.stubs import FILL_IN, write_tests
+from assistant.core.lint.walk import residual, value_classes
+from assistant.core.logic import FALSE, TRUE, UNKNOWN
+
+PACKS = Path(__file__).parent / "packs"
+TODAY = dt.date(2026, 11, 27)
+
+
+def findings(name: str) -> list:
+    report = lint_pack(PACKS / name, today=TODAY)
+    assert report.readable
+    return report.findings
+
+
+def test_the_clean_pack_has_no_findings():
+    report = lint_pack(PACKS / "clean", today=TODAY)
+    assert report.findings == []
+    assert report.exit_status == 0
+    assert report.loaded and report.rules == 3 and report.questions == 2
+    # yes (halts); no then each harm group and "not sure"; "not sure" then nothing more to ask
+    assert report.paths == 5
+    assert report.templates > 0
+
+
+@pytest.mark.parametrize(
+    ("pack", "check", "file", "line", "words"),
+    [
+        ("missing-question", "schema", "rules/10-harm.yaml", 8, "no question in questions.yaml asks it"),
+        ("typo-value", "schema", "rules/10-harm.yaml", 7, "harm has no value 'dyed'"),
+        ("unreachable-rule", "completeness", "rules/20-never.yaml", 1, "R-never never applies"),
+        ("gap", "completeness", "questions.yaml", 4, "no rule gives a route"),
+        ("overlap", "consistency", "rules/20-death.yaml", 1, "declares no precedence for route"),
+        ("cycle", "schema", "definitions.yaml", 2, "serious -> harmed -> serious"),
+        ("yaml-error", "schema", "rules/10-harm.yaml", 3, "not valid YAML"),
+        ("template-undefined", "template", "prompts/decision.txt.j2", 3, "route_explanation"),
+    ],
+)
+def test_each_broken_pack_reports_its_finding_at_its_line(pack, check, file, line, words):
+    found = findings(pack)
+    matching = [f for f in found if f.check == check and words in f.message]
+    assert matching, f"no {check} finding containing {words!r} in {[str(f) for f in found]}"
+    finding = matching[0]
+    assert Path(finding.file).resolve() == (PACKS / pack / file).resolve()
+    assert finding.line == line
+    assert str(finding).endswith(f":{line}: {finding.message}")
+
+
+def test_a_gap_names_the_answers_that_reach_it():
+    (gap,) = [f for f in findings("gap") if f.check == "completeness"]
+    assert gap.answers == (("immediate_risk", "no"), ("harm", "other_harm"))
+    pack = load_pack(PACKS / "gap")
+    tally = evaluate(pack, dict(gap.answers), TODAY)
+    assert not tally.scalars.get("route")  # really no rule gives a route
+
+
+def test_an_overlap_names_both_rules_and_the_answers():
+    overlap = next(f for f in findings("overlap") if "overlap" in f.message)
+    assert "R-serious" in overlap.message and "R-death-other" in overlap.message
+    assert overlap.answers == (("immediate_risk", "no"), ("harm", "died"))
+
+
+def test_counterexamples_become_test_stubs(tmp_path):
+    written = write_tests(findings("gap"), tmp_path / "stubs")
+    assert len(written) == 1
+    text = written[0].read_text(encoding="utf-8")
+    assert text.startswith("# Written by `review-assistant lint --write-tests`")
+    (stub,) = yaml.safe_load(text)
+    assert stub["facts"] == {"immediate_risk": "no", "harm": "other_harm"}
+    assert stub["expected"] == {"route": FILL_IN}
+    assert decide(load_pack(PACKS / "gap"), stub["facts"], today=TODAY).route == "no_referral"
+
+
+def test_a_folder_that_is_not_a_pack_cannot_be_read(tmp_path):
+    report = lint_pack(tmp_path, today=TODAY)
+    assert report.exit_status == 2
+    assert "pack.yaml is missing" in report.findings[0].message
+
+
+def test_labels_for_values_that_do_not_exist_are_found(tmp_path):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS / "clean", pack)
+    lines = len((pack / "labels.yaml").read_text(encoding="utf-8").splitlines())
+    with (pack / "labels.yaml").open("a", encoding="utf-8") as out:
+        out.write("values:\n  harm:\n    dyed: They died\n")
+    (finding,) = lint_pack(pack, today=TODAY).findings
+    assert finding.line == lines + 3 and "'dyed' is not a value of harm" in finding.message
+
+
+def test_residuals_agree_with_the_engine_on_the_shipped_pack():
+    """A residual that is settled must be what the engine says; an open one, UNKNOWN."""
+    pack = load_pack()
+    classes = value_classes(pack)
+    facts = sorted(classes)
+    chooser = random.Random(4)
+    for _ in range(200):
+        answers = {}
+        for fact in chooser.sample(facts, chooser.randint(0, len(facts))):
+            answers[fact] = chooser.choice([*classes[fact], "unknown"])
+        known = {k: v for k, v in answers.items() if v != "unknown"}
+        for rule in pack.rules:
+            value = rule.when.evaluate(known, _refs(pack, known))[0]
+            rest = residual(rule.when, answers, pack.definitions, {})
+            expected = TRUE if rest is True else FALSE if rest is False else UNKNOWN
+            assert value == expected, (rule.id, answers, rest)
+
+
+def _refs(pack, known):
+    def refs(name):
+        return pack.definitions[name].evaluate(known, refs)
+
+    return refs
