@@ -91,6 +91,7 @@ class ChatScreen(Screen[None]):
     def on_mount(self) -> None:
         self.replies.border_title = self.words.quick_replies_title
         self.replies.type_into = self.query_one("#free-text", Input)
+        reword_bindings(self.replies, self.words)
         self.query_one("#facts", FactsPanel).display = False
         self.state.listeners.append(self._answers_changed)
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))

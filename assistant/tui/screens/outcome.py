@@ -56,6 +56,7 @@ class OutcomeScreen(Screen[str]):
     def on_mount(self) -> None:
         steps = self.query_one("#next-steps", QuickReplies)
         steps.border_title = self.words.next_steps_title
+        reword_bindings(steps, self.words)
         offered = []
         if self.decision.form:
             offered.append(Reply("form", self.words.next_form))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import events
+from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList
@@ -29,6 +30,9 @@ class Reply:
 
 class QuickReplies(OptionList):
     """The answer options of the current question, numbered."""
+
+    # digits are read in on_key (any of 1-9); this binding shows them in the key help
+    BINDINGS = [Binding("1", "choose(0)", "Choose an answer", key_display="1-9", show=False)]
 
     class Chosen(Message):
         """Posted when a reply is chosen (by number, Enter or click)."""
@@ -60,6 +64,9 @@ class QuickReplies(OptionList):
         index = next((i for i, r in enumerate(self.replies) if r.value == highlight), 0)
         self.highlighted = index if self.replies else None
         self.display = bool(self.replies)
+
+    def action_choose(self, index: int) -> None:
+        self.choose(index)
 
     def choose(self, index: int) -> None:
         if 0 <= index < len(self.replies):
