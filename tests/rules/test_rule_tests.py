@@ -157,3 +157,45 @@ def test_runner_reports_malformed_cases_and_misspelt_facts(tmp_path: Path) -> No
     with pytest.raises(InputError) as info:
         run_case(_pack(), first)
     assert "harm" in str(info.value) and "seriously" in str(info.value)
+
+
+# --- the conversation asks what matters ---------------------------------------------------------
+
+# Cases where the chat, which asks only questions whose answer can still change the decision,
+# legitimately stops short of the full case file's outcome (and why).
+CHAT_STOPS_SHORT = {
+    "75-good-outcome::good outcome and a concern about agencies - the concern referral comes first":
+        "the concern referral outranks the good outcome route, so the SGOR questions are not asked",
+}
+
+
+def _visible(decision: Decision) -> tuple[object, ...]:
+    r = decision.reviews
+    return (
+        decision.route, tuple(decision.signposts), tuple(sorted(n.id for n in decision.notifications)),
+        r.statutory, r.lcspr, r.national_review, tuple(r.criteria_met), tuple(r.local_options), decision.form,
+    )
+
+
+def test_the_conversation_reaches_the_outcome_of_the_full_case() -> None:
+    """Answer the chat's questions from each case's facts: it must reach the case's outcome."""
+    from rule_case_runner import case_facts
+
+    from assistant.core import decide, next_question
+
+    pack = _pack()
+    diverging = []
+    for index, case in enumerate(CASES):
+        if case.problems or case.id in CHAT_STOPS_SHORT:
+            continue
+        truth = case_facts(case)
+        answers: dict[str, object] = {}
+        for _ in range(len(pack.questions) + 1):
+            question = next_question(pack, answers, today=case.on)
+            if question is None:
+                break
+            answers[question.fact] = truth.get(question.fact, "unknown")
+        chat = decide(pack, {k: v for k, v in answers.items() if v != "unknown"}, on=case.on)
+        if _visible(chat) != _visible(_decision(index)):
+            diverging.append(f"{case.where()}: chat {_visible(chat)} != case {_visible(_decision(index))}")
+    assert not diverging, "\n".join(diverging)
