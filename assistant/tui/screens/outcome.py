@@ -93,12 +93,12 @@ class OutcomeScreen(Screen[str]):
 
     def action_form(self) -> None:
         if not self.decision.form:
-            self.notify(say(self.pack, "no_form"))
+            self.notify(say(self.pack, "no_form"), markup=False)
             return
         try:
             from assistant.tui.screens.referral import ReferralFormScreen  # type: ignore[import-not-found]
         except ImportError:
-            self.notify(say(self.pack, "forms_unavailable"), severity="warning", timeout=8)
+            self.notify(say(self.pack, "forms_unavailable"), severity="warning", timeout=8, markup=False)
             return
         self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
 
