@@ -225,6 +225,7 @@ class _Out:
         )
 
 
+_RESULTS: dict[int, TraceResult] = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}
 _MAX_ENTRIES = 50_000  # shared trace entries kept per pack before starting afresh
 
 
@@ -435,7 +436,7 @@ def decide(
         elif firing.value is None:
             result = "not_in_force"
         else:
-            result = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}[firing.value]  # type: ignore[assignment]
+            result = _RESULTS[firing.value]
         key = (index, result, values_of(firing.facts))
         entry = entries.get(key)
         if entry is None:
