@@ -91,7 +91,7 @@ class ReviewScreen(Screen[str]):
 
     def _control(self, question: Question, value: object) -> Input | Select[str]:
         if question.kind == "date":
-            shown = value.isoformat() if isinstance(value, dt.date) else ("not sure" if value else "")
+            shown = value.isoformat() if isinstance(value, dt.date) else (self.words.review_date_not_sure if value else "")
             return Input(
                 value=shown,
                 placeholder=self.words.review_date_hint,
