@@ -140,6 +140,16 @@ def _strong(outputs: Outputs | None, fields: frozenset[str]) -> bool:
     )
 
 
+def _proposals(rule: Any) -> dict[str, set[str]]:
+    """Every value a rule can propose for each single-valued field, certain or not."""
+    found: dict[str, set[str]] = {}
+    for outputs in (rule.then, rule.if_unknown):
+        if outputs is not None:
+            for name, value in outputs.scalars():
+                found.setdefault(name, set()).add(value)
+    return found
+
+
 def _dates_asked(outputs: Outputs) -> frozenset[str]:
     """The date facts a rule's notifications and deadlines count from."""
     found = {n.after for n in outputs.notifications if n.after}
@@ -225,15 +235,19 @@ class _Walk:
         self.starts = era_starts(pack)
         era_days = [self.starts[0] - dt.timedelta(days=1), *self.starts] if self.starts else [today]
         self.era_days = era_days
-        self.fields = fields
-        self.strong = [_strong(r.then, fields) or _strong(r.if_unknown, fields) for r in self.rules]
         self.items = [_items(r.then) | _items(r.if_unknown) for r in self.rules]
+        self.dated = [
+            any(o is not None and (o.notifications or o.deadlines) for o in (r.then, r.if_unknown))
+            for r in self.rules
+        ]
+        self.proposes = [_proposals(r) for r in self.rules]
         self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
-        self.memo: dict[Any, int] = {}
+        self.track(fields)
         self.fired: set[int] = set()
         self.asked: set[str] = set()
         self.truncated = False
         self.visited = 0
+        self.ends = 0  # paths whose end was checked
         self.gaps: dict[tuple[str, Any], tuple[Answers, str]] = {}
         self.overlaps: dict[tuple[str, frozenset[int]], tuple[Answers, dict[str, int]]] = {}
         self.unanswerable: dict[str, tuple[Answers, str]] = {}
@@ -241,6 +255,19 @@ class _Walk:
         self.overridden: dict[tuple[int, str], tuple[Answers, str, str]] = {}
         self.samples: dict[tuple[Any, ...], Sample] = {}
         self.routes: set[str] = set()
+
+    def track(self, fields: frozenset[str]) -> None:
+        """Walk again, following `fields`: a state is finished once they cannot change."""
+        self.fields = fields
+        self.strong = [
+            any(name in fields for name in self.proposes[i]) or rule.then.halt
+            for i, rule in enumerate(self.rules)
+        ]
+        self.prune = not any(name in self.undeclared for name in fields)
+        self.memo: dict[Any, int] = {}
+        self.settled_now = False
+        self.pending_now = False
+        self.greedy = True
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -264,9 +291,14 @@ class _Walk:
             self.truncated = True
             return 0
         self.visited += 1
+        if self.settled_now and self.prune:
+            # nothing still to be asked can change the fields this walk follows
+            self.check_end(answers, final=False)
+            self.memo[key] = 1
+            return 1
         question = next_question(self.pack, answers, self.today)
         if question is None:
-            self.check_end(answers)
+            self.check_end(answers, final=True)
             count = 1
         else:
             if question.fact in answers:  # the engine would loop: never expected
@@ -277,7 +309,8 @@ class _Walk:
             count = 0
             for n, value in enumerate(values):
                 before = self.visited
-                count += self.visit({**answers, question.fact: value}, left // (len(values) - n))
+                share = left if self.greedy else left // (len(values) - n)
+                count += self.visit({**answers, question.fact: value}, share)
                 left -= self.visited - before
         self.memo[key] = count
         return count
@@ -290,7 +323,7 @@ class _Walk:
         """
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         on = in_force_on(known, self.today)
-        pending = self.pending(answers)
+        pending = self.pending_now = self.pending(answers)
         cache: dict[str, Residual] = {}
         definitions = self.pack.definitions
         reached: list[tuple[int, Residual, bool]] = []  # (rule, residual, in force now)
@@ -306,7 +339,7 @@ class _Walk:
         live_items: set[tuple[str, str]] = set()
         for i, value, _ in reached:
             if not _settled(value):
-                if self.strong[i]:
+                if self.strong[i] or (pending and self.dated[i]):
                     parts.add((i, value))
                 live_items |= self.items[i]
         certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
@@ -327,6 +360,7 @@ class _Walk:
                     parts.add((tag, contribution))
         parts.update(self.summaries(proposals))
         self.check_certain(certain, answers)
+        self.settled_now = not pending and self.settled(reached)
         asking: list[tuple[str, Residual]] = []
         for question in self.pack.questions:
             if question.fact not in answers:
@@ -374,14 +408,40 @@ class _Walk:
             found.append(("scalar", name, value, sure, who))
         if not sure and rule.if_unknown is not None and rule.then.route and "route" in self.fields:
             found.append(("scalar", "route", rule.then.route, False, None))
-        if out.notifications or out.deadlines:
+        if (out.notifications or out.deadlines) and self.pending_now:
             found.append(("dated", _dates_asked(out), sure))
         if sure and out.halt:
             found.append(("halt",))
-        if False:
-          for item in _items(out) & live_items:
-            found.append(("item", *item, sure))
         return found
+
+    def settled(self, reached: list[tuple[int, Residual, bool]]) -> bool:
+        """Whether no rule still open can change the followed fields (their value or certainty)."""
+        for name in self.fields:
+            rank = self.pack.rank[name]
+            best: str | None = None
+            best_sure = False
+            for i, value, live in reached:
+                if not live or not (value is True or value == _U):
+                    continue
+                rule = self.rules[i]
+                out = rule.then if value is True or rule.if_unknown is None else rule.if_unknown
+                found = [v for n, v in out.scalars() if n == name]
+                if name == "route" and value == _U and rule.if_unknown is not None and rule.then.route:
+                    found.append(rule.then.route)
+                for v in found:
+                    if best is None or rank[v] < rank[best]:
+                        best, best_sure = v, value is True
+                    elif v == best and value is True:
+                        best_sure = True
+            for i, value, live in reached:
+                if not live or _settled(value):
+                    continue
+                if self.rules[i].then.halt:
+                    return False
+                for v in self.proposes[i].get(name, ()):
+                    if best is None or rank[v] < rank[best] or (v == best and not best_sure):
+                        return False
+        return True
 
     # -- checks on each state ---------------------------------------------------------------
 
@@ -408,7 +468,9 @@ class _Walk:
                 key = (name, frozenset(by_value.values()))
                 self.overlaps.setdefault(key, (tuple(answers.items()), dict(by_value)))
 
-    def check_end(self, answers: Mapping[str, Any]) -> None:
+    def check_end(self, answers: Mapping[str, Any], final: bool) -> None:
+        """Checks at the end of a path (`final`) or where the followed fields are settled."""
+        self.ends += 1
         pack = self.pack
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         tally = evaluate(pack, known, in_force_on(known, self.today))
@@ -416,7 +478,7 @@ class _Walk:
         decision = decide(pack, answers, today=self.today)
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
-        if not tally.halted and not tally.scalars.get("route"):
+        if (final or "route" in self.fields) and not tally.halted and not tally.scalars.get("route"):
             self.gaps.setdefault((last[0], last[1]), (trail, decision.route))
         cache: dict[str, Residual] = {}
         open_facts: set[str] = set()  # facts that could still change some rule
@@ -426,6 +488,8 @@ class _Walk:
                 if not _settled(rest):
                     open_facts |= _facts_in(rest)
         for unsettled in decision.unsettled:
+            if not final and unsettled.field not in self.fields:
+                continue
             for fact in unsettled.facts:
                 if fact in answers or fact not in pack.question_for or fact not in open_facts:
                     continue  # answered, no question at all (a schema finding), or cannot matter
@@ -493,21 +557,6 @@ class _Walk:
                     trail,
                 )
             )
-        for (i, name), (trail, value, chosen) in self.overridden.items():
-            if (i, name) in self.effective:
-                continue
-            rule = self.rules[i]
-            out.append(
-                Finding(
-                    "consistency",
-                    rule.file,
-                    rule.line,
-                    f"rule {rule.id} sets {name} to '{value}', but wherever it applies another "
-                    f"rule's '{chosen}' takes priority, so its {name} never shows; remove it or "
-                    f"narrow the rules. For example: {show_answers(trail)}",
-                    trail,
-                )
-            )
         if self.truncated:
             return out  # what never happened is not proven when the walk stopped early
         for i, rule in enumerate(self.rules):
@@ -530,6 +579,22 @@ class _Walk:
                     )
                 )
         return out
+
+    def dead_outputs(self) -> list[str]:
+        """Proposals always overridden where their rule applies: worth a look, not a fault
+        (a rule may be there for its reason text or its notifications)."""
+        notes: list[str] = []
+        for (i, name), (trail, value, chosen) in self.overridden.items():
+            if (i, name) in self.effective:
+                continue
+            rule = self.rules[i]
+            notes.append(
+                f"{Finding('consistency', rule.file, rule.line, '').where()}: rule {rule.id} sets "
+                f"{name} to '{value}', but wherever it applied on the paths checked a more "
+                f"protective '{chosen}' from another rule took priority, so its {name} never "
+                f"shows. For example: {show_answers(trail)}"
+            )
+        return notes
 
     def never_fires(self, rule: Any) -> str:
         pack = self.pack
@@ -570,17 +635,26 @@ def _satisfiable(
     return False
 
 
-def walk(
-    pack: Pack,
-    today: dt.date | None = None,
-    max_states: int = 100_000,
-    fields: frozenset[str] = frozenset(C.SCALAR_FIELDS),
-) -> WalkResult:
-    """Walk every path of answers in `pack` and report gaps, overlaps and what never happens."""
-    state = _Walk(pack, today or dt.date.today(), max_states, fields)
-    paths = state.visit({}, max_states)
+def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) -> WalkResult:
+    """Walk the paths of answers in `pack` and report gaps, overlaps and what never happens.
+
+    One walk per single-valued field (route first, with half the budget), each following only
+    the rules that can change that field and finishing a path as soon as nothing left to ask can
+    change it. Everything found on any walk is reported once.
+    """
+    fields = list(C.SCALAR_FIELDS)
+    state = _Walk(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
+    state.greedy = False
+    budgets = [max_states // 2] + [max_states // (2 * (len(fields) - 1))] * (len(fields) - 1)
+    paths = 0
+    for name, budget in zip(fields, budgets, strict=True):
+        state.track(frozenset((name,)))
+        before = state.ends
+        state.visit({}, budget)
+        if name == "route":
+            paths = state.ends - before  # paths the route walk followed to their end
     findings = state.findings()
-    notes = []
+    notes = state.dead_outputs()
     if state.truncated:
         notes.append(
             f"the pack has more paths than one run checks ({max_states} states); the states "
@@ -596,4 +670,3 @@ def walk(
         samples=list(state.samples.values()),
         routes=state.routes,
     )
-
