@@ -1,18 +1,23 @@
-"""Completeness and consistency: walk every path of answers the interview can take.
+"""Completeness and consistency: walk the paths of answers the interview can take.
 
 The walk asks the real `next_question` what comes next, tries every answer (including "not
 sure", and for a date question "not sure" and one date in each period the rules change), and
-at the end of every path asks the real `decide` for the outcome. So it checks the interview a
+at the end of a path asks the real `decide` for the outcome. So it checks the interview a
 practitioner gets, not a model of it.
 
-It stays small for two reasons:
+It stays small in three ways:
 - Answers that no condition tells apart are one answer (if every rule tests `harm: [died,
   serious_harm]`, then `other_harm` and `no_harm` lead to the same place; only one is tried).
-- States are memoised on what can still matter: for each rule, what is left of its condition
-  once the known answers are put in (its residual, by Kleene's rules), and, for rules already
-  settled, only the outputs that can still interact with an unsettled rule or that lint checks
-  (routes and the other single-valued fields, notifications, deadlines). Two paths with the same
-  residuals continue identically, so the second is counted, not walked again.
+- It walks once per single-valued field (route, statutory review, LCSPR, national review,
+  form), following only the rules that can change that field, and a path ends as soon as no rule
+  still open can change the field's value or certainty.
+- States are memoised on what can still matter to that field: for each open rule, what is left
+  of its condition once the known answers are put in (its residual, by Kleene's rules), and for
+  settled rules only the values they add (the most protective certain one and any more
+  protective uncertain one). Two states with the same key continue alike, so the second is
+  counted, not walked again.
+A budget caps the states checked and is shared between the answers to each question, so a pack
+too big to walk completely is still checked across every branch; the report says so.
 """
 
 from __future__ import annotations
@@ -128,18 +133,6 @@ def _settled(value: Residual) -> bool:
     return value is True or value is False or value == _U
 
 
-def _strong(outputs: Outputs | None, fields: frozenset[str]) -> bool:
-    """Outputs the walk tracks: the fields it checks, halting, and the dates they ask for."""
-    if outputs is None:
-        return False
-    return bool(
-        any(name in fields for name, _ in outputs.scalars())
-        or outputs.halt
-        or outputs.notifications
-        or outputs.deadlines
-    )
-
-
 def _proposals(rule: Any) -> dict[str, set[str]]:
     """Every value a rule can propose for each single-valued field, certain or not."""
     found: dict[str, set[str]] = {}
@@ -158,16 +151,6 @@ def _dates_asked(outputs: Outputs) -> frozenset[str]:
         if deadline.otherwise_after:
             found.add(f"via {deadline.otherwise_after}")
     return frozenset(found)
-
-
-def _items(outputs: Outputs | None) -> set[tuple[str, str]]:
-    if outputs is None:
-        return set()
-    return {
-        *(("signposts", s) for s in outputs.signposts),
-        *(("local_options", o) for o in outputs.reviews.local_options),
-        *(("criteria_met", c) for c in outputs.reviews.criteria_met),
-    }
 
 
 def value_classes(pack: Pack) -> dict[str, tuple[str, ...]]:
@@ -235,7 +218,6 @@ class _Walk:
         self.starts = era_starts(pack)
         era_days = [self.starts[0] - dt.timedelta(days=1), *self.starts] if self.starts else [today]
         self.era_days = era_days
-        self.items = [_items(r.then) | _items(r.if_unknown) for r in self.rules]
         self.dated = [
             any(o is not None and (o.notifications or o.deadlines) for o in (r.then, r.if_unknown))
             for r in self.rules
@@ -336,12 +318,10 @@ class _Walk:
             if live and value is True and rule.then.halt:
                 break  # nothing after a certain halt is decided
         parts: set[Any] = set()
-        live_items: set[tuple[str, str]] = set()
         for i, value, _ in reached:
             if not _settled(value):
                 if self.strong[i] or (pending and self.dated[i]):
                     parts.add((i, value))
-                live_items |= self.items[i]
         certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
         proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
         for i, value, live in reached:
@@ -353,7 +333,7 @@ class _Walk:
                 self.fired.add(i)
                 certain.extend((i, name, v) for name, v in rule.then.scalars())
             tag = (rule.effective_from, rule.effective_to) if pending else None
-            for contribution in self.contributions(i, sure, live_items):
+            for contribution in self.contributions(i, sure):
                 if contribution[0] == "scalar" and contribution[4] is None:
                     proposals.setdefault((tag, contribution[1]), []).append(contribution[2:4])
                 else:
@@ -396,7 +376,7 @@ class _Walk:
             return False
         return any(f not in answers and f in self.pack.question_for for f in _ERA_FACTS)
 
-    def contributions(self, i: int, sure: bool, live_items: set[tuple[str, str]]) -> list[Any]:
+    def contributions(self, i: int, sure: bool) -> list[Any]:
         """What a settled rule adds that can still matter: not which rule, but what it adds."""
         rule = self.rules[i]
         out = rule.then if sure or rule.if_unknown is None else rule.if_unknown
