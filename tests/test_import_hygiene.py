@@ -13,9 +13,9 @@ import pytest
 import assistant.core
 
 CORE_MODULES = sorted(
-    f"assistant.core.{m.name}"
-    for m in pkgutil.walk_packages(assistant.core.__path__)
-    if not m.name.startswith("_")
+    m.name
+    for m in pkgutil.walk_packages(assistant.core.__path__, prefix="assistant.core.")
+    if not m.name.rpartition(".")[2].startswith("_")
 )
 ROOT = Path(__file__).resolve().parent.parent
 
