@@ -6,7 +6,7 @@ walk covered everything (complete) or stopped at the budget, and the CPU time pe
 runs on a busy machine can still be compared. The last line runs the tiny test pack, which
 lint walks completely.
 
-    python bench/bench_lint.py [--budgets 300,1500,6000] [--today 2026-11-27]
+    python bench/bench_lint.py [--budgets 500,2000,12000] [--today 2026-11-27]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def measure(pack: Path | None, budget: int, today: dt.date) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budgets", default="300,1500,6000")
+    parser.add_argument("--budgets", default="500,2000,12000")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     args = parser.parse_args()
     for budget in (int(b) for b in args.budgets.split(",")):

@@ -19,7 +19,7 @@ from assistant.core.errors import InputError
 from assistant.core.lint.findings import Finding, Report
 from assistant.core.pack import default_rules_dir, load_pack
 
-DEFAULT_MAX_STATES = 1500
+DEFAULT_MAX_STATES = 12000
 
 
 def lint_pack(

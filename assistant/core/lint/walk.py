@@ -16,8 +16,8 @@ It stays small in three ways:
   settled rules only the values they add (the most protective certain one and any more
   protective uncertain one). Two states with the same key continue alike, so the second is
   counted, not walked again.
-A budget caps the states checked and is shared between the answers to each question, so a pack
-too big to walk completely is still checked across every branch; the report says so.
+A budget caps the states checked in one run (the report says when it was reached; what was
+not walked is then not claimed).
 """
 
 from __future__ import annotations
@@ -96,6 +96,18 @@ def residual(
             return next(iter(rest))
         return (kind, frozenset(rest))
     raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
+
+
+class _Ahead(str):
+    """ "unknown", given ahead by the walk rather than chosen (see _Walk.fill)."""
+
+
+_AHEAD = _Ahead(C.UNKNOWN)
+
+
+def _trail(answers: Mapping[str, Any]) -> Answers:
+    """The answers of a counterexample, without those the walk gave ahead."""
+    return tuple((k, v) for k, v in answers.items() if not isinstance(v, _Ahead))
 
 
 def _facts_in(value: Residual) -> set[str]:
@@ -224,12 +236,14 @@ class _Walk:
         ]
         self.proposes = [_proposals(r) for r in self.rules]
         self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
-        self.track(fields)
         self.fired: set[int] = set()
         self.asked: set[str] = set()
         self.truncated = False
         self.visited = 0
         self.ends = 0  # paths whose end was checked
+        self.prefilled: set[str] = set()  # facts answered "not sure" ahead (see fill)
+        self.followed: set[int] = set()  # rules some walk followed
+        self.track(fields)
         self.gaps: dict[tuple[str, Any], tuple[Answers, str]] = {}
         self.overlaps: dict[tuple[str, frozenset[int]], tuple[Answers, dict[str, int]]] = {}
         self.unanswerable: dict[str, tuple[Answers, str]] = {}
@@ -246,10 +260,11 @@ class _Walk:
             for i, rule in enumerate(self.rules)
         ]
         self.prune = not any(name in self.undeclared for name in fields)
+        self.followed.update(i for i, strong in enumerate(self.strong) if strong)
         self.memo: dict[Any, int] = {}
         self.settled_now = False
         self.pending_now = False
-        self.greedy = True
+        self.relevant_now: set[str] = set()
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -260,11 +275,7 @@ class _Walk:
         return [*self.classes[question.fact], C.UNKNOWN]
 
     def visit(self, answers: dict[str, Any], budget: int) -> int:
-        """Walk on from `answers`, checking at most `budget` new states; the number of paths.
-
-        A budget is shared out between the answers to each question, so when the pack is too
-        big to check every state, what is checked is spread across every branch.
-        """
+        """Walk on from `answers`, checking at most `budget` new states; the number of paths."""
         key = self.key(answers)
         count = self.memo.get(key)
         if count is not None:
@@ -278,6 +289,7 @@ class _Walk:
             self.check_end(answers, final=False)
             self.memo[key] = 1
             return 1
+        answers = self.fill(answers)
         question = next_question(self.pack, answers, self.today)
         if question is None:
             self.check_end(answers, final=True)
@@ -289,13 +301,41 @@ class _Walk:
             values = self.choices(question)
             left = budget - 1
             count = 0
-            for n, value in enumerate(values):
+            for value in values:
                 before = self.visited
-                share = left if self.greedy else left // (len(values) - n)
-                count += self.visit({**answers, question.fact: value}, share)
+                count += self.visit({**answers, question.fact: value}, left)
                 left -= self.visited - before
         self.memo[key] = count
         return count
+
+    def fill(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """Answer "not sure" now to every question that cannot matter to the followed fields.
+
+        Such a question's fact is in no open rule this walk follows and in no `ask_if` of a
+        question that is; whatever its answer, the followed fields continue the same way, so
+        the walk need not wait for the interview to reach it. Facts given this way are kept
+        out of the counterexamples.
+        """
+        relevant = set(self.relevant_now)
+        pending_questions = [q for q in self.pack.questions if q.fact not in answers]
+        grew = True
+        while grew:
+            grew = False
+            for question in pending_questions:
+                if question.fact in relevant or question.kind == "date":
+                    extra = question.ask_if.facts_used(self.pack.definitions) - relevant
+                    if extra:
+                        relevant |= extra
+                        grew = True
+        filled = {
+            q.fact: _AHEAD
+            for q in pending_questions
+            if q.kind != "date" and q.fact not in relevant
+        }
+        if not filled:
+            return answers
+        self.prefilled.update(filled)
+        return {**answers, **filled}
 
     def key(self, answers: Mapping[str, Any]) -> Any:
         """What decides the rest of the interview from here (see the module docstring).
@@ -318,10 +358,13 @@ class _Walk:
             if live and value is True and rule.then.halt:
                 break  # nothing after a certain halt is decided
         parts: set[Any] = set()
+        relevant: set[str] = set()
         for i, value, _ in reached:
             if not _settled(value):
                 if self.strong[i] or (pending and self.dated[i]):
                     parts.add((i, value))
+                    relevant |= _facts_in(value)
+        self.relevant_now = relevant
         certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
         proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
         for i, value, live in reached:
@@ -438,7 +481,7 @@ class _Walk:
             if value == best[name]:
                 self.effective.add((i, name))
             else:
-                self.overridden.setdefault((i, name), (tuple(answers.items()), value, best[name]))
+                self.overridden.setdefault((i, name), (_trail(answers), value, best[name]))
         for name in self.undeclared:
             by_value: dict[str, int] = {}
             for i, field_name, value in certain:
@@ -446,7 +489,7 @@ class _Walk:
                     by_value.setdefault(value, i)
             if len(by_value) > 1:
                 key = (name, frozenset(by_value.values()))
-                self.overlaps.setdefault(key, (tuple(answers.items()), dict(by_value)))
+                self.overlaps.setdefault(key, (_trail(answers), dict(by_value)))
 
     def check_end(self, answers: Mapping[str, Any], final: bool) -> None:
         """Checks at the end of a path (`final`) or where the followed fields are settled."""
@@ -454,7 +497,7 @@ class _Walk:
         pack = self.pack
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         tally = evaluate(pack, known, in_force_on(known, self.today))
-        trail: Answers = tuple(answers.items())
+        trail: Answers = _trail(answers)
         decision = decide(pack, answers, today=self.today)
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
@@ -540,10 +583,10 @@ class _Walk:
         if self.truncated:
             return out  # what never happened is not proven when the walk stopped early
         for i, rule in enumerate(self.rules):
-            if i not in self.fired:
+            if i not in self.fired and i in self.followed:
                 out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
         for question in pack.questions:
-            if question.fact not in self.asked:
+            if question.fact not in self.asked and question.fact not in self.prefilled:
                 used = bool(pack.rules_needing(question.fact)) or question.kind == "date"
                 why = (
                     "no path of answers makes its answer matter to the outcome"
@@ -624,22 +667,20 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
     """
     fields = list(C.SCALAR_FIELDS)
     state = _Walk(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
-    state.greedy = False
-    budgets = [max_states // 2] + [max_states // (2 * (len(fields) - 1))] * (len(fields) - 1)
     paths = 0
-    for name, budget in zip(fields, budgets, strict=True):
+    for name in fields:
         state.track(frozenset((name,)))
         before = state.ends
-        state.visit({}, budget)
+        state.visit({}, max_states - state.visited)
         if name == "route":
             paths = state.ends - before  # paths the route walk followed to their end
     findings = state.findings()
     notes = state.dead_outputs()
     if state.truncated:
         notes.append(
-            f"the pack has more paths than one run checks ({max_states} states); the states "
-            "checked are spread over every branch, but not every path was walked, so rules "
-            "that never apply and questions never asked are not reported (raise --max-states)"
+            f"the pack has more paths than one run checks ({max_states} states), so not every "
+            "path was walked: rules that never apply and questions never asked are not "
+            "reported (raise --max-states)"
         )
     return WalkResult(
         findings=findings,
