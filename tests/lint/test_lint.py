@@ -124,3 +124,23 @@ def _refs(pack, known):
         return pack.definitions[name].evaluate(known, refs)
 
     return refs
+
+
+def test_a_signpost_rule_that_can_never_hold_is_found(tmp_path):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS / "clean", pack)
+    (pack / "rules" / "90-signposts.yaml").write_text(
+        "- id: SP-never\n"
+        "  title: Coroner\n"
+        "  text: Tell the coroner.\n"
+        "  source: test\n"
+        "  status: local\n"
+        "  when: {all: [{harm: died}, {not: {harm: died}}]}\n"
+        "  then: {signposts: [coroner]}\n",
+        encoding="utf-8",
+    )
+    found = lint_pack(pack, today=TODAY).findings
+    never = [f for f in found if "SP-never never applies" in f.message]
+    assert never and never[0].line == 1 and "can never be true" in never[0].message

@@ -580,11 +580,17 @@ class _Walk:
                     trail,
                 )
             )
+        for i, rule in enumerate(self.rules):
+            if i in self.fired:
+                continue
+            if i in self.followed and not self.truncated:
+                out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
+            elif not _satisfiable(rule.when, sorted(rule.when.facts_used(pack.definitions)), self.classes, pack.definitions):
+                # a rule the walks do not follow (signposts, options only): at least its
+                # condition must be able to hold
+                out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
         if self.truncated:
             return out  # what never happened is not proven when the walk stopped early
-        for i, rule in enumerate(self.rules):
-            if i not in self.fired and i in self.followed:
-                out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
         for question in pack.questions:
             if question.fact not in self.asked and question.fact not in self.prefilled:
                 used = bool(pack.rules_needing(question.fact)) or question.kind == "date"
