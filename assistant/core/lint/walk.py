@@ -235,6 +235,11 @@ class _Walk:
             for r in self.rules
         ]
         self.proposes = [_proposals(r) for r in self.rules]
+        self.then_scalars = [tuple(r.then.scalars()) for r in self.rules]
+        self.unknown_scalars = [
+            tuple((r.if_unknown or r.then).scalars()) for r in self.rules
+        ]
+        self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
         self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
         self.fired: set[int] = set()
         self.asked: set[str] = set()
@@ -308,6 +313,19 @@ class _Walk:
         self.memo[key] = count
         return count
 
+    def residual_of(self, condition: Condition, answers: Mapping[str, Any]) -> Residual:
+        """`residual`, remembered per condition and the answers to the facts it uses."""
+        entry = self.residuals.get(id(condition))
+        if entry is None:
+            facts = tuple(sorted(condition.facts_used(self.pack.definitions)))
+            entry = self.residuals[id(condition)] = (facts, {}, condition)
+        facts, seen, _ = entry
+        key = tuple(answers.get(f, _ABSENT) for f in facts)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = residual(condition, answers, self.pack.definitions, {})
+        return found
+
     def fill(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Answer "not sure" now to every question that cannot matter to the followed fields.
 
@@ -346,14 +364,12 @@ class _Walk:
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         on = in_force_on(known, self.today)
         pending = self.pending_now = self.pending(answers)
-        cache: dict[str, Residual] = {}
-        definitions = self.pack.definitions
         reached: list[tuple[int, Residual, bool]] = []  # (rule, residual, in force now)
         for i, rule in enumerate(self.rules):
             live = rule.in_force(on)
             if not (live or pending):
                 continue
-            value = residual(rule.when, answers, definitions, cache)
+            value = self.residual_of(rule.when, answers)
             reached.append((i, value, live))
             if live and value is True and rule.then.halt:
                 break  # nothing after a certain halt is decided
@@ -374,7 +390,7 @@ class _Walk:
             sure = value is True
             if sure and live:
                 self.fired.add(i)
-                certain.extend((i, name, v) for name, v in rule.then.scalars())
+                certain.extend((i, name, v) for name, v in self.then_scalars[i])
             tag = (rule.effective_from, rule.effective_to) if pending else None
             for contribution in self.contributions(i, sure):
                 if contribution[0] == "scalar" and contribution[4] is None:
@@ -387,7 +403,7 @@ class _Walk:
         asking: list[tuple[str, Residual]] = []
         for question in self.pack.questions:
             if question.fact not in answers:
-                value = residual(question.ask_if, answers, definitions, cache)
+                value = self.residual_of(question.ask_if, answers)
                 if value is False or not _settled(value):
                     asking.append((question.fact, value))
         # A known date matters only through the rules in force (already in `parts`), unless a
@@ -424,7 +440,7 @@ class _Walk:
         rule = self.rules[i]
         out = rule.then if sure or rule.if_unknown is None else rule.if_unknown
         found: list[Any] = []
-        for name, value in out.scalars():
+        for name, value in self.then_scalars[i] if sure else self.unknown_scalars[i]:
             if name not in self.fields:
                 continue
             who = i if name in self.undeclared else None  # overlaps name the rules
@@ -447,8 +463,8 @@ class _Walk:
                 if not live or not (value is True or value == _U):
                     continue
                 rule = self.rules[i]
-                out = rule.then if value is True or rule.if_unknown is None else rule.if_unknown
-                found = [v for n, v in out.scalars() if n == name]
+                scalars = self.then_scalars[i] if value is True else self.unknown_scalars[i]
+                found = [v for n, v in scalars if n == name]
                 if name == "route" and value == _U and rule.if_unknown is not None and rule.then.route:
                     found.append(rule.then.route)
                 for v in found:
@@ -583,9 +599,12 @@ class _Walk:
         for i, rule in enumerate(self.rules):
             if i in self.fired:
                 continue
+            facts = sorted(rule.when.facts_used(pack.definitions))
+            if _while_unknown(rule.when, pack.definitions):
+                continue  # written to apply while an answer is "not sure": see notes()
             if i in self.followed and not self.truncated:
                 out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
-            elif not _satisfiable(rule.when, sorted(rule.when.facts_used(pack.definitions)), self.classes, pack.definitions):
+            elif not _satisfiable(rule.when, facts, self.classes, pack.definitions):
                 # a rule the walks do not follow (signposts, options only): at least its
                 # condition must be able to hold
                 out.append(Finding("completeness", rule.file, rule.line, self.never_fires(rule)))
@@ -613,6 +632,13 @@ class _Walk:
         """Proposals always overridden where their rule applies: worth a look, not a fault
         (a rule may be there for its reason text or its notifications)."""
         notes: list[str] = []
+        for rule in self.rules:
+            if _while_unknown(rule.when, self.pack.definitions):
+                notes.append(
+                    f"{Finding('completeness', rule.file, rule.line, '').where()}: rule {rule.id} "
+                    "tests that no value of a fact is given, so it applies only while that "
+                    "answer is 'not sure', and its outputs always show as uncertain"
+                )
         for (i, name), (trail, value, chosen) in self.overridden.items():
             if (i, name) in self.effective:
                 continue
@@ -643,6 +669,22 @@ class _Walk:
         if rule.effective_from or rule.effective_to:
             return f"{head}: check its effective dates against the rules that decide first"
         return f"{head}: the answers it needs never come together on one path (check the ask_if of its questions)"
+
+
+def _while_unknown(condition: Condition, definitions: Mapping[str, Condition]) -> bool:
+    """`not: {fact: [every value]}`: the only way to write "while this is not known"."""
+    if isinstance(condition, Not):
+        part = condition.part
+        if isinstance(part, Ref):
+            part = definitions.get(part.name, part)
+        if isinstance(part, Leaf) and set(C.FACTS[part.fact].known_values) <= part.values:
+            return True
+        return _while_unknown(part, definitions)
+    if isinstance(condition, All | Any_):
+        return any(_while_unknown(p, definitions) for p in condition.parts)
+    if isinstance(condition, Ref) and condition.name in definitions:
+        return _while_unknown(definitions[condition.name], definitions)
+    return False
 
 
 def _satisfiable(
