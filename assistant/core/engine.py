@@ -363,9 +363,12 @@ def decide(
         sure = min((c[0] for c in candidates if c[1]), key=rank.__getitem__, default=least)
         chosen[name] = best
         if rank[best] < rank[sure]:
+            # The facts that would confirm or rule out the value chosen: once they are known,
+            # the next value down (if any) names its own. Listing every fact behind every
+            # higher value at once buries the one question that matters.
             facts_needed: set[str] = set()
             for value, certain, used in candidates:
-                if not certain and rank[value] < rank[sure]:
+                if not certain and value == best:
                     facts_needed |= used
             unsettled.append(
                 Unsettled(field=name, value=best, facts=sorted(facts_needed, key=order))
