@@ -87,7 +87,8 @@ def _write_cache(path: Path, years: dict[int, frozenset[dt.date]]) -> None:
         "years": {str(y): sorted(d.isoformat() for d in days) for y, days in sorted(years.items())},
     }
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # the cache folder is private, like everything we write
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
         os.replace(temporary, path)

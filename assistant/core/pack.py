@@ -441,9 +441,16 @@ def _cache_path(root: Path) -> Path | None:
 def _read_cached(cache: Path) -> Pack | None:
     import pickle
 
+    import os
+
     try:
+        # Unpickling runs code, so only a file this user wrote and nobody else can change is
+        # trusted; anything else is ignored and the pack is read from its YAML.
+        info = os.stat(cache)
+        if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o022:
+            return None
         with cache.open("rb") as f:
-            pack = pickle.load(f)  # noqa: S301 - our own file in the user's cache folder
+            pack = pickle.load(f)  # noqa: S301 - our own private file in the user's cache folder
     except (
         OSError,
         EOFError,
@@ -463,9 +470,11 @@ def _write_cached(cache: Path, pack: Pack) -> None:
 
     state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(cache.parent, 0o700)
         temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as f:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
             pickle.dump(_Pickled(state), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
