@@ -439,9 +439,8 @@ def _cache_path(root: Path) -> Path | None:
 
 
 def _read_cached(cache: Path) -> Pack | None:
-    import pickle
-
     import os
+    import pickle
 
     try:
         # Unpickling runs code, so only a file this user wrote and nobody else can change is
