@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -240,6 +240,10 @@ class _Walk:
             tuple((r.if_unknown or r.then).scalars()) for r in self.rules
         ]
         self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
+        self.testing: dict[str, list[int]] = {}  # fact -> the rules whose condition tests it
+        for i, rule in enumerate(self.rules):
+            for fact in rule.when.facts_used(pack.definitions):
+                self.testing.setdefault(fact, []).append(i)
         self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
         self.fired: set[int] = set()
         self.asked: set[str] = set()
@@ -279,9 +283,20 @@ class _Walk:
             return [*days, C.UNKNOWN]
         return [*self.classes[question.fact], C.UNKNOWN]
 
-    def visit(self, answers: dict[str, Any], budget: int) -> int:
-        """Walk on from `answers`, checking at most `budget` new states; the number of paths."""
-        key = self.key(answers)
+    def visit(
+        self,
+        answers: dict[str, Any],
+        budget: int,
+        before: list[Residual] | None = None,
+        changed: Iterable[str] = (),
+    ) -> int:
+        """Walk on from `answers`, checking at most `budget` new states; the number of paths.
+
+        `before` holds every rule's residual before the answers in `changed` were given, so
+        only the rules that test those facts are worked out again.
+        """
+        values = self.rule_residuals(answers, before, changed)
+        key = self.key(answers, values)
         count = self.memo.get(key)
         if count is not None:
             return count
@@ -294,7 +309,9 @@ class _Walk:
             self.check_end(answers, final=False)
             self.memo[key] = 1
             return 1
+        given = answers
         answers = self.fill(answers)
+        filled = [f for f in answers if f not in given]
         question = next_question(self.pack, answers, self.today)
         if question is None:
             self.check_end(answers, final=True)
@@ -303,12 +320,12 @@ class _Walk:
             if question.fact in answers:  # the engine would loop: never expected
                 raise RuntimeError(f"next_question asked {question.fact} again")
             self.asked.add(question.fact)
-            values = self.choices(question)
             left = budget - 1
             count = 0
-            for value in values:
+            for value in self.choices(question):
                 before = self.visited
-                count += self.visit({**answers, question.fact: value}, left)
+                child = {**answers, question.fact: value}
+                count += self.visit(child, left, values, [*filled, question.fact])
                 left -= self.visited - before
         self.memo[key] = count
         return count
@@ -355,7 +372,17 @@ class _Walk:
         self.prefilled.update(filled)
         return {**answers, **filled}
 
-    def key(self, answers: Mapping[str, Any]) -> Any:
+    def rule_residuals(
+        self, answers: Mapping[str, Any], before: list[Residual] | None, changed: Iterable[str]
+    ) -> list[Residual]:
+        if before is None:
+            return [self.residual_of(rule.when, answers) for rule in self.rules]
+        values = list(before)
+        for i in {i for fact in changed for i in self.testing.get(fact, ())}:
+            values[i] = self.residual_of(self.rules[i].when, answers)
+        return values
+
+    def key(self, answers: Mapping[str, Any], values: list[Residual]) -> Any:
         """What decides the rest of the interview from here (see the module docstring).
 
         Computing it also records, for every state reached (memoised or not), which rules apply
@@ -369,7 +396,7 @@ class _Walk:
             live = rule.in_force(on)
             if not (live or pending):
                 continue
-            value = self.residual_of(rule.when, answers)
+            value = values[i]
             reached.append((i, value, live))
             if live and value is True and rule.then.halt:
                 break  # nothing after a certain halt is decided
