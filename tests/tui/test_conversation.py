@@ -13,6 +13,7 @@ from assistant.tui.screens.chat import STEP_OUTCOME, STEP_REVIEW
 from assistant.tui.screens.outcome import OutcomeScreen
 from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.widgets.facts_panel import FactsPanel
+from assistant.tui.widgets.quick_replies import QuickReplies
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage
 from tests.tui.conftest import (
     TODAY,
@@ -30,32 +31,58 @@ SIZE = (80, 24)
 # Facts that reach each route in the shipped pack; questions not listed are answered by `default`.
 ROUTES = {
     "serious_incident": (
-        {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm",
-         "abuse_or_neglect": "suspected", "incident_location": "in_area",
-         "aware_date": dt.date(2026, 3, 2)},
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "serious_harm",
+            "abuse_or_neglect": "suspected",
+            "incident_location": "in_area",
+            "aware_date": dt.date(2026, 3, 2),
+        },
         "unknown",
     ),
     "practice_review_referral": (
-        {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "other_harm",
-         "abuse_or_neglect": "suspected", "incident_location": "in_area",
-         "multi_agency_concerns": "yes", "agencies_involved": "two_or_more"},
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "other_harm",
+            "abuse_or_neglect": "suspected",
+            "incident_location": "in_area",
+            "multi_agency_concerns": "yes",
+            "agencies_involved": "two_or_more",
+        },
         "unknown",
     ),
     "good_outcome_referral": (
-        {"immediate_risk": "no", "subject_age_band": "age_16_17", "harm": "no_harm",
-         "abuse_or_neglect": "not_suspected", "incident_location": "in_area",
-         "positive_outcome": "yes", "agencies_involved": "two_or_more",
-         "good_practice_made_difference": "yes", "learning_transferable": "yes"},
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "age_16_17",
+            "harm": "no_harm",
+            "abuse_or_neglect": "not_suspected",
+            "incident_location": "in_area",
+            "positive_outcome": "yes",
+            "agencies_involved": "two_or_more",
+            "good_practice_made_difference": "yes",
+            "learning_transferable": "yes",
+        },
         "no",
     ),
     "other_process": (
-        {"immediate_risk": "no", "subject_age_band": "age_25_plus", "harm": "died",
-         "abuse_or_neglect": "suspected"},
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "age_25_plus",
+            "harm": "died",
+            "abuse_or_neglect": "suspected",
+        },
         "unknown",
     ),
     "no_referral": (
-        {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "other_harm",
-         "incident_location": "in_area"},
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "other_harm",
+            "incident_location": "in_area",
+        },
         "no",
     ),
 }
@@ -149,7 +176,10 @@ async def test_complete_conversation_reaches_each_route(pack, route, how):
         text = outcome_source(app)
         decision = app.state.decision()
         assert decision.route == route
-        assert pack.labels.routes[route].label.replace("(", "\\(") in text or pack.labels.routes[route].label in text
+        assert (
+            pack.labels.routes[route].label.replace("(", "\\(") in text
+            or pack.labels.routes[route].label in text
+        )
         assert "safeguarding partners decide" in text
         assert "## Why" in text
         if not decision.certain:
@@ -194,8 +224,10 @@ async def test_changing_an_earlier_answer_keeps_what_applies_and_sets_aside_the_
         assert screen.editing == "harm"
         assert "Changing your earlier answer" in last_assistant(app)
         await choose(pilot, "no_harm")
-        message = last_assistant(app) if "You changed" in last_assistant(app) else next(
-            t for p, t in reversed(transcript_texts(app)) if "You changed" in t
+        message = (
+            last_assistant(app)
+            if "You changed" in last_assistant(app)
+            else next(t for p, t in reversed(transcript_texts(app)) if "You changed" in t)
         )
         assert "set them aside" in message
         assert "abuse_or_neglect" in app.state.set_aside
@@ -243,7 +275,9 @@ async def test_back_goes_to_the_previous_question(pack):
         await type_text(pilot, "back")
         assert chat(app).asking.fact == "subject_age_band"
         assert "subject_age_band" not in app.state.answers
-        assert "Going back" in last_assistant(app) or any("Going back" in t for _, t in transcript_texts(app))
+        assert "Going back" in last_assistant(app) or any(
+            "Going back" in t for _, t in transcript_texts(app)
+        )
         await choose(pilot, "under_16")
         assert chat(app).asking.fact == current
         # ctrl+b does the same
@@ -357,7 +391,15 @@ async def test_unrecognised_input_gets_a_polite_clarification_with_the_options(p
 
 @pytest.mark.parametrize(
     "typed",
-    ["[/]", "[bold]loud[/bold]", "[link=https://x]y[/link]", "[red", "\\[b]x", "[@click=app.quit]q[/]", "{{ 7*7 }}"],
+    [
+        "[/]",
+        "[bold]loud[/bold]",
+        "[link=https://x]y[/link]",
+        "[red",
+        "\\[b]x",
+        "[@click=app.quit]q[/]",
+        "{{ 7*7 }}",
+    ],
 )
 async def test_markup_typed_by_the_user_is_shown_literally(pack, typed):
     app = make_app(pack)
@@ -491,7 +533,9 @@ async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
         await pilot.pause()
         await answer_all(pilot, facts, _default(default))
         await choose(pilot, STEP_OUTCOME)
-        assert "Serious" in outcome_source(app) or app.state.decision().route in ("serious_incident",)
+        assert "Serious" in outcome_source(app) or app.state.decision().route in (
+            "serious_incident",
+        )
 
 
 async def test_outcome_next_steps(pack):
@@ -547,7 +591,11 @@ async def test_answers_changed_hook_is_called_after_every_answer(pack):
         await choose(pilot, "no")
         await type_text(pilot, "under 16")
         await type_text(pilot, "back")
-    assert calls == [{"immediate_risk": "no"}, {"immediate_risk": "no", "subject_age_band": "under_16"}, {"immediate_risk": "no"}]
+    assert calls == [
+        {"immediate_risk": "no"},
+        {"immediate_risk": "no", "subject_age_band": "under_16"},
+        {"immediate_risk": "no"},
+    ]
 
 
 async def test_app_resumes_from_given_answers(pack):
@@ -556,10 +604,30 @@ async def test_app_resumes_from_given_answers(pack):
         await pilot.pause()
         assert chat(app).asking.fact not in ("immediate_risk", "subject_age_band")
         shown = [(m.fact, m.text) for m in chat(app).transcript.answers()]
-        assert shown == [("immediate_risk", app.state.words("immediate_risk", "no")),
-                         ("subject_age_band", "Under 16")]
+        assert shown == [
+            ("immediate_risk", app.state.words("immediate_risk", "no")),
+            ("subject_age_band", "Under 16"),
+        ]
         chat(app).transcript.focus()
         await pilot.pause()
         await pilot.press("up", "enter")
         await pilot.pause()
         assert chat(app).editing == "immediate_risk"
+
+
+async def test_a_burst_of_typing_on_the_quick_replies_keeps_every_character(pack):
+    """Keys that arrive together (a fast typist, a paste, a remote terminal) all reach the
+    quick replies before focus moves to the box: spaces must not be lost ("seriouslyharmed")."""
+    from textual import events
+
+    app = make_app(pack)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        replies = chat(app).query_one("#replies", QuickReplies)
+        replies.focus()
+        await pilot.pause()
+        for ch in "a b?c":
+            key = "space" if ch == " " else ("question_mark" if ch == "?" else ch)
+            replies.post_message(events.Key(key, ch))
+        await pilot.pause()
+        assert chat(app).query_one("#free-text", Input).value == "a b?c"

@@ -82,7 +82,16 @@ class QuickReplies(OptionList):
             event.stop()
             event.prevent_default()
             self.choose(int(event.character) - 1)
-        elif event.is_printable and event.character and event.character not in ("?", " "):
+        elif (
+            event.is_printable
+            and event.character
+            and (
+                event.character not in ("?", " ")
+                # keys typed in a burst can all reach this list before focus moves to the box:
+                # once a word is under way, a space or "?" belongs to it and must not be lost
+                or (self.type_into is not None and self.type_into.value)
+            )
+        ):
             event.stop()
             event.prevent_default()
             if self.type_into is not None:
