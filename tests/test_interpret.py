@@ -21,20 +21,62 @@ def choices(pack, fact):
     return pack.question_for[fact].choices()
 
 
-@pytest.mark.parametrize("text", ["y", "Y", "yes", "Yes.", "yep", "yeah", "Yup!", "aye", "yes, a child may be at risk now", "  YES  "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "y",
+        "Y",
+        "yes",
+        "Yes.",
+        "yep",
+        "yeah",
+        "Yup!",
+        "aye",
+        "yes, a child may be at risk now",
+        "  YES  ",
+    ],
+)
 def test_yes(pack, text):
-    assert interpret(text, choices(pack, "immediate_risk"), "tri") == Answer("yes", interpret(text, choices(pack, "immediate_risk"), "tri").how)
+    assert interpret(text, choices(pack, "immediate_risk"), "tri") == Answer(
+        "yes", interpret(text, choices(pack, "immediate_risk"), "tri").how
+    )
     assert interpret(text, choices(pack, "immediate_risk"), "tri").value == "yes"
 
 
-@pytest.mark.parametrize("text", ["n", "no", "No.", "nope", "nah", "no way", "not at all", "No, every child is safe or already referred"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "n",
+        "no",
+        "No.",
+        "nope",
+        "nah",
+        "no way",
+        "not at all",
+        "No, every child is safe or already referred",
+    ],
+)
 def test_no(pack, text):
     assert interpret(text, choices(pack, "immediate_risk"), "tri").value == "no"
 
 
 @pytest.mark.parametrize(
     "text",
-    ["not sure", "Not sure", "unsure", "dunno", "don't know", "don\u2019t know", "do not know", "idk", "?", "I'm not sure", "no idea", "unknown", "maybe"],
+    [
+        "not sure",
+        "Not sure",
+        "unsure",
+        "dunno",
+        "don't know",
+        "don\u2019t know",
+        "do not know",
+        "idk",
+        "?",
+        "I'm not sure",
+        "no idea",
+        "unknown",
+        "maybe",
+    ],
 )
 def test_not_sure(pack, text):
     for fact in ("immediate_risk", "harm", "aware_date"):
@@ -116,7 +158,9 @@ def test_dates(pack):
     assert interpret("today", options, "date", TODAY).value == TODAY
     assert interpret(TODAY.isoformat(), options, "date", TODAY).value == TODAY
     assert interpret("2026-11-28", options, "date", TODAY) == Problem("future_date", "2026-11-28")
-    assert interpret("2026-02-30", options, "date", TODAY) == Problem("impossible_date", "2026-02-30")
+    assert interpret("2026-02-30", options, "date", TODAY) == Problem(
+        "impossible_date", "2026-02-30"
+    )
     assert interpret("02/03/2026", options, "date", TODAY).code == "not_a_date"  # type: ignore[union-attr]
     assert isinstance(interpret("last week sometime", options, "date", TODAY), Unrecognised)
     assert interpret("1", options, "date", TODAY) == Answer("unknown", "number")
@@ -133,7 +177,21 @@ def test_empty_input(pack):
 
 @pytest.mark.parametrize(
     "text",
-    ["[/]", "[bold]x[/bold]", "{{ 7*7 }}", "{% raw %}", "\x00\x1b[31m", "\ud800", "é" * 10_000, "((((", "\\", "what is [/]", None, 12, "?" * 50],
+    [
+        "[/]",
+        "[bold]x[/bold]",
+        "{{ 7*7 }}",
+        "{% raw %}",
+        "\x00\x1b[31m",
+        "\ud800",
+        "é" * 10_000,
+        "((((",
+        "\\",
+        "what is [/]",
+        None,
+        12,
+        "?" * 50,
+    ],
 )
 def test_never_raises(pack, text):
     for fact in ("immediate_risk", "harm", "aware_date"):
@@ -143,3 +201,14 @@ def test_never_raises(pack, text):
 
 def test_unrecognised_keeps_the_text_exactly(pack):
     assert interpret("[bold]banana[/]", choices(pack, "harm")) == Unrecognised("[bold]banana[/]")
+
+
+def test_words_in_brackets_do_not_choose_an_option():
+    """'suspected' typed at 'What happened?' must not be read as 'They died (including
+    suspected suicide)': a wrong answer to the harm question changes the route."""
+    from assistant.core import load_pack
+
+    choices = load_pack().question_for["harm"].choices()
+    assert not isinstance(interpret("suspected", choices, "choice"), Answer)
+    assert interpret("died", choices, "choice") == Answer("died", "words")
+    assert interpret("seriously harmed", choices, "choice") == Answer("serious_harm", "words")

@@ -75,7 +75,15 @@ Interpretation = Answer | Command | Problem | Unclear | Unrecognised
 _YES = frozenset(
     "y yes yep yeah yea yup ya yah aye sure correct true affirmative definitely certainly "
     "absolutely ok okay right".split()
-) | {"yes it is", "yes they were", "yes there is", "i think so", "of course", "that's right", "it is"}
+) | {
+    "yes it is",
+    "yes they were",
+    "yes there is",
+    "i think so",
+    "of course",
+    "that's right",
+    "it is",
+}
 _NO = frozenset("n no nope nah na false negative never not".split()) | {
     "no it isn't",
     "no it is not",
@@ -166,6 +174,7 @@ _FILLER = frozenset(
     "say choose pick".split()
 )
 _TOPIC_FILLER = re.compile(r"^(?:an?|the)\s+")
+_PARENTHESES = re.compile(r"\([^()]*\)")
 
 
 def normalise(text: str) -> str:
@@ -190,7 +199,12 @@ def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | No
     words = [w for w in _words(wanted) if w not in _FILLER] or _words(wanted)
     if not words:
         return None
-    labels = [(c, set(_words(c.label)) | set(_words(c.value.replace("_", " ")))) for c in choices]
+    # Words in brackets explain an option and are not its name: "suspected" must not choose
+    # "They died (including suspected suicide)".
+    labels = [
+        (c, set(_words(_PARENTHESES.sub(" ", c.label))) | set(_words(c.value.replace("_", " "))))
+        for c in choices
+    ]
     whole = [c for c, ws in labels if all(w in ws for w in words)]
     if len(whole) > 1:
         whole = _closest(" ".join(words), whole)
@@ -213,7 +227,7 @@ def _closest(phrase: str, found: list[Choice]) -> list[Choice]:
         lambda label: re.search(rf"\b{re.escape(phrase)}\b", label) is not None,
         lambda label: label.startswith(phrase),
     ):
-        narrowed = [c for c in found if test(" ".join(_words(c.label)))]
+        narrowed = [c for c in found if test(" ".join(_words(_PARENTHESES.sub(" ", c.label))))]
         if narrowed:
             found = narrowed
         if len(found) == 1:
@@ -265,7 +279,9 @@ def _interpret(
         return Command(command)
     if text not in _NOT_SURE:
         asked = _WHAT_IS.match(text)
-        if asked and (text.startswith(("what", "define", "definition", "meaning", "explain", "tell", "help"))):
+        if asked and (
+            text.startswith(("what", "define", "definition", "meaning", "explain", "tell", "help"))
+        ):
             topic = _TOPIC_FILLER.sub("", asked["topic"].strip(" ?\"'"))
             if topic in ("this", "that", "it", "this question", "that mean", "this mean"):
                 topic = ""
@@ -285,9 +301,13 @@ def _interpret(
         if re.search(r"\d", text):
             return Problem("not_a_date", raw)
         return Unrecognised(raw)
-    if "yes" in values and (text in _YES or text.split(" ")[0].strip(",") in ("yes", "yeah", "yep", "y")):
+    if "yes" in values and (
+        text in _YES or text.split(" ")[0].strip(",") in ("yes", "yeah", "yep", "y")
+    ):
         return Answer("yes", "yes_no")
-    if "no" in values and (text in _NO or text.split(" ")[0].strip(",") in ("no", "nope", "nah", "n")):
+    if "no" in values and (
+        text in _NO or text.split(" ")[0].strip(",") in ("no", "nope", "nah", "n")
+    ):
         return Answer("no", "yes_no")
     found = _match_option(text, choices)
     if found is not None:
