@@ -144,3 +144,18 @@ def test_a_signpost_rule_that_can_never_hold_is_found(tmp_path):
     found = lint_pack(pack, today=TODAY).findings
     never = [f for f in found if "SP-never never applies" in f.message]
     assert never and never[0].line == 1 and "can never be true" in never[0].message
+
+
+def test_a_broken_referral_form_template_is_a_finding(tmp_path):
+    import shutil
+
+    from assistant.core.pack import default_prompts_dir
+
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS / "clean", pack)
+    (pack / "prompts" / "forms").mkdir(parents=True)
+    shipped = (default_prompts_dir() / "forms" / "referral.txt.j2").read_text(encoding="utf-8")
+    form = pack / "prompts" / "forms" / "referral.txt.j2"
+    form.write_text(shipped + "{{ referrer_shoe_size }}\n", encoding="utf-8")
+    found = [f for f in lint_pack(pack, today=TODAY).findings if "referrer_shoe_size" in f.message]
+    assert found and Path(found[0].file) == form and found[0].check == "template"

@@ -29,7 +29,7 @@ def lint_pack(
 ) -> Report:
     """Check the pack in `path` (default: the shipped pack) and report what needs changing."""
     from assistant.core.lint.schema import load_findings, reference_findings
-    from assistant.core.lint.templates import template_findings
+    from assistant.core.lint.templates import form_findings, template_findings
     from assistant.core.lint.walk import walk
 
     started = time.perf_counter()
@@ -57,7 +57,9 @@ def lint_pack(
     found, notes, renderings = template_findings(pack, result.samples)
     report.findings.extend(found)
     report.notes.extend(notes)
-    report.templates = renderings
+    forms, outcomes = form_findings(pack, result.samples)
+    report.findings.extend(forms)
+    report.templates = renderings + outcomes
     report.seconds = time.perf_counter() - started
     return report
 

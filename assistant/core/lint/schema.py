@@ -46,6 +46,20 @@ def load_findings(root: Path, error: InputError) -> list[Finding]:
     return findings
 
 
+_LINE_FIRST = re.compile(r"^line (?P<line>\d+): (?P<message>.*)$", re.S)
+
+
+def problem_finding(check: str, file: str, problem: str) -> Finding:
+    """A (file, problem) pair from another checker, with the line when the problem names one."""
+    found = _WITH_LINE.match(problem)
+    if found:
+        return Finding(check, found["file"], int(found["line"]), found["message"])
+    found = _LINE_FIRST.match(problem)
+    if found:
+        return Finding(check, file, int(found["line"]), found["message"])
+    return Finding(check, file, None, problem)
+
+
 def _key_line(path: Path, key: str) -> int | None:
     try:
         data = load_yaml_file(path)

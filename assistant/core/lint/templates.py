@@ -100,12 +100,24 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
                     Finding("template", file, line, f"{name} fails for {description}: {exc}")
                 )
                 break
+    unchecked = [name for name in unchecked if not name.startswith("forms/")]  # form_findings
     if unchecked:
         notes.append(
             f"{len(unchecked)} templates not checked (lint knows no context for them; add one "
             f"to TEMPLATE_CHECKS in assistant/core/lint/templates.py): {', '.join(unchecked)}"
         )
     return findings, notes, renderings
+
+
+def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int]:
+    """The referral forms in every format for the walked outcomes (assistant.forms.selfcheck),
+    as findings; and how many outcomes were tried."""
+    from assistant.core.lint.schema import problem_finding
+    from assistant.forms.selfcheck import check_forms
+
+    outcomes = [(s.decision, s.answers) for s in samples]
+    problems = check_forms(pack, outcomes)
+    return [problem_finding("template", file, problem) for file, problem in problems], len(outcomes)
 
 
 def _template_names(pack: Pack) -> list[str]:
