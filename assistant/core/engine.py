@@ -253,8 +253,34 @@ def _compiled(pack: Pack) -> list[_Compiled]:
     return found
 
 
-def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
-    """Run every rule in force on `on` over `facts` (unknowns absent) and tally the outputs."""
+def _rules_using(pack: Pack) -> dict[str, frozenset[int]]:
+    """fact -> the positions of the rules whose condition looks at it (through definitions too)."""
+    found = pack.__dict__.get("_engine_uses")
+    if found is None:
+        uses: dict[str, set[int]] = {}
+        for i, compiled in enumerate(_compiled(pack)):
+            for fact in compiled.rule.when.facts_used(pack.definitions):
+                uses.setdefault(fact, set()).add(i)
+        found = {fact: frozenset(positions) for fact, positions in uses.items()}
+        pack.__dict__["_engine_uses"] = found
+    return found
+
+
+def evaluate(
+    pack: Pack,
+    facts: Mapping[str, Any],
+    on: dt.date,
+    base: Tally | None = None,
+    changed: str | None = None,
+) -> Tally:
+    """Run every rule in force on `on` over `facts` (unknowns absent) and tally the outputs.
+
+    With `base` (a tally of the same facts on the same date, not halted) and `changed` (the one
+    fact that differs), only the rules that look at `changed` are evaluated again; every other
+    rule's result is taken from `base`. next_question tries each answer this way.
+    """
+    reuse = base.firings if base is not None and changed is not None else None
+    recompute = _rules_using(pack).get(changed or "", frozenset()) if reuse is not None else None
     memo: dict[str, Result] = {}
     definitions = pack.definitions
 
@@ -267,7 +293,7 @@ def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
     tally = Tally(firings=[], rank=pack.rank)
     firings = tally.firings
     nothing: frozenset[str] = frozenset()
-    for compiled in _compiled(pack):
+    for i, compiled in enumerate(_compiled(pack)):
         rule = compiled.rule
         if tally.halted:
             firings.append(Firing(rule, None, nothing, reached=False))
@@ -277,8 +303,13 @@ def evaluate(pack: Pack, facts: Mapping[str, Any], on: dt.date) -> Tally:
         ):
             firings.append(Firing(rule, None, nothing))
             continue
-        value, used = rule.when.evaluate(facts, refs)
-        firings.append(Firing(rule, value, used))
+        if reuse is not None and i not in recompute:  # type: ignore[operator]
+            firing = reuse[i]
+            value, used = firing.value, firing.facts
+            firings.append(firing)
+        else:
+            value, used = rule.when.evaluate(facts, refs)
+            firings.append(Firing(rule, value, used))
         if value == TRUE:
             _add(tally, compiled.then, True, used, rule.id)
             if compiled.then.halt:
@@ -579,7 +610,7 @@ def next_question(
         if base is None:
             base = tally.signature()
         for value in C.FACTS[fact].known_values:
-            trial = evaluate(pack, {**known, fact: value}, on)
+            trial = evaluate(pack, {**known, fact: value}, on, base=tally, changed=fact)
             if trial.signature() != base:
                 return question
     return None
