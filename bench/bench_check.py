@@ -84,7 +84,9 @@ def main() -> int:
     print(
         f"check {len(run.results)} records: {elapsed:.2f} s ({elapsed / len(run.results) * 1000:.2f} ms each; target: under 5 s)"
     )
-    print(f"read and decide once each, for comparison: {floor:.2f} s (check / that = {elapsed / floor:.2f}x)")
+    print(
+        f"read and decide once each, for comparison: {floor:.2f} s (check / that = {elapsed / floor:.2f}x)"
+    )
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
     return 0 if elapsed < 5 else 1
 

@@ -33,7 +33,9 @@ def main() -> None:
         from assistant.core import contract as C
         from assistant.core.drafts import DraftStore, DraftWrongPassphrase
 
-        answers = {name: spec.values[0] for name, spec in list(C.FACTS.items())[:20] if spec.kind != "date"}
+        answers = {
+            name: spec.values[0] for name, spec in list(C.FACTS.items())[:20] if spec.kind != "date"
+        }
 
         def timed_saves(store: DraftStore) -> tuple[float, bytes]:
             draft = store.new("salford", "bench")
@@ -58,8 +60,12 @@ def main() -> None:
         bare_ms = statistics.median(bare) * 1000
         print(f"one autosave of a 20-answer draft (median of {runs}):")
         print(f"  bare open/write, no fsync:      {bare_ms:7.3f} ms")
-        print(f"  atomic save (fsync x2, rename): {plain_ms:7.3f} ms   ratio {plain_ms / bare_ms:5.1f}x")
-        print(f"  atomic save, encrypted:         {enc_ms:7.3f} ms   (key derived once per session)")
+        print(
+            f"  atomic save (fsync x2, rename): {plain_ms:7.3f} ms   ratio {plain_ms / bare_ms:5.1f}x"
+        )
+        print(
+            f"  atomic save, encrypted:         {enc_ms:7.3f} ms   (key derived once per session)"
+        )
 
         enc = DraftStore(Path(tmp) / "enc", passphrase="bench passphrase")
         draft_id = enc.list()[0].id

@@ -37,7 +37,9 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -50,9 +52,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "the Panel notification and rapid review met their working-day deadlines."
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="decision records, or folders of them")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="decision records, or folders of them"
+    )
     output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print the contract's check result JSON")
+    output.add_argument(
+        "--json", action="store_true", help="print the contract's check result JSON"
+    )
     output.add_argument("--csv", action="store_true", help="print one CSV row per record")
     parser.add_argument(
         "--as-of",
@@ -71,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     found = check_paths(pack, args.paths, today=args.as_of)
     if not found.checked:
         where = ", ".join(args.paths)
-        raise InputError(f"{where}: no decision records found (case files .yaml, .yml or .json with a 'decision:' block)")
+        raise InputError(
+            f"{where}: no decision records found (case files .yaml, .yml or .json with a 'decision:' block)"
+        )
     results = found.results
     if args.json:
         print_json([r.to_json() for r in results])
@@ -137,8 +145,15 @@ def report(pack: Any, results: list[Any], skipped: list[str]) -> str:
     from assistant.core.words import environment, render
 
     words = environment(pack).get_template("check/words.j2").module
-    rows = [[str(words.heading(c)) for c in TABLE_COLUMNS]] + [table_cells(words, r) for r in results]
+    rows = [[str(words.heading(c)) for c in TABLE_COLUMNS]] + [
+        table_cells(words, r) for r in results
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     table = "\n".join(lines)
-    return render(pack, "check/report.txt.j2", table=table, results=results, words=words, skipped=skipped)
+    return render(
+        pack, "check/report.txt.j2", table=table, results=results, words=words, skipped=skipped
+    )

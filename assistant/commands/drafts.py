@@ -28,14 +28,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="list the drafts (the default)")
     for p in (parser, listing):
         p.add_argument(
-            "--show-details", action="store_true", help="also show each draft's answers (personal details)"
+            "--show-details",
+            action="store_true",
+            help="also show each draft's answers (personal details)",
         )
         p.add_argument("--json", action="store_true", help="print the listing as JSON")
     delete = actions.add_parser("delete", help="delete one draft")
     delete.add_argument("id", metavar="ID", help="the draft's id, as the listing shows it")
     purge = actions.add_parser("purge", help="delete drafts not updated for DAYS days")
     purge.add_argument(
-        "--older-than", metavar="DAYS", type=_days, required=True, help="delete drafts older than this"
+        "--older-than",
+        metavar="DAYS",
+        type=_days,
+        required=True,
+        help="delete drafts older than this",
     )
     where = actions.add_parser("where", help="print the folder the drafts are kept in")
     del where
@@ -65,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if action == "purge":
         gone = store.purge(args.older_than)
-        print(f"Deleted {len(gone)} draft{'' if len(gone) == 1 else 's'} not updated for {args.older_than} days.")
+        print(
+            f"Deleted {len(gone)} draft{'' if len(gone) == 1 else 's'} not updated for {args.older_than} days."
+        )
         return 0
     settings = load_settings()
     drafts = store.list()
@@ -116,7 +124,9 @@ def _details(store: Any, drafts: list[Any], pack: Any) -> dict[str, list[tuple[s
     if not passphrase and any(d.encrypted for d in drafts) and sys.stdin.isatty():
         import getpass
 
-        passphrase = getpass.getpass("Passphrase for encrypted drafts (Enter to skip them): ") or None
+        passphrase = (
+            getpass.getpass("Passphrase for encrypted drafts (Enter to skip them): ") or None
+        )
     out: dict[str, list[tuple[str, str]]] = {}
     for info in drafts:
         if info.problem:
@@ -126,7 +136,10 @@ def _details(store: Any, drafts: list[Any], pack: Any) -> dict[str, list[tuple[s
         except DraftError as exc:
             out[info.id] = [("not shown", exc.why)]
             continue
-        out[info.id] = [(fact_label(pack, f), answer_words(pack, f, v)) for f, v in draft.engine_answers().items()]
+        out[info.id] = [
+            (fact_label(pack, f), answer_words(pack, f, v))
+            for f, v in draft.engine_answers().items()
+        ]
     return out
 
 
@@ -188,11 +201,15 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     ui = environment(pack).get_template("plain/ui.j2").module
     if getattr(args, "no_save", False):
         if resume:
-            raise InputError("--resume and --no-save cannot be used together: incognito keeps no drafts")
+            raise InputError(
+                "--resume and --no-save cannot be used together: incognito keeps no drafts"
+            )
         from assistant.core.privacy import enter_incognito
 
         enter_incognito()
-        return ChatSession(ConversationState(pack), [render(pack, "plain/no_save.j2").strip()], Autosave(None))
+        return ChatSession(
+            ConversationState(pack), [render(pack, "plain/no_save.j2").strip()], Autosave(None)
+        )
     settings = load_settings()
     passphrase = None
     if getattr(args, "encrypt", False) or settings.encrypt:
@@ -204,7 +221,13 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     stale = store.stale(settings.retention_days)
     if stale:
         notices.append(
-            render(pack, "plain/retention.j2", count=len(stale), retention_days=settings.retention_days, ids=[s.id for s in stale]).strip()
+            render(
+                pack,
+                "plain/retention.j2",
+                count=len(stale),
+                retention_days=settings.retention_days,
+                ids=[s.id for s in stale],
+            ).strip()
         )
     if not resume and pick is not None:
         open_ones = [d for d in store.list() if not d.problem and d.status == "in_progress"]
@@ -217,7 +240,10 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         except DraftNotFound as exc:
             raise InputError(str(exc)) from None
         except (PassphraseNeeded, DraftWrongPassphrase) as exc:
-            print(render(pack, "plain/draft_problem.j2", error=exc, fresh=False).strip(), file=sys.stderr)
+            print(
+                render(pack, "plain/draft_problem.j2", error=exc, fresh=False).strip(),
+                file=sys.stderr,
+            )
             return 2
         except (DraftTooNew, InputError) as exc:
             notices.append(render(pack, "plain/draft_problem.j2", error=exc, fresh=True).strip())
@@ -225,7 +251,13 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     if draft is None:
         autosave.start(pack.name, pack.version)
     elif (draft.pack.name, draft.pack.version) != (pack.name, pack.version):
-        notices.append(ui.pack_changed.format(id=draft.id, then=f"{draft.pack.name} {draft.pack.version}", now=f"{pack.name} {pack.version}"))
+        notices.append(
+            ui.pack_changed.format(
+                id=draft.id,
+                then=f"{draft.pack.name} {draft.pack.version}",
+                now=f"{pack.name} {pack.version}",
+            )
+        )
         draft.pack.name, draft.pack.version = pack.name, pack.version
     state = ConversationState(pack, draft.engine_answers() if draft else None)
     state.listeners.append(autosave.state_listener())
@@ -243,7 +275,10 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         from assistant.tui.words import say
 
         notices.append(ui.resumed.format(id=draft.id, count=len(draft.answers)))
-        facts = [(state.fact_label(q.fact), state.words(q.fact, v)) for q, v in state.answered_questions()]
+        facts = [
+            (state.fact_label(q.fact), state.words(q.fact, v))
+            for q, v in state.answered_questions()
+        ]
         aside = [(state.fact_label(f), state.words(f, v)) for f, v in state.set_aside.items()]
         route = state.decision().route if state.applied else None
         label = pack.labels.routes[route].label if route in pack.labels.routes else None

@@ -13,7 +13,9 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
 
 
 def _positive(text: str) -> int:
@@ -70,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     if args.write_tests and report.findings:
         written = write_tests(report.findings, Path(args.write_tests))
-        print(f"wrote {len(written)} test stub{'' if len(written) == 1 else 's'} to {args.write_tests}")
+        print(
+            f"wrote {len(written)} test stub{'' if len(written) == 1 else 's'} to {args.write_tests}"
+        )
     print(f"{report.pack_dir}: {report.summary()}", file=sys.stdout)
     return report.exit_status

@@ -39,7 +39,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def add_draft_options(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
     """--resume ID, --no-save and --encrypt (shared by the chat's top-level options and plain)."""
     default: Any = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--resume", metavar="ID", default=default, help="carry on with a saved draft")
+    parser.add_argument(
+        "--resume", metavar="ID", default=default, help="carry on with a saved draft"
+    )
     parser.add_argument(
         "--no-save",
         action="store_true",
@@ -175,7 +177,9 @@ class PlainSession:
         elif self.resume:
             from assistant.core.errors import InputError
 
-            raise InputError("--resume and --no-save cannot be used together: incognito keeps no drafts")
+            raise InputError(
+                "--resume and --no-save cannot be used together: incognito keeps no drafts"
+            )
         self.autosave = Autosave(store, draft or None)
         if store is not None and draft is None:
             self.autosave.start(self.pack.name, self.pack.version)
@@ -212,7 +216,13 @@ class PlainSession:
             self.say(self.words("plain/draft_problem.j2", error=exc, fresh=True))
             return None
         if draft.pack.version != self.pack.version or draft.pack.name != self.pack.name:
-            self.say(self.ui.pack_changed.format(id=draft.id, then=f"{draft.pack.name} {draft.pack.version}", now=f"{self.pack.name} {self.pack.version}"))
+            self.say(
+                self.ui.pack_changed.format(
+                    id=draft.id,
+                    then=f"{draft.pack.name} {draft.pack.version}",
+                    now=f"{self.pack.name} {self.pack.version}",
+                )
+            )
             draft.pack.name, draft.pack.version = self.pack.name, self.pack.version
         return draft
 
@@ -298,32 +308,60 @@ class PlainSession:
                 if result.code == "empty":
                     self.say(self.ui.empty_answer)
                 else:
-                    self.say(self.chat("date_problem", code=result.code, text=visible(result.text), today=self.today or dt.date.today()))
+                    self.say(
+                        self.chat(
+                            "date_problem",
+                            code=result.code,
+                            text=visible(result.text),
+                            today=self.today or dt.date.today(),
+                        )
+                    )
             else:
                 candidates = []
                 if isinstance(result, Unclear):
                     candidates = [c.label for c in choices if c.value in result.candidates]
-                self.say(self.chat("clarify", text=visible(line), choices=choices, candidates=candidates))
+                self.say(
+                    self.chat("clarify", text=visible(line), choices=choices, candidates=candidates)
+                )
 
     def _answer(self, question: Any, value: Any) -> None:
         from assistant.core.contract import UNKNOWN
 
         self.state.answer(question.fact, value)
-        self.say(self.words("plain/noted.j2", label=self.state.fact_label(question.fact), words=self.state.words(question.fact, value)))
+        self.say(
+            self.words(
+                "plain/noted.j2",
+                label=self.state.fact_label(question.fact),
+                words=self.state.words(question.fact, value),
+            )
+        )
         if question.fact == "immediate_risk" and value in ("yes", UNKNOWN):
             route = self.pack.labels.routes.get("urgent_safeguarding_referral")
             if value == UNKNOWN and route is not None:
-                self.say(self.chat("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True))
+                self.say(
+                    self.chat(
+                        "urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True
+                    )
+                )
 
     def _command(self, command: Any, question: Any) -> int | None:
         state = self.state
         name = command.name
         if name == "why":
-            self.say(self.chat("why", question=question, rules=self.pack.rules_needing(question.fact)))
+            self.say(
+                self.chat("why", question=question, rules=self.pack.rules_needing(question.fact))
+            )
         elif name == "help" or (name == "what_is" and not command.topic):
             self.say(self.chat("help", question=question, terms=self._terms()))
         elif name == "what_is":
-            self.say(self.chat("glossary", topic=visible(command.topic), entries=self._glossary(command.topic), terms=self._terms()))
+            self.say(
+                self.chat(
+                    "glossary",
+                    topic=visible(command.topic),
+                    entries=self._glossary(command.topic),
+                    terms=self._terms(),
+                )
+            )
         elif name == "back":
             history = [f for f in state.history if f in state.applied]
             old = state.words(history[-1], state.applied[history[-1]]) if history else None
@@ -345,12 +383,19 @@ class PlainSession:
 
     def _summary(self) -> None:
         state = self.state
-        facts = [(state.fact_label(q.fact), state.words(q.fact, v)) for q, v in state.answered_questions()]
+        facts = [
+            (state.fact_label(q.fact), state.words(q.fact, v))
+            for q, v in state.answered_questions()
+        ]
         aside = [(state.fact_label(f), state.words(f, v)) for f, v in state.set_aside.items()]
         route = None
         if state.applied:
             decision = state.decision()
-            route = self.pack.labels.routes[decision.route].label if decision.route in self.pack.labels.routes else decision.route
+            route = (
+                self.pack.labels.routes[decision.route].label
+                if decision.route in self.pack.labels.routes
+                else decision.route
+            )
         self.say(self.chat("summary", facts=facts, set_aside=aside, route=route))
 
     def _terms(self) -> list[str]:
@@ -359,11 +404,15 @@ class PlainSession:
     def _glossary(self, topic: str) -> list[Any]:
         wanted = " ".join(topic.lower().split())
         exact = [
-            e for e in self.pack.glossary if wanted in {e.term.lower(), *(a.lower() for a in e.aliases)}
+            e
+            for e in self.pack.glossary
+            if wanted in {e.term.lower(), *(a.lower() for a in e.aliases)}
         ]
         if exact or not wanted:
             return exact
-        return [e for e in self.pack.glossary if wanted in e.term.lower() or e.term.lower() in wanted]
+        return [
+            e for e in self.pack.glossary if wanted in e.term.lower() or e.term.lower() in wanted
+        ]
 
     def _outcome(self) -> int:
         state = self.state
@@ -392,4 +441,7 @@ def _log_turn(fact: str, result: Any, line: str) -> None:
 def visible(text: str) -> str:
     """Typed text as typed, except control characters, shown as escapes (\\x1b) so that echoing
     them cannot move the cursor, clear the screen or confuse a braille display."""
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )

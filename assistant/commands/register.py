@@ -17,8 +17,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "by differs, overdue or needs a reason; sort; open a record to its full explanation."
         ),
     )
-    parser.add_argument("dirs", nargs="+", metavar="DIR", help="folders (or files) of decision records")
-    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="check as if today were DATE")
+    parser.add_argument(
+        "dirs", nargs="+", metavar="DIR", help="folders (or files) of decision records"
+    )
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="check as if today were DATE"
+    )
     add_rules_option(parser)
 
 
@@ -29,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     pack = pack_from(args)
     found = check_paths(pack, args.dirs, today=args.as_of)
     if not found.checked:
-        raise InputError(f"{', '.join(args.dirs)}: no decision records found (case files with a 'decision:' block)")
+        raise InputError(
+            f"{', '.join(args.dirs)}: no decision records found (case files with a 'decision:' block)"
+        )
     from assistant.tui.register import RegisterApp
 
     RegisterApp(pack, args.dirs, run=found).run()

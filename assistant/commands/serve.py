@@ -25,7 +25,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "listens on 127.0.0.1 (this computer only) unless --allow-remote is given."
         ),
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument(
         "--allow-remote",
@@ -57,7 +59,9 @@ def is_loopback(host: str) -> bool:
     except (socket.gaierror, UnicodeError):
         return False
     addresses = {info[4][0] for info in infos}
-    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+    return bool(addresses) and all(
+        ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses
+    )
 
 
 def served_command(args: argparse.Namespace) -> str:
@@ -118,10 +122,23 @@ def run(args: argparse.Namespace) -> int:
     # a wildcard address listens everywhere but is no address for a browser: use the machine's name
     shown = socket.getfqdn() if host in ("0.0.0.0", "::") else host
     url = args.public_url or f"http://{'[' + shown + ']' if ':' in shown else shown}:{args.port}"
-    print(render(pack, "trainer/serve.txt.j2", url=url, app=args.app, remote=args.allow_remote and not is_loopback(host)), flush=True)
-    server = _offline_server(Server)(served_command(args), host=host, port=args.port, title=pack.meta.title, public_url=url)
+    print(
+        render(
+            pack,
+            "trainer/serve.txt.j2",
+            url=url,
+            app=args.app,
+            remote=args.allow_remote and not is_loopback(host),
+        ),
+        flush=True,
+    )
+    server = _offline_server(Server)(
+        served_command(args), host=host, port=args.port, title=pack.meta.title, public_url=url
+    )
     try:
         server.serve()
     except OSError as exc:
-        raise InputError(f"cannot listen on {host} port {args.port}: {exc.strerror or exc}; try another --port") from None
+        raise InputError(
+            f"cannot listen on {host} port {args.port}: {exc.strerror or exc}; try another --port"
+        ) from None
     return 0

@@ -28,7 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="read the scenarios from DIR instead of the rule pack's scenarios/ folder",
     )
-    parser.add_argument("--guess-first", action="store_true", help="start with the outcome hidden until revealed")
+    parser.add_argument(
+        "--guess-first", action="store_true", help="start with the outcome hidden until revealed"
+    )
     add_rules_option(parser)
 
 
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if not scenarios:
         raise InputError(
             f"{folder}: no training scenarios could be read (YAML files with title, story and case)",
-            problems or [f"{folder}: no training scenarios (YAML files with title, story and case)"],
+            problems
+            or [f"{folder}: no training scenarios (YAML files with title, story and case)"],
         )
     start = find_scenario(scenarios, args.scenario) if args.scenario else None
     TrainerApp(pack, scenarios, problems=problems, start=start, guess_first=args.guess_first).run()

@@ -112,7 +112,9 @@ class CheckResult(BaseModel):
 
     @property
     def older_pack(self) -> bool:
-        return self.pack_version_then is not None and self.pack_version_then != self.pack_version_now
+        return (
+            self.pack_version_then is not None and self.pack_version_then != self.pack_version_now
+        )
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -159,7 +161,9 @@ def _rule_for(pack: Pack, decision: Decision, name: str, value: str) -> str | No
         if entry.result not in ("fired", "possible") or entry.rule not in setters:
             continue
         for rule in pack.rules_by_id.get(entry.rule, []):
-            if rule.in_force(on) and any(_sets(out, name, value) for out in _outputs(rule, entry.result)):
+            if rule.in_force(on) and any(
+                _sets(out, name, value) for out in _outputs(rule, entry.result)
+            ):
                 return rule.id
     return None
 
@@ -218,19 +222,29 @@ class _Words:
         return text
 
 
-def _findings(
-    pack: Pack, case: CaseFile, decision: Decision, words: _Words
-) -> list[Finding]:
+def _findings(pack: Pack, case: CaseFile, decision: Decision, words: _Words) -> list[Finding]:
     chosen = case.decision
     assert chosen is not None
     reasons = bool(chosen.reasons and chosen.reasons.strip())
     out: list[Finding] = []
 
-    def add(name: str, value: str | None, expected: str, code: str, kind: FindingKind, rule: str | None) -> None:
+    def add(
+        name: str, value: str | None, expected: str, code: str, kind: FindingKind, rule: str | None
+    ) -> None:
         if kind == "needs_reason" and reasons:
             kind = "reason_recorded"
         text = words(code, kind, expected=expected, chosen=value)
-        out.append(Finding(field=name, chosen=value, expected=expected, rule=rule, text=text, kind=kind, code=code))
+        out.append(
+            Finding(
+                field=name,
+                chosen=value,
+                expected=expected,
+                rule=rule,
+                text=text,
+                kind=kind,
+                code=code,
+            )
+        )
 
     def rule(name: str, value: str) -> str | None:
         return _rule_for(pack, decision, name, value)
@@ -244,7 +258,14 @@ def _findings(
     if reviews.statutory == "rapid_review":
         why = rule("reviews.statutory", "rapid_review")
         if held is None:
-            add("rapid_review", None, "rapid_review", "rapid_review_not_recorded", "not_recorded", why)
+            add(
+                "rapid_review",
+                None,
+                "rapid_review",
+                "rapid_review_not_recorded",
+                "not_recorded",
+                why,
+            )
         elif held == "no":
             add("rapid_review", "no", "rapid_review", "rapid_review_not_held", "needs_reason", why)
     elif held == "yes":
@@ -257,7 +278,14 @@ def _findings(
         if lcspr is None:
             add("lcspr", None, reviews.lcspr, "lcspr_not_recorded", "not_recorded", why)
         elif lcspr == "no":
-            add("lcspr", "no", reviews.lcspr, f"lcspr_{reviews.lcspr}_not_commissioned", "needs_reason", why)
+            add(
+                "lcspr",
+                "no",
+                reviews.lcspr,
+                f"lcspr_{reviews.lcspr}_not_commissioned",
+                "needs_reason",
+                why,
+            )
     elif lcspr == "yes":
         if reviews.lcspr == "not_applicable":
             add("lcspr", "yes", "not_applicable", "lcspr_not_applicable", "differs", why)
@@ -269,25 +297,62 @@ def _findings(
     why = rule("reviews.national_review", reviews.national_review)
     if reviews.national_review == "suggested":
         if national is None:
-            add("national_review_referral", None, "suggested", "national_not_recorded", "not_recorded", why)
+            add(
+                "national_review_referral",
+                None,
+                "suggested",
+                "national_not_recorded",
+                "not_recorded",
+                why,
+            )
         elif national == "no":
-            add("national_review_referral", "no", "suggested", "national_not_referred", "needs_reason", why)
+            add(
+                "national_review_referral",
+                "no",
+                "suggested",
+                "national_not_referred",
+                "needs_reason",
+                why,
+            )
     elif national == "yes":
         if reviews.national_review == "not_applicable":
-            add("national_review_referral", "yes", "not_applicable", "national_not_applicable", "differs", why)
+            add(
+                "national_review_referral",
+                "yes",
+                "not_applicable",
+                "national_not_applicable",
+                "differs",
+                why,
+            )
         else:
-            add("national_review_referral", "yes", reviews.national_review, "national_without_criteria", "needs_reason", why)
+            add(
+                "national_review_referral",
+                "yes",
+                reviews.national_review,
+                "national_without_criteria",
+                "needs_reason",
+                why,
+            )
 
     # Local method: one of the methods the rules suggest for this case.
     method = chosen.local_method
     if method and method != "none" and method not in reviews.local_options:
         options = reviews.local_options
         why = rule("reviews.local_options", options[0]) if options else None
-        add("local_method", method, ", ".join(options) or "none", "local_method_not_suggested", "needs_reason", why)
+        add(
+            "local_method",
+            method,
+            ", ".join(options) or "none",
+            "local_method_not_suggested",
+            "needs_reason",
+            why,
+        )
     return out
 
 
-def _deadlines(case: CaseFile, decision: Decision, notified: dt.date | None, today: dt.date) -> list[DeadlineCheck]:
+def _deadlines(
+    case: CaseFile, decision: Decision, notified: dt.date | None, today: dt.date
+) -> list[DeadlineCheck]:
     chosen = case.decision
     assert chosen is not None
     out: list[DeadlineCheck] = []
@@ -305,15 +370,42 @@ def _deadlines(case: CaseFile, decision: Decision, notified: dt.date | None, tod
     for n in decision.notifications:
         if n.id == "panel_notification":
             state, late = status(n.due, notified)
-            out.append(DeadlineCheck(id=n.id, due=n.due, done=notified, late_working_days=late, basis=n.basis, status=state))
+            out.append(
+                DeadlineCheck(
+                    id=n.id,
+                    due=n.due,
+                    done=notified,
+                    late_working_days=late,
+                    basis=n.basis,
+                    status=state,
+                )
+            )
     for d in decision.deadlines:
         if d.id == "rapid_review":
             done = chosen.rapid_review_completed
             if chosen.rapid_review is False and done is None:
-                out.append(DeadlineCheck(id=d.id, due=d.due, done=None, late_working_days=None, basis=d.basis, status="not_held"))
+                out.append(
+                    DeadlineCheck(
+                        id=d.id,
+                        due=d.due,
+                        done=None,
+                        late_working_days=None,
+                        basis=d.basis,
+                        status="not_held",
+                    )
+                )
                 continue
             state, late = status(d.due, done)
-            out.append(DeadlineCheck(id=d.id, due=d.due, done=done, late_working_days=late, basis=d.basis, status=state))
+            out.append(
+                DeadlineCheck(
+                    id=d.id,
+                    due=d.due,
+                    done=done,
+                    late_working_days=late,
+                    basis=d.basis,
+                    status=state,
+                )
+            )
     return out
 
 
@@ -331,7 +423,10 @@ def _compared(decision: Decision) -> dict[str, str]:
 
 
 def _impossible_dates(
-    facts: dict[str, Any], notified_in_decision: dt.date | None, completed: dt.date | None, notified: dt.date | None
+    facts: dict[str, Any],
+    notified_in_decision: dt.date | None,
+    completed: dt.date | None,
+    notified: dt.date | None,
 ) -> list[str]:
     """Dates in the decision block that cannot be right, named with the fix."""
     problems: list[str] = []
@@ -367,10 +462,14 @@ def check_case(
     words = words or _Words(pack)
     chosen = case.decision
     if chosen is None:
-        raise InputError(f"{file}: no 'decision:' block, so there is nothing to check; add what the partnership chose")
+        raise InputError(
+            f"{file}: no 'decision:' block, so there is nothing to check; add what the partnership chose"
+        )
     facts = case.fact_values()
     notified = facts.get("notification_date") or chosen.notification_date
-    problems = _impossible_dates(facts, chosen.notification_date, chosen.rapid_review_completed, notified)
+    problems = _impossible_dates(
+        facts, chosen.notification_date, chosen.rapid_review_completed, notified
+    )
     if problems:
         raise InputError(f"{file}: {problems[0]}", [f"{file}: {p}" for p in problems])
     if notified is not None:
@@ -380,13 +479,21 @@ def check_case(
     findings = _findings(pack, case, decision, words)
     kinds = {f.kind for f in findings}
     verdict: Verdict = (
-        "differs" if "differs" in kinds else "needs_reason" if kinds & {"needs_reason", "not_recorded"} else "agrees"
+        "differs"
+        if "differs" in kinds
+        else "needs_reason"
+        if kinds & {"needs_reason", "not_recorded"}
+        else "agrees"
     )
     changes: list[PackChange] = []
     if _rules_change_between(pack, on, today):
         now = decide(pack, facts, on=today)
         then_fields, now_fields = _compared(decision), _compared(now)
-        changes = [PackChange(field=k, then=then_fields[k], now=now_fields[k]) for k in COMPARED_FIELDS if then_fields[k] != now_fields[k]]
+        changes = [
+            PackChange(field=k, then=then_fields[k], now=now_fields[k])
+            for k in COMPARED_FIELDS
+            if then_fields[k] != now_fields[k]
+        ]
     result = CheckResult(
         file=file,
         verdict=verdict,

@@ -85,8 +85,10 @@ class Sealer:
         from cryptography.fernet import Fernet, InvalidToken
 
         salt, n, r, p, token = _parse_block(block)
-        key = self.key() if (salt, n, r, p) == (self.salt, self.n, self.r, self.p) else _derive(
-            self.passphrase, salt, n, r, p
+        key = (
+            self.key()
+            if (salt, n, r, p) == (self.salt, self.n, self.r, self.p)
+            else _derive(self.passphrase, salt, n, r, p)
         )
         try:
             return Fernet(key).decrypt(token)

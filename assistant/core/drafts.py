@@ -323,7 +323,10 @@ class DraftStore:
     def path_for(self, draft_id: str) -> Path:
         if not _ID.match(draft_id):
             raise DraftNotFound(
-                draft_id, None, "is not a draft id", "Draft ids are 8 letters and digits, as `review-assistant drafts` lists them."
+                draft_id,
+                None,
+                "is not a draft id",
+                "Draft ids are 8 letters and digits, as `review-assistant drafts` lists them.",
             )
         return self.root / f"{draft_id}.json"
 
@@ -352,7 +355,9 @@ class DraftStore:
         data = draft.model_dump(mode="json", exclude_none=True)
         if self._sealer is not None:
             secret = {k: data.pop(k) for k in ("answers", "transcript", "route") if k in data}
-            data["encrypted"] = self._sealer.seal(json.dumps(secret, ensure_ascii=False).encode("utf-8"))
+            data["encrypted"] = self._sealer.seal(
+                json.dumps(secret, ensure_ascii=False).encode("utf-8")
+            )
         return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
     def delete(self, draft_id: str) -> Path:
@@ -360,7 +365,12 @@ class DraftStore:
         try:
             path.unlink()
         except FileNotFoundError:
-            raise DraftNotFound(draft_id, None, "no such draft", "`review-assistant drafts` lists the drafts there are.") from None
+            raise DraftNotFound(
+                draft_id,
+                None,
+                "no such draft",
+                "`review-assistant drafts` lists the drafts there are.",
+            ) from None
         _fsync_dir(self.root)
         return path
 
@@ -395,7 +405,9 @@ class DraftStore:
                 "It has been left as it is: open it with the newer version, or start a new conversation.",
             )
         if fmt != FORMAT:
-            raise self._damaged(draft_id, path, "it is not a draft of this assistant (no draft format number)")
+            raise self._damaged(
+                draft_id, path, "it is not a draft of this assistant (no draft format number)"
+            )
         block = data.pop("encrypted", None)
         if block is not None:
             data.update(self._decrypt(draft_id, path, block, passphrase))
@@ -404,12 +416,16 @@ class DraftStore:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "the file"
-            raise self._damaged(draft_id, path, f"it is damaged ({where}: {first['msg']})") from None
+            raise self._damaged(
+                draft_id, path, f"it is damaged ({where}: {first['msg']})"
+            ) from None
         if draft.id != draft_id:
             raise self._damaged(draft_id, path, f"it says it is draft {draft.id}, not {draft_id}")
         return draft
 
-    def _decrypt(self, draft_id: str, path: Path, block: Any, passphrase: str | None) -> dict[str, Any]:
+    def _decrypt(
+        self, draft_id: str, path: Path, block: Any, passphrase: str | None
+    ) -> dict[str, Any]:
         sealer = self._sealer
         if passphrase:
             try:
@@ -444,14 +460,24 @@ class DraftStore:
         try:
             size = path.stat().st_size
             if size > _MAX_BYTES:
-                raise self._damaged(draft_id, path, f"it is {size} bytes, far too big to be a draft")
+                raise self._damaged(
+                    draft_id, path, f"it is {size} bytes, far too big to be a draft"
+                )
             raw = path.read_bytes()
         except FileNotFoundError:
             raise DraftNotFound(
-                draft_id, None, "no such draft", "`review-assistant drafts` lists the drafts there are."
+                draft_id,
+                None,
+                "no such draft",
+                "`review-assistant drafts` lists the drafts there are.",
             ) from None
         except OSError as exc:
-            raise DraftError(draft_id, path, f"it cannot be read ({exc.strerror})", "Check the file's permissions.") from None
+            raise DraftError(
+                draft_id,
+                path,
+                f"it cannot be read ({exc.strerror})",
+                "Check the file's permissions.",
+            ) from None
         if not raw.strip():
             raise self._damaged(draft_id, path, "the file is empty (it may have been cut short)")
         try:
@@ -460,10 +486,14 @@ class DraftStore:
             raise self._damaged(draft_id, path, "the file is not UTF-8 text") from None
         except json.JSONDecodeError as exc:
             raise self._damaged(
-                draft_id, path, f"the file is damaged or cut short (not complete JSON at line {exc.lineno})"
+                draft_id,
+                path,
+                f"the file is damaged or cut short (not complete JSON at line {exc.lineno})",
             ) from None
         except RecursionError:
-            raise self._damaged(draft_id, path, "the file is not a draft (nested too deeply)") from None
+            raise self._damaged(
+                draft_id, path, "the file is not a draft (nested too deeply)"
+            ) from None
         if not isinstance(data, dict):
             raise self._damaged(draft_id, path, "it is not a draft of this assistant")
         return data
@@ -501,9 +531,13 @@ class DraftStore:
             shell = {k: v for k, v in data.items() if k != "encrypted"}
             draft = Draft.model_validate(shell)
         except DraftError as exc:
-            return DraftInfo(draft_id, path, None, None, "", None, None, "unreadable", False, exc.why)
+            return DraftInfo(
+                draft_id, path, None, None, "", None, None, "unreadable", False, exc.why
+            )
         except ValidationError:
-            return DraftInfo(draft_id, path, None, None, "", None, None, "unreadable", False, "damaged")
+            return DraftInfo(
+                draft_id, path, None, None, "", None, None, "unreadable", False, "damaged"
+            )
         return DraftInfo(
             id=draft.id,
             path=path,
@@ -560,7 +594,9 @@ class Autosave:
     def start(self, pack_name: str, pack_version: str) -> str | None:
         """Begin a new draft with a new id; nothing is built or written until the first answer."""
         self.draft = None
-        self._pending = (self.store.new_id(), pack_name, pack_version) if self.store is not None else None
+        self._pending = (
+            (self.store.new_id(), pack_name, pack_version) if self.store is not None else None
+        )
         return self.draft_id
 
     def record(
@@ -591,7 +627,12 @@ class Autosave:
         path = self.store.save(self.draft)
         from assistant.core.privacy import debug_logger
 
-        debug_logger().debug("draft saved: %d answers, status %s, route %s", len(ordered), self.draft.status, self.draft.route)
+        debug_logger().debug(
+            "draft saved: %d answers, status %s, route %s",
+            len(ordered),
+            self.draft.status,
+            self.draft.route,
+        )
         return path
 
     def state_listener(self) -> Any:

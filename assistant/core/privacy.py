@@ -30,7 +30,19 @@ LOGGER_NAME = "review_assistant"
 
 # Command words the conversation understands; safe to log, they say nothing about a case.
 COMMAND_WORDS = frozenset(
-    {"why", "help", "back", "summary", "review", "restart", "quit", "what_is", "yes", "no", "not sure"}
+    {
+        "why",
+        "help",
+        "back",
+        "summary",
+        "review",
+        "restart",
+        "quit",
+        "what_is",
+        "yes",
+        "no",
+        "not sure",
+    }
 )
 
 

@@ -60,7 +60,9 @@ class DraftPicker(App[str | None]):
             return str(self.words.line_encrypted.format(id=info.id, updated=updated))
         routes = self.pack.labels.routes
         route = routes[info.route].label if info.route in routes else self.words.no_route
-        return str(self.words.line.format(id=info.id, updated=updated, answers=info.answers, route=route))
+        return str(
+            self.words.line.format(id=info.id, updated=updated, answers=info.answers, route=route)
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -30,14 +30,24 @@ def timeline(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
     for n in decision.notifications:
         label = pack.labels.notifications.get(n.id)  # type: ignore[call-overload]
         items.append(
-            {"due": n.due, "label": label.label if label else n.id.replace("_", " "), "who": n.who,
-             "certain": n.certain, "basis": n.basis}
+            {
+                "due": n.due,
+                "label": label.label if label else n.id.replace("_", " "),
+                "who": n.who,
+                "certain": n.certain,
+                "basis": n.basis,
+            }
         )
     for d in decision.deadlines:
         label = pack.labels.deadlines.get(d.id)
         items.append(
-            {"due": d.due, "label": label.label if label else (d.what or d.id.replace("_", " ")),
-             "who": d.who, "certain": d.certain, "basis": d.basis or "dates"}
+            {
+                "due": d.due,
+                "label": label.label if label else (d.what or d.id.replace("_", " ")),
+                "who": d.who,
+                "certain": d.certain,
+                "basis": d.basis or "dates",
+            }
         )
     return sorted(items, key=lambda t: (t["due"] is None, t["due"] or dt.date.max))
 
@@ -50,16 +60,24 @@ def review_options(pack: Pack, decision: Decision) -> list[dict[str, str]]:
         why = [
             r.title or r.text
             for r in decision.reasons
-            if any(option in rule.then.reviews.local_options for rule in pack.rules_by_id.get(r.rule, []))
+            if any(
+                option in rule.then.reviews.local_options
+                for rule in pack.rules_by_id.get(r.rule, [])
+            )
         ]
         out.append(
-            {"label": label.label if label else option.replace("_", " "),
-             "text": label.text if label else "", "why": "; ".join(why)}
+            {
+                "label": label.label if label else option.replace("_", " "),
+                "text": label.text if label else "",
+                "why": "; ".join(why),
+            }
         )
     return out
 
 
-def unsettled(pack: Pack, decision: Decision, settled: set[str] | None = None) -> list[dict[str, Any]]:
+def unsettled(
+    pack: Pack, decision: Decision, settled: set[str] | None = None
+) -> list[dict[str, Any]]:
     """Decision fields (other than the route) that a "not sure" answer leaves open."""
     out: list[dict[str, Any]] = []
     for u in decision.unsettled:
@@ -68,14 +86,20 @@ def unsettled(pack: Pack, decision: Decision, settled: set[str] | None = None) -
             continue
         what = getattr(ui(pack), "decision_fields", {}).get(u.field)
         if what is None:
-            table = getattr(pack.labels, u.field, {}) if u.field in ("signposts", "local_options", "notifications") else {}
+            table = (
+                getattr(pack.labels, u.field, {})
+                if u.field in ("signposts", "local_options", "notifications")
+                else {}
+            )
             label = table.get(u.value) if isinstance(table, dict) else None
             what = label.label if label else u.value.replace("_", " ")
         out.append({"what": what, "facts": [fact_label(pack, f) for f in facts]})
     return out
 
 
-def outcome_markdown(pack: Pack, decision: Decision, answers: Mapping[str, Any] | None = None) -> str:
+def outcome_markdown(
+    pack: Pack, decision: Decision, answers: Mapping[str, Any] | None = None
+) -> str:
     """The whole outcome as Markdown (pack words escaped, so they show as written).
 
     `answers` (the facts on the path) keeps facts already answered out of "what would change

@@ -24,7 +24,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 from assistant.core.check import Checked, CheckResult, CheckRun, check_paths
 from assistant.core.pack import Pack
 
-COLUMNS = ("file", "verdict", "findings", "panel_notification", "rapid_review", "pack", "decided_on")
+COLUMNS = (
+    "file",
+    "verdict",
+    "findings",
+    "panel_notification",
+    "rapid_review",
+    "pack",
+    "decided_on",
+)
 FILTERS = ("differs", "overdue", "needs_reason")
 
 
@@ -72,7 +80,9 @@ class RegisterWords:
 
         decision_text = ""
         if checked.decision is not None:
-            decision_text = render(self.pack, "decision.txt.j2", decision=checked.decision, facts=checked.facts)
+            decision_text = render(
+                self.pack, "decision.txt.j2", decision=checked.decision, facts=checked.facts
+            )
         rules = {rule.id: rule for rule in self.pack.rules}
         return render(
             self.pack,
@@ -89,7 +99,10 @@ class RegisterWords:
 class RecordScreen(Screen[None]):
     """One record, explained in full. Escape goes back to the table."""
 
-    BINDINGS: ClassVar = [Binding("escape,enter", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar = [
+        Binding("escape,enter", "app.pop_screen", "Back"),
+        Binding("q", "app.quit", "Quit"),
+    ]
 
     def __init__(self, checked: Checked, text: str) -> None:
         super().__init__()

@@ -25,7 +25,9 @@ def protect(app: Any) -> Any:
 
         error = getattr(app, "_exception", None)
         if error is not None:
-            debug_logger().error("unexpected error in the chat", exc_info=(type(error), error, error.__traceback__))
+            debug_logger().error(
+                "unexpected error in the chat", exc_info=(type(error), error, error.__traceback__)
+            )
             message = crash_message(error)
         else:
             message = "an unexpected error stopped the assistant."

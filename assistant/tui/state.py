@@ -80,7 +80,11 @@ class ConversationState:
 
     def answered_questions(self) -> list[tuple[Question, AnswerValue]]:
         """Every question answered on the path, in the pack's order, with its answer."""
-        return [(q, self.path.applied[q.fact]) for q in self.pack.questions if q.fact in self.path.applied]
+        return [
+            (q, self.path.applied[q.fact])
+            for q in self.pack.questions
+            if q.fact in self.path.applied
+        ]
 
     def words(self, fact: str, value: Any) -> str:
         """An answer in plain words, as the option the user chose says it."""

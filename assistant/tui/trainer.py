@@ -91,7 +91,11 @@ def load_scenarios(folder: Path) -> tuple[list[Scenario], list[str]]:
     """Every scenario in `folder` (by file name), and the problems of any that cannot be read."""
     scenarios: list[Scenario] = []
     problems: list[str] = []
-    files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml")) if folder.is_dir() else []
+    files = (
+        sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
+        if folder.is_dir()
+        else []
+    )
     for path in files:
         try:
             scenarios.append(load_scenario(path))
@@ -147,7 +151,9 @@ def answer_words(pack: Pack, question: Question, value: AnswerValue) -> str:
     return pack.value_words(question.fact, value)
 
 
-def walk(pack: Pack, answers: Mapping[str, AnswerValue], today: dt.date | None = None) -> Walkthrough:
+def walk(
+    pack: Pack, answers: Mapping[str, AnswerValue], today: dt.date | None = None
+) -> Walkthrough:
     """Replay the questions with `answers`; a question the story does not answer gets "Not sure"."""
     given = dict(answers)
     filled = dict(given)
@@ -221,7 +227,11 @@ def what_if(
     """Change one answer (keeping the others as the scenario gives them) and compare outcomes."""
     after = walk(pack, {**before.answers, fact: value}, today)
     old_fields, new_fields = _fields(before.decision), _fields(after.decision)
-    fields = [FieldChange(k, old_fields[k], new_fields[k]) for k in old_fields if old_fields[k] != new_fields[k]]
+    fields = [
+        FieldChange(k, old_fields[k], new_fields[k])
+        for k in old_fields
+        if old_fields[k] != new_fields[k]
+    ]
     old_trace, new_trace = before.trace(), after.trace()
     rules: list[RuleChange] = []
     for rule_id, entry in new_trace.items():
@@ -229,11 +239,23 @@ def what_if(
         was_result = was.result if was else "not_in_force"
         if entry.result == was_result or not ({entry.result, was_result} & set(_MATTERS)):
             continue
-        rule = next((r for r in pack.rules_by_id.get(rule_id, []) if r.in_force(after.decision.rules.in_force_on)), None)
+        rule = next(
+            (
+                r
+                for r in pack.rules_by_id.get(rule_id, [])
+                if r.in_force(after.decision.rules.in_force_on)
+            ),
+            None,
+        )
         if rule is not None:
             rules.append(RuleChange(rule, was_result, entry.result))
-    old = next((s.value for s in before.steps if s.question.fact == fact), before.answers.get(fact, C.UNKNOWN))
-    return WhatIf(fact=fact, old=old, new=value, before=before, after=after, fields=fields, rules=rules)
+    old = next(
+        (s.value for s in before.steps if s.question.fact == fact),
+        before.answers.get(fact, C.UNKNOWN),
+    )
+    return WhatIf(
+        fact=fact, old=old, new=value, before=before, after=after, fields=fields, rules=rules
+    )
 
 
 # --- the Textual app ----------------------------------------------------------------------------
@@ -275,7 +297,10 @@ class PickScreen(Screen[None]):
         yield Static(_plain(app.words.pick_title), id="pick-title", classes="heading")
         if app.scenarios:
             yield OptionList(
-                *[Option(_plain(f"{i}. {s.title}"), id=str(i - 1)) for i, s in enumerate(app.scenarios, 1)],
+                *[
+                    Option(_plain(f"{i}. {s.title}"), id=str(i - 1))
+                    for i, s in enumerate(app.scenarios, 1)
+                ],
                 id="scenario-list",
             )
             yield Static(_plain(app.words.pick_help), classes="hint")
@@ -377,7 +402,9 @@ class StepScreen(Screen[None]):
         )
         self.query_one("#main", Static).update(_plain(main))
         self.query_one("#rules", Static).update(self._rules_text(item))
-        self.query_one("#mode", Static).update(_plain(words.guess_on if self.trainer.guess_first else words.guess_off))
+        self.query_one("#mode", Static).update(
+            _plain(words.guess_on if self.trainer.guess_first else words.guess_off)
+        )
 
     def _rules_text(self, item: Step | None) -> Text:
         if item is None:
@@ -463,10 +490,16 @@ class PathScreen(Screen[None]):
         asked = tree.root.add(_plain(words.path_questions), expand=True)
         for i, step in enumerate(self.walkthrough.steps, 1):
             node = asked.add(_plain(f"{i}. {step.question.text}"), expand=True)
-            node.add_leaf(_plain(f"-> {step.answer_words}" + ("" if step.said else f" ({words.not_said})")))
+            node.add_leaf(
+                _plain(f"-> {step.answer_words}" + ("" if step.said else f" ({words.not_said})"))
+            )
             for rule in step.rules:
                 entry = trace.get(rule.id)
-                result = "" if hide or entry is None else f": {words.results.get(entry.result, entry.result)}"
+                result = (
+                    ""
+                    if hide or entry is None
+                    else f": {words.results.get(entry.result, entry.result)}"
+                )
                 node.add_leaf(_plain(f"[{rule.id}] {rule.title}{result}"))
         fired = tree.root.add(_plain(words.path_fired), expand=True)
         if hide:
@@ -550,11 +583,19 @@ class WhatIfScreen(Screen[None]):
             for option in self.step.question.choices():
                 if option.value != self.step.value:
                     answers.add_option(Option(_plain(option.label), id=option.value))
-            self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_pick_value))
+            self.query_one("#whatif-prompt", Static).update(
+                _plain(self.trainer.words.whatif_pick_value)
+            )
             answers.highlighted = 0
             answers.focus()
         elif event.option_list.id == "whatif-answers" and self.step is not None:
-            self.result = what_if(self.trainer.pack, self.walkthrough, self.step.question.fact, event.option.id, self.trainer.today)
+            self.result = what_if(
+                self.trainer.pack,
+                self.walkthrough,
+                self.step.question.fact,
+                event.option.id,
+                self.trainer.today,
+            )
             self.remove_class("-choosing")
             self.add_class("-compared")
             self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_again))
@@ -599,7 +640,9 @@ class WhatIfScreen(Screen[None]):
         if self.has_class("-compared"):
             self.remove_class("-compared")
             self.add_class("-choosing")
-            self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_pick_step))
+            self.query_one("#whatif-prompt", Static).update(
+                _plain(self.trainer.words.whatif_pick_step)
+            )
             self.query_one("#whatif-steps", OptionList).focus()
         else:
             self.app.pop_screen()

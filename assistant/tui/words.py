@@ -30,7 +30,9 @@ def _env(pack: Pack) -> Any:
 
 def say(pack: Pack, name: str, **context: Any) -> str:
     """The assistant's words from prompts/chat/<name>.j2 (trailing blank lines removed)."""
-    text = _env(pack).get_template(f"chat/{name}.j2").render(pack=pack, labels=pack.labels, **context)
+    text = (
+        _env(pack).get_template(f"chat/{name}.j2").render(pack=pack, labels=pack.labels, **context)
+    )
     return text.strip("\n").rstrip()
 
 

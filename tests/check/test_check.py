@@ -154,7 +154,9 @@ def test_older_pack_version_and_todays_rules_differ(results):
     assert r["pack_version_then"] == "1.0" and r["pack_version_now"] == "2.0"
     assert r["verdict"] == "agrees"  # judged by the rules in force in January 2026
     assert r["differs_under_current_pack"] is True
-    assert r["pack_changes"] == [{"field": "reviews.lcspr", "then": "not_indicated", "now": "indicated"}]
+    assert r["pack_changes"] == [
+        {"field": "reviews.lcspr", "then": "not_indicated", "now": "indicated"}
+    ]
 
 
 def test_table_is_readable_and_names_each_verdict():
@@ -228,7 +230,10 @@ def test_records_with_unrecorded_choices_need_recording(tmp_path):
     pack = load_pack(PACK)
     record = tmp_path / "blank.yaml"
     record.write_text(
-        (RECORDS / "needs-reason-lcspr.yaml").read_text().replace("  lcspr: no\n", "").replace("  rapid_review: yes\n", ""),
+        (RECORDS / "needs-reason-lcspr.yaml")
+        .read_text()
+        .replace("  lcspr: no\n", "")
+        .replace("  rapid_review: yes\n", ""),
         encoding="utf-8",
     )
     case = load_case(record, today=dt.date(2026, 11, 27))
@@ -248,8 +253,14 @@ def test_the_shipped_pack_checks_a_serious_incident():
 
 def test_impossible_decision_dates_make_the_record_unreadable(tmp_path):
     text = (RECORDS / "agrees-on-time.yaml").read_text(encoding="utf-8")
-    (tmp_path / "early.yaml").write_text(text.replace("notification_date: 2026-01-09", "notification_date: 2026-01-02"), encoding="utf-8")
-    (tmp_path / "backwards.yaml").write_text(text.replace("rapid_review_completed: 2026-01-28", "rapid_review_completed: 2026-01-07"), encoding="utf-8")
+    (tmp_path / "early.yaml").write_text(
+        text.replace("notification_date: 2026-01-09", "notification_date: 2026-01-02"),
+        encoding="utf-8",
+    )
+    (tmp_path / "backwards.yaml").write_text(
+        text.replace("rapid_review_completed: 2026-01-28", "rapid_review_completed: 2026-01-07"),
+        encoding="utf-8",
+    )
     run = check_paths(load_pack(PACK), [tmp_path], today=dt.date(2026, 11, 27))
     errors = {Path(r.file).name: r.error for r in run.results}
     assert "is before aware_date 2026-01-05" in errors["early.yaml"][0]
@@ -258,7 +269,11 @@ def test_impossible_decision_dates_make_the_record_unreadable(tmp_path):
 
 
 def test_a_completion_date_means_the_rapid_review_was_held(tmp_path):
-    text = (RECORDS / "agrees-on-time.yaml").read_text(encoding="utf-8").replace("  rapid_review: yes\n", "")
+    text = (
+        (RECORDS / "agrees-on-time.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  rapid_review: yes\n", "")
+    )
     (tmp_path / "implied.yaml").write_text(text, encoding="utf-8")
     [result] = check_paths(load_pack(PACK), [tmp_path], today=dt.date(2026, 11, 27)).results
     assert result.verdict == "agrees" and result.findings == []

@@ -61,11 +61,16 @@ async def test_a_coordinator_filters_the_register_and_opens_a_record():
         text = str(app.screen.query_one("#record-text", Static).render())
         assert "needs-reason-national-and-method.yaml" in text
         assert "VERDICT: needs a reason (decided 2026-06-01)" in text
-        assert "national_review_referral (needs a reason): chosen no, rules expect suggested" in text
+        assert (
+            "national_review_referral (needs a reason): chosen no, rules expect suggested" in text
+        )
         assert "[T-06N] National importance. Source: test R-06N" in text
         assert "Notify the Panel: on time (2026-05-06)" in text
         assert "Rapid review completed: on time (2026-05-27); due 2026-05-28" in text
-        assert "WHAT THE RULES SAY FOR THIS CASE" in text and "OUTCOME: Serious child safeguarding incident" in text
+        assert (
+            "WHAT THE RULES SAY FOR THIS CASE" in text
+            and "OUTCOME: Serious child safeguarding incident" in text
+        )
         await pilot.press("escape")
         assert isinstance(app.screen, RegisterScreen)
 
@@ -85,7 +90,10 @@ async def test_unreadable_records_are_listed_and_explained():
     app = RegisterApp(load_pack(PACK), [HERE / "unreadable"], today=TODAY)
     async with app.run_test(size=(160, 40)) as pilot:
         table = app.screen.query_one("#records", DataTable)
-        verdicts = {Path(str(table.get_row_at(i)[0])).name: str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        verdicts = {
+            Path(str(table.get_row_at(i)[0])).name: str(table.get_row_at(i)[1])
+            for i in range(table.row_count)
+        }
         assert verdicts == {"bad-value.yaml": "CANNOT READ", "good.yaml": "agrees"}
         await pilot.press("d")  # an unreadable record is shown with the ones that differ
         assert files(table) == ["bad-value.yaml"]

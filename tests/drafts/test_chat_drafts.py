@@ -90,7 +90,9 @@ async def test_chat_incognito_says_so_and_writes_nothing(data_dir):
     app = _app(session)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        assert any(t.startswith("Incognito: nothing from this conversation is saved") for t in _texts(app))
+        assert any(
+            t.startswith("Incognito: nothing from this conversation is saved") for t in _texts(app)
+        )
         for _fact, value in ANSWERS:
             await _choose(pilot, value)
     assert not data_dir.exists()
@@ -106,7 +108,10 @@ async def test_chat_with_a_damaged_draft_starts_afresh_and_keeps_the_file(data_d
     app = _app(session)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
-        assert any("Draft deadbeef cannot be opened" in t and "Starting a new conversation" in t for t in _texts(app))
+        assert any(
+            "Draft deadbeef cannot be opened" in t and "Starting a new conversation" in t
+            for t in _texts(app)
+        )
         await _choose(pilot, "no")
     assert bad.read_bytes() == b"\x00\x00 not json"
     assert (folder / f"{session.autosave.draft_id}.json").exists()

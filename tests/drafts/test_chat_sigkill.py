@@ -82,7 +82,12 @@ def _answers(folder: Path) -> tuple[str, dict[str, str]] | None:
     return None
 
 
-PREFERRED = {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "died", "abuse_or_neglect": "known"}
+PREFERRED = {
+    "immediate_risk": "no",
+    "subject_age_band": "under_16",
+    "harm": "died",
+    "abuse_or_neglect": "known",
+}
 
 
 def _script(count: int) -> list[tuple[str, str, str]]:
@@ -121,12 +126,18 @@ def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
 
     term = Terminal([], env)
     try:
-        _wait_for(lambda: b"Hello" in term.output or b"Is any child" in term.output, "the first question", term)
+        _wait_for(
+            lambda: b"Hello" in term.output or b"Is any child" in term.output,
+            "the first question",
+            term,
+        )
         time.sleep(1.0)  # let the app finish mounting and focus the answers
         for count, (_, _, key) in enumerate(script[:3], start=1):
             term.press(key)
             _wait_for(
-                lambda count=count: (found := _answers(folder)) and len(found[1]) == count and found,
+                lambda count=count: (
+                    (found := _answers(folder)) and len(found[1]) == count and found
+                ),
                 f"answer {count} to be saved",
                 term,
             )
@@ -140,7 +151,9 @@ def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
 
     term = Terminal(["--resume", draft_id], env)
     try:
-        _wait_for(lambda: b"Carrying on with draft" in term.output, "the resumed conversation", term)
+        _wait_for(
+            lambda: b"Carrying on with draft" in term.output, "the resumed conversation", term
+        )
         time.sleep(1.0)
         term.press(script[3][2])  # an answer to the fourth question: it carried on where it was
         _wait_for(lambda: len(_answers(folder)[1]) == 4, "the next answer to be saved", term)

@@ -16,7 +16,11 @@ GOOD = "contract: 1\nfacts:\n  immediate_risk: no\n  subject_age_band: under_16\
         ("cut.yaml", GOOD.encode()[:40] + b'\n  harm: "di', "not valid YAML"),
         ("cut.json", b'{"contract": 1, "facts": {"harm": "di', "not valid JSON"),
         ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
-        ("newer.yaml", b"contract: 2\nfacts: {harm: died}\nwellbeing: {}\n", "written for contract version 2, newer than this assistant reads"),
+        (
+            "newer.yaml",
+            b"contract: 2\nfacts: {harm: died}\nwellbeing: {}\n",
+            "written for contract version 2, newer than this assistant reads",
+        ),
         ("newer.json", b'{"contract": 3, "facts": {}}', "contract version 3"),
         ("empty.yaml", b"", "empty"),
         ("list.yaml", b"- harm: died\n", "not a case"),

@@ -36,7 +36,11 @@ def test_saved_draft_round_trips_with_dates(data_dir):
     path = store.save(draft)
     assert path == drafts_dir() / f"{draft.id}.json"
     loaded = DraftStore().load(draft.id)
-    assert loaded.engine_answers() == {"immediate_risk": "no", "harm": "unknown", "aware_date": dt.date(2026, 11, 2)}
+    assert loaded.engine_answers() == {
+        "immediate_risk": "no",
+        "harm": "unknown",
+        "aware_date": dt.date(2026, 11, 2),
+    }
     assert list(loaded.answers) == ["immediate_risk", "harm", "aware_date"]  # answer order kept
     assert loaded.transcript[0].text == "[bold]not sure[/] <script>"
     raw = json.loads(path.read_text())
@@ -101,8 +105,11 @@ def test_a_failed_write_keeps_the_previous_draft(data_dir, monkeypatch):
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"[1, 2, 3]", "not a draft"),
         (b'{"id": "abcd1234"}', "not a draft"),
-        (b'{"format": 1, "id": "abcd1234", "created": "2026-11-01T10:00:00Z", "updated": "2026-11-01T10:00:00Z", '
-         b'"pack": {"name": "salford", "version": "1"}, "answers": {"harm": "a lot"}}', "damaged"),
+        (
+            b'{"format": 1, "id": "abcd1234", "created": "2026-11-01T10:00:00Z", "updated": "2026-11-01T10:00:00Z", '
+            b'"pack": {"name": "salford", "version": "1"}, "answers": {"harm": "a lot"}}',
+            "damaged",
+        ),
     ],
 )
 def test_damaged_draft_is_a_clear_message_and_is_left_untouched(data_dir, content, words):
@@ -175,7 +182,10 @@ def test_encrypted_draft_hides_answers_and_opens_with_its_passphrase(data_dir):
     loaded.answers["abuse_or_neglect"] = "known"
     reader.save(loaded)
     assert "known" not in path.read_text()
-    assert DraftStore().load(draft.id, passphrase="correct horse").answers["abuse_or_neglect"] == "known"
+    assert (
+        DraftStore().load(draft.id, passphrase="correct horse").answers["abuse_or_neglect"]
+        == "known"
+    )
     info = DraftStore().list()[0]
     assert info.encrypted and info.answers is None and info.route is None
 

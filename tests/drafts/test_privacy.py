@@ -35,7 +35,10 @@ def _boom(text: str) -> ValueError:
 def test_redact_keeps_the_products_own_words_only():
     assert redact("harm") == "harm" and redact("serious_incident") == "serious_incident"
     assert redact("Baby K Smith, 14 Acacia Avenue") == "<text: 30 chars>"
-    assert redact({"harm": "died", "note": "Smith"}) == {"harm": "died", "<text: 4 chars>": "<text: 5 chars>"}
+    assert redact({"harm": "died", "note": "Smith"}) == {
+        "harm": "died",
+        "<text: 4 chars>": "<text: 5 chars>",
+    }
     assert redact(3) == 3
 
 

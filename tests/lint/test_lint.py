@@ -38,7 +38,13 @@ def test_the_clean_pack_has_no_findings():
 @pytest.mark.parametrize(
     ("pack", "check", "file", "line", "words"),
     [
-        ("missing-question", "schema", "rules/10-harm.yaml", 8, "no question in questions.yaml asks it"),
+        (
+            "missing-question",
+            "schema",
+            "rules/10-harm.yaml",
+            8,
+            "no question in questions.yaml asks it",
+        ),
         ("typo-value", "schema", "rules/10-harm.yaml", 7, "harm has no value 'dyed'"),
         ("unreachable-rule", "completeness", "rules/20-never.yaml", 1, "R-never never applies"),
         ("gap", "completeness", "questions.yaml", 4, "no rule gives a route"),

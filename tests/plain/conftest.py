@@ -20,4 +20,3 @@ def env(tmp_path):
         NO_COLOR="1",
     )
     return clean
-

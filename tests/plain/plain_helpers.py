@@ -142,7 +142,9 @@ class Live:
             if ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
-                    raise AssertionError(f"process ended before the prompt:\n{self.out}\n{self.proc.stderr.read().decode()}")
+                    raise AssertionError(
+                        f"process ended before the prompt:\n{self.out}\n{self.proc.stderr.read().decode()}"
+                    )
                 self.out += chunk.decode("utf-8")
         shown, _, self.out = self.out.partition(self.PROMPT)
         return shown

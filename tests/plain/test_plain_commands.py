@@ -20,7 +20,9 @@ def _questions(out: str) -> list[str]:
 
 def test_why_help_and_glossary_answer_without_moving_on(env):
     term = PACK.glossary[0]
-    done = run_cli(["plain"], env, f"why\nhelp\nwhat is {term.term}?\nwhat is flibbertigibbet\nquit\n")
+    done = run_cli(
+        ["plain"], env, f"why\nhelp\nwhat is {term.term}?\nwhat is flibbertigibbet\nquit\n"
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert f'I ask "{FIRST.text}" because' in out
@@ -34,11 +36,16 @@ def test_why_help_and_glossary_answer_without_moving_on(env):
 
 
 def test_back_and_summary(env):
-    done = run_cli(["plain"], env, "\n".join([LINES[0], LINES[1], "summary", "back", "back", "quit"]) + "\n")
+    done = run_cli(
+        ["plain"], env, "\n".join([LINES[0], LINES[1], "summary", "back", "back", "quit"]) + "\n"
+    )
     out = done.stdout
     assert done.returncode == 0, done.stderr
     assert "What we know so far:" in out
-    assert f"  - {STATE.fact_label(FIRST.fact)}: {STATE.words(FIRST.fact, STATE.answers[FIRST.fact])}" in out
+    assert (
+        f"  - {STATE.fact_label(FIRST.fact)}: {STATE.words(FIRST.fact, STATE.answers[FIRST.fact])}"
+        in out
+    )
     assert out.count("Going back to") == 2
     # asked: first, second, third, then the second again (back), then the first again (back)
     asked = _questions(out)
@@ -61,7 +68,9 @@ def test_typed_markup_and_control_characters_are_shown_literally(env):
     done = run_cli(["plain"], env, f"{typed}\nquit\n")
     assert done.returncode == 0, done.stderr
     assert 'Sorry, I did not understand "[bold]maybe[/] {{ 7*7 }} \\x1b[2J".' in done.stdout
-    assert "49" not in done.stdout and "\x1b" not in done.stdout  # no raw escape reaches the terminal
+    assert (
+        "49" not in done.stdout and "\x1b" not in done.stdout
+    )  # no raw escape reaches the terminal
 
 
 def test_date_problems_are_explained(env):

@@ -19,6 +19,7 @@ ANSWERS, _STATE = typed_answers(load_pack(), ROUTE_FACTS["serious_incident"])
 GIVEN = {fact: _STATE.answers[fact] for fact in _STATE.history[:6]}
 assert len(ANSWERS) > 7
 
+
 def _draft_id(text: str) -> str:
     found = re.search(r"saved after each one as draft ([0-9a-f]{8})", text)
     assert found, text
@@ -107,11 +108,17 @@ def test_wrong_passphrase_is_a_message_and_the_draft_is_kept(env):
     wrong = {**env, "REVIEW_ASSISTANT_PASSPHRASE": "Correct horse"}
     done = run_cli(["plain", "--resume", path.stem], wrong, "")
     assert done.returncode == 2
-    assert "that passphrase does not open it" in done.stdout and "Nothing was changed" in done.stdout
+    assert (
+        "that passphrase does not open it" in done.stdout and "Nothing was changed" in done.stdout
+    )
     assert "Traceback" not in done.stdout + done.stderr
     assert path.read_bytes() == before
     # typed at the prompt (no passphrase in the environment): asked again, then it opens
-    done = run_cli(["plain", "--resume", path.stem], env, "wrong one\ncorrect horse\n" + "\n".join(ANSWERS[4:]) + "\n")
+    done = run_cli(
+        ["plain", "--resume", path.stem],
+        env,
+        "wrong one\ncorrect horse\n" + "\n".join(ANSWERS[4:]) + "\n",
+    )
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("Passphrase for the draft:") == 2
     assert "4 answer(s) kept" in done.stdout and "OUTCOME:" in done.stdout
@@ -137,7 +144,9 @@ def test_newer_format_draft_is_reported_and_left_alone(env):
     folder = Path(env["REVIEW_ASSISTANT_DATA"]) / "drafts"
     folder.mkdir(parents=True)
     newer = folder / "2e2e2e2e.json"
-    content = json.dumps({"format": 2, "id": "2e2e2e2e", "answers": {"harm": "died"}, "wellbeing": {}}).encode()
+    content = json.dumps(
+        {"format": 2, "id": "2e2e2e2e", "answers": {"harm": "died"}, "wellbeing": {}}
+    ).encode()
     newer.write_bytes(content)
     done = run_cli(["plain", "--resume", "2e2e2e2e"], env, "quit\n")
     assert done.returncode == 0
@@ -162,12 +171,16 @@ def test_drafts_listing_hides_answers_unless_asked(env):
     assert path.stem in listing.stdout and "4 answers" in listing.stdout
     assert "route so far: Serious child safeguarding incident" in listing.stdout
     pack = load_pack()
-    age = next(o.label for o in pack.question_for["subject_age_band"].choices() if o.value == "under_16")
+    age = next(
+        o.label for o in pack.question_for["subject_age_band"].choices() if o.value == "under_16"
+    )
     assert age not in listing.stdout
     detailed = run_cli(["drafts", "--show-details"], env)
     assert age in detailed.stdout
     as_json = json.loads(run_cli(["drafts", "--json"], env).stdout)
-    assert as_json[0]["id"] == path.stem and as_json[0]["answers"] == 4 and "details" not in as_json[0]
+    assert (
+        as_json[0]["id"] == path.stem and as_json[0]["answers"] == 4 and "details" not in as_json[0]
+    )
     assert run_cli(["drafts", "delete", path.stem], env).returncode == 0
     assert not path.exists()
     missing = run_cli(["drafts", "delete", path.stem], env)
@@ -193,7 +206,9 @@ def test_retention_notice_and_purge(env):
 def test_debug_log_is_opt_in_and_holds_no_free_text(env, tmp_path):
     log = tmp_path / "debug.log"
     lines = ["Baby K Smith lives at 14 Acacia Avenue", "what is Mrs Jones", *ANSWERS]
-    done = run_cli(["plain"], {**env, "REVIEW_ASSISTANT_DEBUG_LOG": str(log)}, "\n".join(lines) + "\n")
+    done = run_cli(
+        ["plain"], {**env, "REVIEW_ASSISTANT_DEBUG_LOG": str(log)}, "\n".join(lines) + "\n"
+    )
     assert done.returncode == 0, done.stderr
     text = log.read_text()
     assert "question immediate_risk: not understood: <text: 38 chars>" in text

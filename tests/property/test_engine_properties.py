@@ -31,9 +31,7 @@ BOUNDED = settings(
 
 def _dates() -> st.SearchStrategy[dict[str, dt.date]]:
     day = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2026, 11, 1))
-    return st.fixed_dictionaries(
-        {}, optional={name: day for name in C.DATE_FACTS}
-    )
+    return st.fixed_dictionaries({}, optional={name: day for name in C.DATE_FACTS})
 
 
 @st.composite

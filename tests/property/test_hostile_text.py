@@ -32,9 +32,36 @@ TODAY = dt.date(2026, 11, 27)
 
 # Text people type, and text that attacks: markup, control characters, huge numbers, odd Unicode.
 HOSTILE_WORDS = [
-    "yes", "no", "not sure", "why", "what is", "back", "1", "0", "-1", "99999999999999999999",
-    "[bold]", "[/]", "[link=x]", "{{ 7*7 }}", "{% raw %}", "\x00", "\x1b[2J", "\u202e", "\ud800",
-    "é", "Ǆ", "ﬁ", "２", "🙂", "2026-02-30", "2099-01-01", "today", "?", "what is a", "option 3",
+    "yes",
+    "no",
+    "not sure",
+    "why",
+    "what is",
+    "back",
+    "1",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "[bold]",
+    "[/]",
+    "[link=x]",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "\x00",
+    "\x1b[2J",
+    "\u202e",
+    "\ud800",
+    "é",
+    "Ǆ",
+    "ﬁ",
+    "２",
+    "🙂",
+    "2026-02-30",
+    "2099-01-01",
+    "today",
+    "?",
+    "what is a",
+    "option 3",
 ]
 texts = st.one_of(
     st.text(),
@@ -55,13 +82,17 @@ def test_interpret_never_raises(text: str, question) -> None:
     assert isinstance(result, Answer | Command | Problem | Unclear | Unrecognised)
     if isinstance(result, Answer):
         if question.kind == "date":
-            assert result.value == C.UNKNOWN or (isinstance(result.value, dt.date) and result.value <= TODAY)
+            assert result.value == C.UNKNOWN or (
+                isinstance(result.value, dt.date) and result.value <= TODAY
+            )
         else:
             assert result.value in [c.value for c in choices]
 
 
 @BOUNDED
-@given(st.one_of(st.none(), st.integers(), st.floats(), st.binary(), st.lists(st.text(), max_size=3)))
+@given(
+    st.one_of(st.none(), st.integers(), st.floats(), st.binary(), st.lists(st.text(), max_size=3))
+)
 def test_interpret_never_raises_on_values_that_are_not_text(value) -> None:
     result = interpret(value, QUESTIONS[0].choices(), "tri", TODAY)
     assert isinstance(result, Answer | Command | Problem | Unclear | Unrecognised)
@@ -70,10 +101,28 @@ def test_interpret_never_raises_on_values_that_are_not_text(value) -> None:
 # --- case files ---------------------------------------------------------------------------------
 
 KEYS = [
-    "contract", "facts", "dates", "referral", "decision", "child", "referrer", "name", "email",
-    "agencies", "reasons", *C.FACTS, "notification_date", "rapid_review", "local_method",
+    "contract",
+    "facts",
+    "dates",
+    "referral",
+    "decision",
+    "child",
+    "referrer",
+    "name",
+    "email",
+    "agencies",
+    "reasons",
+    *C.FACTS,
+    "notification_date",
+    "rapid_review",
+    "local_method",
 ]
-VALUES = [v for spec in C.FACTS.values() for v in spec.values] + ["2026-01-01", "2099-12-31", "yes", "no"]
+VALUES = [v for spec in C.FACTS.values() for v in spec.values] + [
+    "2026-01-01",
+    "2099-12-31",
+    "yes",
+    "no",
+]
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -93,10 +142,16 @@ documents = st.recursive(
     max_leaves=25,
 )
 case_like = st.fixed_dictionaries(
-    {"facts": st.dictionaries(st.sampled_from(list(C.FACTS)), st.one_of(st.sampled_from(VALUES), scalars), max_size=8)},
+    {
+        "facts": st.dictionaries(
+            st.sampled_from(list(C.FACTS)), st.one_of(st.sampled_from(VALUES), scalars), max_size=8
+        )
+    },
     optional={
         "contract": st.one_of(st.just(1), scalars),
-        "dates": st.dictionaries(st.sampled_from(C.DATE_FACTS), st.one_of(st.dates(), scalars), max_size=3),
+        "dates": st.dictionaries(
+            st.sampled_from(C.DATE_FACTS), st.one_of(st.dates(), scalars), max_size=3
+        ),
         "referral": documents,
         "decision": documents,
         "extra": documents,
@@ -159,5 +214,7 @@ def test_billion_laughs_is_refused_at_once():
         raise AssertionError("a billion-laughs file was accepted")
     assert time.perf_counter() - started < 5
     # an ordinary alias is still fine
-    ok = parse_case("facts:\n  immediate_risk: &no no\n  looked_after: *no\n", "ok.yaml", today=TODAY)
+    ok = parse_case(
+        "facts:\n  immediate_risk: &no no\n  looked_after: *no\n", "ok.yaml", today=TODAY
+    )
     assert ok.facts.looked_after == "no"

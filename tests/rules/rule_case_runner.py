@@ -90,12 +90,18 @@ def load_rule_cases(folder: Path) -> list[RuleCase]:
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(data, list):
-            cases.append(RuleCase(path, 0, "<file>", {}, {}, None, {}, [f"{path.name}: expected a list of cases"]))
+            cases.append(
+                RuleCase(
+                    path, 0, "<file>", {}, {}, None, {}, [f"{path.name}: expected a list of cases"]
+                )
+            )
             continue
         for i, raw in enumerate(data):
             problems: list[str] = []
             if not isinstance(raw, dict):
-                cases.append(RuleCase(path, i, f"#{i + 1}", {}, {}, None, {}, ["a case must be a mapping"]))
+                cases.append(
+                    RuleCase(path, i, f"#{i + 1}", {}, {}, None, {}, ["a case must be a mapping"])
+                )
                 continue
             if True in raw:  # YAML 1.1 reads a bare `on:` key as the boolean true
                 raw = {("on" if k is True else k): v for k, v in raw.items()}
@@ -107,10 +113,14 @@ def load_rule_cases(folder: Path) -> list[RuleCase]:
                 problems.append("no 'expected' block")
             bad = set(expected) - EXPECTED_KEYS
             if bad:
-                problems.append(f"unknown expected keys {sorted(bad)}; allowed: {sorted(EXPECTED_KEYS)}")
+                problems.append(
+                    f"unknown expected keys {sorted(bad)}; allowed: {sorted(EXPECTED_KEYS)}"
+                )
             bad_reviews = set(expected.get("reviews") or {}) - REVIEW_KEYS
             if bad_reviews:
-                problems.append(f"unknown reviews keys {sorted(bad_reviews)}; allowed: {sorted(REVIEW_KEYS)}")
+                problems.append(
+                    f"unknown reviews keys {sorted(bad_reviews)}; allowed: {sorted(REVIEW_KEYS)}"
+                )
             if "name" not in raw:
                 problems.append("no 'name'")
             cases.append(
@@ -130,7 +140,9 @@ def load_rule_cases(folder: Path) -> list[RuleCase]:
 
 def case_facts(case: RuleCase) -> dict[str, Any]:
     """The engine facts for a case, validated by the real case-file parser."""
-    text = yaml.safe_dump({"contract": 1, "facts": case.facts, "dates": case.dates}, sort_keys=False)
+    text = yaml.safe_dump(
+        {"contract": 1, "facts": case.facts, "dates": case.dates}, sort_keys=False
+    )
     return parse_case(text, f"{case.file.name}#{case.name}").fact_values()
 
 
@@ -181,13 +193,17 @@ def compare(decision: Decision, expected: dict[str, Any]) -> list[str]:
     if "signposts" in expected:
         _compare_ids("signposts", expected["signposts"] or [], decision.signposts, out)
     if "notifications" in expected:
-        _compare_dated("notifications", expected["notifications"] or [], decision.notifications, out)
+        _compare_dated(
+            "notifications", expected["notifications"] or [], decision.notifications, out
+        )
     if "deadlines" in expected:
         _compare_dated("deadlines", expected["deadlines"] or [], decision.deadlines, out)
     reviews = expected.get("reviews") or {}
     for key in ("statutory", "lcspr", "national_review"):
         if key in reviews and getattr(decision.reviews, key) != reviews[key]:
-            out.append(f"reviews.{key}: expected {reviews[key]!r}, got {getattr(decision.reviews, key)!r}")
+            out.append(
+                f"reviews.{key}: expected {reviews[key]!r}, got {getattr(decision.reviews, key)!r}"
+            )
     for key in ("criteria_met", "local_options"):
         if key in reviews:
             _compare_ids(f"reviews.{key}", reviews[key] or [], getattr(decision.reviews, key), out)
@@ -200,7 +216,9 @@ def compare(decision: Decision, expected: dict[str, Any]) -> list[str]:
     for rule in expected.get("reasons_exclude") or []:
         if rule in fired or rule in possible:
             out.append(f"reasons_exclude: rule {rule} is among the reasons but should not be")
-    unsettled = [f"{u.field}" for u in decision.unsettled] + [f"{u.field}.{u.value}" for u in decision.unsettled]
+    unsettled = [f"{u.field}" for u in decision.unsettled] + [
+        f"{u.field}.{u.value}" for u in decision.unsettled
+    ]
     for name in expected.get("unsettled_include") or []:
         if name not in unsettled:
             out.append(f"unsettled_include: {name} is not unsettled; unsettled: {unsettled}")

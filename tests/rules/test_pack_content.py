@@ -22,11 +22,37 @@ FACTS_MD = Path("/work/shared/domain/facts.md")
 
 # Terms a practitioner meets (issue 3), each to be found as a glossary term or alias.
 TERMS = [
-    "serious harm", "neglect", "abuse", "looked after", "care leaver", "rapid review", "LCSPR",
-    "safeguarding partners", "the Panel", "SIN", "SAR", "DHR", "DARDR", "CDOP", "child death review",
-    "JAR", "coroner", "appreciative inquiry", "root cause analysis", "case discussion tool",
-    "learning event", "SGOR", "Practice Review Subgroup", "escalation policy", "Bridge Partnership",
-    "ICB", "regulated setting", "working day", "national review", "SSCP", "unborn child",
+    "serious harm",
+    "neglect",
+    "abuse",
+    "looked after",
+    "care leaver",
+    "rapid review",
+    "LCSPR",
+    "safeguarding partners",
+    "the Panel",
+    "SIN",
+    "SAR",
+    "DHR",
+    "DARDR",
+    "CDOP",
+    "child death review",
+    "JAR",
+    "coroner",
+    "appreciative inquiry",
+    "root cause analysis",
+    "case discussion tool",
+    "learning event",
+    "SGOR",
+    "Practice Review Subgroup",
+    "escalation policy",
+    "Bridge Partnership",
+    "ICB",
+    "regulated setting",
+    "working day",
+    "national review",
+    "SSCP",
+    "unborn child",
 ]
 
 
@@ -54,7 +80,9 @@ def test_every_fact_a_rule_uses_has_a_question_with_text_and_help() -> None:
     for fact in sorted(used):
         question = pack.question_for.get(fact)
         assert question is not None, f"no question sets {fact}"
-        assert question.text.strip().endswith(("?", ")")), f"{fact}: the question text is not a question"
+        assert question.text.strip().endswith(("?", ")")), (
+            f"{fact}: the question text is not a question"
+        )
         assert question.help.strip(), f"{fact}: the question has no help"
 
 
@@ -68,7 +96,9 @@ def test_immediate_risk_is_asked_first() -> None:
 def test_every_fact_and_every_choice_value_has_plain_words() -> None:
     pack = _pack()
     for fact, spec in C.FACTS.items():
-        assert fact in pack.labels.facts and pack.labels.facts[fact].label, f"labels.facts has no {fact}"
+        assert fact in pack.labels.facts and pack.labels.facts[fact].label, (
+            f"labels.facts has no {fact}"
+        )
         if spec.kind != "choice":
             continue
         options = {o.value for o in pack.question_for[fact].options}
@@ -78,12 +108,31 @@ def test_every_fact_and_every_choice_value_has_plain_words() -> None:
             )
 
 
-@pytest.mark.parametrize("kind", ["routes", "notifications", "statutory", "lcspr", "national_review", "criteria", "local_options", "signposts", "forms"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "routes",
+        "notifications",
+        "statutory",
+        "lcspr",
+        "national_review",
+        "criteria",
+        "local_options",
+        "signposts",
+        "forms",
+    ],
+)
 def test_every_contract_id_has_a_label(kind: str) -> None:
     ids = {
-        "routes": C.ROUTES, "notifications": C.NOTIFICATIONS, "statutory": C.STATUTORY, "lcspr": C.LCSPR,
-        "national_review": C.NATIONAL_REVIEW, "criteria": C.CRITERIA, "local_options": C.LOCAL_OPTIONS,
-        "signposts": C.SIGNPOSTS, "forms": C.FORMS,
+        "routes": C.ROUTES,
+        "notifications": C.NOTIFICATIONS,
+        "statutory": C.STATUTORY,
+        "lcspr": C.LCSPR,
+        "national_review": C.NATIONAL_REVIEW,
+        "criteria": C.CRITERIA,
+        "local_options": C.LOCAL_OPTIONS,
+        "signposts": C.SIGNPOSTS,
+        "forms": C.FORMS,
     }[kind]
     labels = getattr(_pack().labels, kind)
     missing = [i for i in ids if i not in labels or not labels[i].label.strip()]
@@ -119,7 +168,9 @@ def test_rule_sources_cite_fact_base_tags_that_exist() -> None:
     """Every Sxx a rule cites is in the fact base's source list (when the fact base is present)."""
     if not FACTS_MD.is_file():
         pytest.skip("the shared fact base is not on this machine")
-    listed = set(re.findall(r"^- (S\d+) ", FACTS_MD.read_text(encoding="utf-8"), flags=re.MULTILINE))
+    listed = set(
+        re.findall(r"^- (S\d+) ", FACTS_MD.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    )
     assert len(listed) >= 60
     for rule in _pack().rules:
         cited = set(re.findall(r"\bS\d+\b", rule.source))
@@ -135,6 +186,10 @@ def test_status_follows_the_tags() -> None:
     for rule in _pack().rules:
         tags = re.findall(r"\[(C|L|L/C)[:\s]", rule.source)
         if tags and set(tags) == {"L"}:
-            assert rule.status == "local", f"{rule.where}: {rule.id} cites only local practice but is {rule.status}"
+            assert rule.status == "local", (
+                f"{rule.where}: {rule.id} cites only local practice but is {rule.status}"
+            )
         if rule.status == "local":
-            assert "L" in tags or "L/C" in tags, f"{rule.where}: {rule.id} is local but cites no [L: ...] tag"
+            assert "L" in tags or "L/C" in tags, (
+                f"{rule.where}: {rule.id} is local but cites no [L: ...] tag"
+            )

@@ -58,7 +58,11 @@ def _expected_ids() -> dict[str, set[str]]:
             found["notification"].add(item["id"] if isinstance(item, dict) else item)
         found["signpost"].update(exp.get("signposts") or [])
         reviews = exp.get("reviews") or {}
-        for key, kind in (("statutory", "statutory"), ("lcspr", "lcspr"), ("national_review", "national_review")):
+        for key, kind in (
+            ("statutory", "statutory"),
+            ("lcspr", "lcspr"),
+            ("national_review", "national_review"),
+        ):
             if key in reviews:
                 found[kind].add(reviews[key])
         found["criteria"].update(reviews.get("criteria_met") or [])
@@ -109,9 +113,10 @@ def test_every_rule_carries_a_source_and_status_and_says_confirm_locally_when_un
     for rule in _pack().rules:
         assert rule.source.strip(), f"{rule.where}: no source"
         if rule.status == "unconfirmed":
-            assert "confirm locally" in rule.text.lower() or "confirm them locally" in rule.text.lower(), (
-                f"{rule.where}: unconfirmed but its text does not say 'confirm locally'"
-            )
+            assert (
+                "confirm locally" in rule.text.lower()
+                or "confirm them locally" in rule.text.lower()
+            ), f"{rule.where}: unconfirmed but its text does not say 'confirm locally'"
         if "[DERIVED]" in rule.source:
             assert rule.advice, f"{rule.where}: cites a DERIVED suggestion but is not marked advice"
 
@@ -138,7 +143,14 @@ def test_runner_names_the_field_that_differs(tmp_path: Path) -> None:
     assert not case.problems
     differences = compare(run_case(_pack(), case), case.expected)
     text = "\n".join(differences)
-    for field in ("route:", "signposts:", "notifications:", "reviews.lcspr:", "reasons_include:", "reasons_exclude:"):
+    for field in (
+        "route:",
+        "signposts:",
+        "notifications:",
+        "reviews.lcspr:",
+        "reasons_include:",
+        "reasons_exclude:",
+    ):
         assert field in text, f"{field} not reported in:\n{text}"
     assert case.where() == "t.yaml, case 1 ('wrong on purpose')"
 
@@ -153,7 +165,9 @@ def test_runner_reports_malformed_cases_and_misspelt_facts(tmp_path: Path) -> No
     )
     first, second = load_rule_cases(tmp_path)
     assert any("rout" in p for p in first.problems)
-    assert any("name" in p for p in second.problems) and any("expected" in p for p in second.problems)
+    assert any("name" in p for p in second.problems) and any(
+        "expected" in p for p in second.problems
+    )
     with pytest.raises(InputError) as info:
         run_case(_pack(), first)
     assert "harm" in str(info.value) and "seriously" in str(info.value)
@@ -164,16 +178,22 @@ def test_runner_reports_malformed_cases_and_misspelt_facts(tmp_path: Path) -> No
 # Cases where the chat, which asks only questions whose answer can still change the decision,
 # legitimately stops short of the full case file's outcome (and why).
 CHAT_STOPS_SHORT = {
-    "75-good-outcome::good outcome and a concern about agencies - the concern referral comes first":
-        "the concern referral outranks the good outcome route, so the SGOR questions are not asked",
+    "75-good-outcome::good outcome and a concern about agencies - the concern referral comes first": "the concern referral outranks the good outcome route, so the SGOR questions are not asked",
 }
 
 
 def _visible(decision: Decision) -> tuple[object, ...]:
     r = decision.reviews
     return (
-        decision.route, tuple(decision.signposts), tuple(sorted(n.id for n in decision.notifications)),
-        r.statutory, r.lcspr, r.national_review, tuple(r.criteria_met), tuple(r.local_options), decision.form,
+        decision.route,
+        tuple(decision.signposts),
+        tuple(sorted(n.id for n in decision.notifications)),
+        r.statutory,
+        r.lcspr,
+        r.national_review,
+        tuple(r.criteria_met),
+        tuple(r.local_options),
+        decision.form,
     )
 
 
@@ -197,5 +217,7 @@ def test_the_conversation_reaches_the_outcome_of_the_full_case() -> None:
             answers[question.fact] = truth.get(question.fact, "unknown")
         chat = decide(pack, {k: v for k, v in answers.items() if v != "unknown"}, on=case.on)
         if _visible(chat) != _visible(_decision(index)):
-            diverging.append(f"{case.where()}: chat {_visible(chat)} != case {_visible(_decision(index))}")
+            diverging.append(
+                f"{case.where()}: chat {_visible(chat)} != case {_visible(_decision(index))}"
+            )
     assert not diverging, "\n".join(diverging)

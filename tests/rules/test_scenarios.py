@@ -51,10 +51,16 @@ def test_there_are_at_least_twelve_scenarios() -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario_is_complete(path: Path) -> None:
     scenario = _load(path)
-    assert set(scenario) == SCENARIO_KEYS, f"{path.name}: keys {sorted(scenario)}; expected {sorted(SCENARIO_KEYS)}"
-    assert isinstance(scenario["title"], str) and scenario["title"].strip(), f"{path.name}: no title"
+    assert set(scenario) == SCENARIO_KEYS, (
+        f"{path.name}: keys {sorted(scenario)}; expected {sorted(SCENARIO_KEYS)}"
+    )
+    assert isinstance(scenario["title"], str) and scenario["title"].strip(), (
+        f"{path.name}: no title"
+    )
     story = scenario["story"]
-    assert isinstance(story, str) and len(story.split()) >= 30, f"{path.name}: the story is too short to tell"
+    assert isinstance(story, str) and len(story.split()) >= 30, (
+        f"{path.name}: the story is too short to tell"
+    )
     points = scenario["teaching_points"]
     assert isinstance(points, list) and points and all(isinstance(p, str) and p for p in points), (
         f"{path.name}: teaching_points must be a list of sentences"
@@ -88,7 +94,9 @@ def test_decide_command_prints_reasons_citing_sources(path: Path, tmp_path: Path
     assert result.returncode == 0, f"{path.name}: exit {result.returncode}\n{result.stderr}"
     out = result.stdout
     label = _pack().labels.routes[scenario["expected"]["route"]].label
-    assert f"OUTCOME: {label}" in out, f"{path.name}: the outcome line is missing or wrong:\n{out[:400]}"
+    assert f"OUTCOME: {label}" in out, (
+        f"{path.name}: the outcome line is missing or wrong:\n{out[:400]}"
+    )
     assert "WHY" in out
     why = out.split("WHY", 1)[1]
     cited = re.findall(r"^\s+- \[([^\]]+)\].*\n\s+Source: (.+)$", why, flags=re.MULTILINE)

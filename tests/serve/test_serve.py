@@ -47,7 +47,18 @@ def fetch(url: str, attempts: int = 80, wait: float = 0.25) -> tuple[int, str]:
 def server():
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "--rules", str(PACK), "serve", "--port", str(port), "--app", "train"],
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "--rules",
+            str(PACK),
+            "serve",
+            "--port",
+            str(port),
+            "--app",
+            "train",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -107,7 +118,11 @@ def test_serve_refuses_a_non_loopback_address_without_allow_remote(host):
         timeout=60,
     )
     assert done.returncode == 2
-    assert f"--host {host}" in done.stderr and "no login" in done.stderr and "--allow-remote" in done.stderr
+    assert (
+        f"--host {host}" in done.stderr
+        and "no login" in done.stderr
+        and "--allow-remote" in done.stderr
+    )
     assert "Traceback" not in done.stderr
     assert done.stdout == ""  # refused before anything was served
 

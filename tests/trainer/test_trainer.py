@@ -132,8 +132,14 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         assert "Serious child safeguarding incident" in before
         assert "Refer to the practice review subgroup" in after
         assert "[T-02] Serious child safeguarding case: fired -> did not fire" in difference
-        assert "[T-07] Below the threshold, agencies working together: did not fire -> fired" in difference
-        assert 'answered "They were harmed, but not seriously" instead of "They were seriously harmed"' in difference
+        assert (
+            "[T-07] Below the threshold, agencies working together: did not fire -> fired"
+            in difference
+        )
+        assert (
+            'answered "They were harmed, but not seriously" instead of "They were seriously harmed"'
+            in difference
+        )
         await pilot.press("escape")  # back to choosing another answer
         assert isinstance(app.screen, WhatIfScreen) and app.screen.has_class("-choosing")
         await pilot.press("escape")
@@ -152,7 +158,9 @@ async def test_guess_first_hides_the_what_if_outcome_until_revealed(pack, scenar
         assert "Hidden" in shown(app, "#whatif-difference")
         await pilot.press("r")
         assert "Serious child safeguarding incident" in shown(app, "#whatif-after")
-        assert "No rule changes" in shown(app, "#whatif-difference")  # died or seriously harmed: same
+        assert "No rule changes" in shown(
+            app, "#whatif-difference"
+        )  # died or seriously harmed: same
 
 
 async def test_scenario_text_is_shown_literally_never_as_markup(pack, scenarios):
@@ -166,7 +174,9 @@ async def test_scenario_text_is_shown_literally_never_as_markup(pack, scenarios)
 
 
 def test_a_question_the_story_does_not_answer_is_replayed_as_not_sure(pack):
-    walkthrough = walk(pack, {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm"})
+    walkthrough = walk(
+        pack, {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm"}
+    )
     unsaid = [s for s in walkthrough.steps if not s.said]
     assert unsaid and all(s.value == "unknown" and s.answer_words == "Not sure" for s in unsaid)
     assert walkthrough.decision.route == "serious_incident"  # an unknown never lowers the route
@@ -177,7 +187,9 @@ def test_what_if_names_the_rules_that_make_the_difference(pack, scenarios):
     before = walk(pack, scenarios[0].answers())
     result = what_if(pack, before, "multi_agency_concerns", "no")
     assert [f.field for f in result.fields] == ["lcspr"]
-    assert [(c.rule.id, c.before, c.after) for c in result.rules] == [("T-06c", "fired", "not_fired")]
+    assert [(c.rule.id, c.before, c.after) for c in result.rules] == [
+        ("T-06c", "fired", "not_fired")
+    ]
 
 
 def test_unknown_scenario_names_the_ones_there_are(scenarios):
@@ -199,10 +211,14 @@ def test_train_command_refuses_an_unknown_scenario_clearly():
 
 
 def test_a_broken_scenario_is_reported_with_its_file_and_line(tmp_path, pack):
-    (tmp_path / "bad.yaml").write_text("title: Bad\nstory: x\ncase:\n  facts:\n    harm: dead\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text(
+        "title: Bad\nstory: x\ncase:\n  facts:\n    harm: dead\n", encoding="utf-8"
+    )
     found, problems = load_scenarios(tmp_path)
     assert found == []
-    assert any("bad.yaml, line 5" in p and "case.facts.harm" in p and "'dead'" in p for p in problems)
+    assert any(
+        "bad.yaml, line 5" in p and "case.facts.harm" in p and "'dead'" in p for p in problems
+    )
 
 
 async def test_a_scenario_whose_expectation_the_rules_no_longer_meet_says_so(pack, scenarios):

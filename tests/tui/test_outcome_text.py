@@ -8,8 +8,14 @@ from assistant.core import decide
 from assistant.tui.outcome_text import outcome_markdown, review_options, timeline
 from assistant.tui.words import escape_markdown
 
-SERIOUS = {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm",
-           "abuse_or_neglect": "suspected", "incident_location": "in_area", "aware_date": dt.date(2026, 3, 2)}
+SERIOUS = {
+    "immediate_risk": "no",
+    "subject_age_band": "under_16",
+    "harm": "serious_harm",
+    "abuse_or_neglect": "suspected",
+    "incident_location": "in_area",
+    "aware_date": dt.date(2026, 3, 2),
+}
 
 
 def test_timeline_is_in_date_order_with_undated_items_last(fixed_pack):
@@ -32,8 +38,12 @@ def test_each_review_option_says_why_it_fits(fixed_pack):
 
 
 def test_what_would_change_it_lists_only_open_answers(fixed_pack):
-    facts = {"immediate_risk": "no", "subject_age_band": "unknown", "harm": "serious_harm",
-             "abuse_or_neglect": "suspected"}
+    facts = {
+        "immediate_risk": "no",
+        "subject_age_band": "unknown",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+    }
     decision = decide(fixed_pack, facts, today=dt.date(2026, 11, 27))
     assert not decision.certain
     text = outcome_markdown(fixed_pack, decision, facts)

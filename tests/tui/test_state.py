@@ -36,8 +36,12 @@ def test_answering_step_by_step_gives_the_same_path_as_a_full_replay(pack):
 
 def test_a_change_reports_answers_set_aside_and_restored(pack):
     state = ConversationState(pack)
-    for fact, value in [("immediate_risk", "no"), ("subject_age_band", "under_16"),
-                        ("harm", "serious_harm"), ("abuse_or_neglect", "suspected")]:
+    for fact, value in [
+        ("immediate_risk", "no"),
+        ("subject_age_band", "under_16"),
+        ("harm", "serious_harm"),
+        ("abuse_or_neglect", "suspected"),
+    ]:
         while state.current is not None and state.current.fact != fact:
             state.answer(state.current.fact, "unknown")
         state.answer(fact, value)

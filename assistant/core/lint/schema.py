@@ -88,7 +88,12 @@ def _conditions(pack: Pack) -> Iterator[tuple[str, int, str, Condition]]:
     for rule in pack.rules:
         yield rule.file, rule.line, f"rule {rule.id}", rule.when
     for question in pack.questions:
-        yield question.file, question.line, f"the ask_if of question '{question.id}'", question.ask_if
+        yield (
+            question.file,
+            question.line,
+            f"the ask_if of question '{question.id}'",
+            question.ask_if,
+        )
 
 
 def _facts_without_questions(pack: Pack) -> Iterator[Finding]:
@@ -195,9 +200,7 @@ def _labels_for_unknown_values(pack: Pack) -> Iterator[Finding]:
         line = values_raw.key_lines.get(fact) if isinstance(values_raw, LineDict) else None
         spec = C.FACTS.get(fact)
         if spec is None:
-            yield Finding(
-                "schema", labels_file, line, f"values: there is no fact called '{fact}'"
-            )
+            yield Finding("schema", labels_file, line, f"values: there is no fact called '{fact}'")
             continue
         entry = values_raw.get(fact) if isinstance(values_raw, LineDict) else None
         for value in words:

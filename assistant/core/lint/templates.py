@@ -64,7 +64,9 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
                 unchecked.append(name)
                 continue
             findings.append(
-                Finding("template", exc.filename or name, exc.lineno, f"template error: {exc.message}")
+                Finding(
+                    "template", exc.filename or name, exc.lineno, f"template error: {exc.message}"
+                )
             )
             continue
         builder = TEMPLATE_CHECKS.get(name)

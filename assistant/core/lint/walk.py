@@ -219,9 +219,7 @@ class WalkResult:
 
 
 class _Walk:
-    def __init__(
-        self, pack: Pack, today: dt.date, max_states: int, fields: frozenset[str]
-    ) -> None:
+    def __init__(self, pack: Pack, today: dt.date, max_states: int, fields: frozenset[str]) -> None:
         self.pack = pack
         self.today = today
         self.max_states = max_states
@@ -236,9 +234,7 @@ class _Walk:
         ]
         self.proposes = [_proposals(r) for r in self.rules]
         self.then_scalars = [tuple(r.then.scalars()) for r in self.rules]
-        self.unknown_scalars = [
-            tuple((r.if_unknown or r.then).scalars()) for r in self.rules
-        ]
+        self.unknown_scalars = [tuple((r.if_unknown or r.then).scalars()) for r in self.rules]
         self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
         self.testing: dict[str, list[int]] = {}  # fact -> the rules whose condition tests it
         for i, rule in enumerate(self.rules):
@@ -363,9 +359,7 @@ class _Walk:
                         relevant |= extra
                         grew = True
         filled = {
-            q.fact: _AHEAD
-            for q in pending_questions
-            if q.kind != "date" and q.fact not in relevant
+            q.fact: _AHEAD for q in pending_questions if q.kind != "date" and q.fact not in relevant
         }
         if not filled:
             return answers
@@ -435,10 +429,14 @@ class _Walk:
                     asking.append((question.fact, value))
         # A known date matters only through the rules in force (already in `parts`), unless a
         # date still to come could change them; otherwise known, "not sure" or not yet asked.
-        dates = tuple(
-            answers.get(f, _ABSENT) if answers.get(f, C.UNKNOWN) == C.UNKNOWN else True
-            for f in C.DATE_FACTS
-        ) if not pending else tuple(answers.get(f, _ABSENT) for f in C.DATE_FACTS)
+        dates = (
+            tuple(
+                answers.get(f, _ABSENT) if answers.get(f, C.UNKNOWN) == C.UNKNOWN else True
+                for f in C.DATE_FACTS
+            )
+            if not pending
+            else tuple(answers.get(f, _ABSENT) for f in C.DATE_FACTS)
+        )
         era = bisect_right(self.starts, on) if pending else None
         return (era, frozenset(parts), frozenset(asking), dates)
 
@@ -492,7 +490,12 @@ class _Walk:
                 rule = self.rules[i]
                 scalars = self.then_scalars[i] if value is True else self.unknown_scalars[i]
                 found = [v for n, v in scalars if n == name]
-                if name == "route" and value == _U and rule.if_unknown is not None and rule.then.route:
+                if (
+                    name == "route"
+                    and value == _U
+                    and rule.if_unknown is not None
+                    and rule.then.route
+                ):
                     found.append(rule.then.route)
                 for v in found:
                     if best is None or rank[v] < rank[best]:
@@ -511,7 +514,9 @@ class _Walk:
 
     # -- checks on each state ---------------------------------------------------------------
 
-    def check_certain(self, certain: list[tuple[int, str, str]], answers: Mapping[str, Any]) -> None:
+    def check_certain(
+        self, certain: list[tuple[int, str, str]], answers: Mapping[str, Any]
+    ) -> None:
         """Among the rules that apply for certain: overlaps without a precedence, and proposals
         that beat no other (the first state where a rule applies is its best chance: later
         answers only add rules)."""
@@ -544,7 +549,11 @@ class _Walk:
         decision = decide(pack, answers, today=self.today)
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
-        if (final or "route" in self.fields) and not tally.halted and not tally.scalars.get("route"):
+        if (
+            (final or "route" in self.fields)
+            and not tally.halted
+            and not tally.scalars.get("route")
+        ):
             self.gaps.setdefault((last[0], last[1]), (trail, decision.route))
         cache: dict[str, Residual] = {}
         open_facts: set[str] = set()  # facts that could still change some rule
@@ -611,7 +620,9 @@ class _Walk:
         for (name, _), (trail, by_value) in self.overlaps.items():
             rules = [self.rules[i] for i in by_value.values()]
             first, second = rules[0], rules[1]
-            values = " and ".join(f"{r.id} sets {name} to '{v}'" for v, r in zip(by_value, rules, strict=True))
+            values = " and ".join(
+                f"{r.id} sets {name} to '{v}'" for v, r in zip(by_value, rules, strict=True)
+            )
             out.append(
                 Finding(
                     "consistency",

@@ -44,7 +44,8 @@ def reword_bindings(node: Any, words: Any) -> None:
 
     for key, bindings in node._bindings.key_to_bindings.items():
         node._bindings.key_to_bindings[key] = [
-            replace(b, description=words.binding(b.action.split("(")[0], b.description)) for b in bindings
+            replace(b, description=words.binding(b.action.split("(")[0], b.description))
+            for b in bindings
         ]
 
 
@@ -82,9 +83,14 @@ class ChatScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield Transcript(id="transcript")
                 yield QuickReplies(id="replies")
-                yield Input(placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False)
+                yield Input(
+                    placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
+                )
             yield FactsPanel(
-                self.words.facts_title, self.words.facts_empty, self.words.facts_set_aside, id="facts"
+                self.words.facts_title,
+                self.words.facts_empty,
+                self.words.facts_set_aside,
+                id="facts",
             )
         yield Footer()
 
@@ -95,7 +101,9 @@ class ChatScreen(Screen[None]):
         self.query_one("#facts", FactsPanel).display = False
         self.state.listeners.append(self._answers_changed)
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
-        for notice in getattr(self.app, "notices", ()):  # drafts: saving, incognito, resumed (issue 7)
+        for notice in getattr(
+            self.app, "notices", ()
+        ):  # drafts: saving, incognito, resumed (issue 7)
             self.transcript.say(self.words.assistant_prefix, notice)
         self.show_earlier_answers()
         self.refresh_facts()
@@ -110,7 +118,9 @@ class ChatScreen(Screen[None]):
         for question, value in answered:
             self.transcript.say(self.words.assistant_prefix, question.text)
             self.transcript.said(
-                self.words.you_prefix, self.state.words(question.fact, value), question.fact,
+                self.words.you_prefix,
+                self.state.words(question.fact, value),
+                question.fact,
                 marker=self.words.selected_marker,
             )
 
@@ -177,11 +187,18 @@ class ChatScreen(Screen[None]):
         self._offer_steps()
 
     def _offer_steps(self) -> None:
-        self.replies.show([Reply(STEP_OUTCOME, self.words.step_outcome), Reply(STEP_REVIEW, self.words.step_review)])
+        self.replies.show(
+            [
+                Reply(STEP_OUTCOME, self.words.step_outcome),
+                Reply(STEP_REVIEW, self.words.step_review),
+            ]
+        )
         if not isinstance(self.focused, Input):
             self.replies.focus()
 
-    def give_answer(self, question: Question, value: AnswerValue, typed: str | None = None) -> Change:
+    def give_answer(
+        self, question: Question, value: AnswerValue, typed: str | None = None
+    ) -> Change:
         """Record an answer (typed, or chosen from the quick replies) and move on."""
         with self.app.batch_update():  # one repaint for the answer, any notes and the next question
             return self._give_answer(question, value, typed)
@@ -195,7 +212,11 @@ class ChatScreen(Screen[None]):
             if message.fact == question.fact:
                 message.mark_superseded(self.words.changed_marker)
         self.transcript.said(
-            self.words.you_prefix, typed if typed is not None else label, question.fact, note, self.words.selected_marker
+            self.words.you_prefix,
+            typed if typed is not None else label,
+            question.fact,
+            note,
+            self.words.selected_marker,
         )
         change = self.state.answer(question.fact, value)
         if change.changed_earlier or change.set_aside or change.restored:
@@ -204,8 +225,14 @@ class ChatScreen(Screen[None]):
                 label=self.state.fact_label(question.fact),
                 old=self.state.words(question.fact, change.old) if change.old is not None else "",
                 new=label,
-                set_aside=[(self.state.fact_label(f), self.state.words(f, v)) for f, v in change.set_aside.items()],
-                restored=[(self.state.fact_label(f), self.state.words(f, v)) for f, v in change.restored.items()],
+                set_aside=[
+                    (self.state.fact_label(f), self.state.words(f, v))
+                    for f, v in change.set_aside.items()
+                ],
+                restored=[
+                    (self.state.fact_label(f), self.state.words(f, v))
+                    for f, v in change.restored.items()
+                ],
             )
         self.mark_set_aside()
         self.advance()
@@ -274,7 +301,11 @@ class ChatScreen(Screen[None]):
             self.assistant("date_problem", code=result.code, text=result.text, today=self.today)
         else:
             labels = {r.value: r.label for r in replies}
-            candidates = [labels[v] for v in result.candidates if v in labels] if isinstance(result, Unclear) else []
+            candidates = (
+                [labels[v] for v in result.candidates if v in labels]
+                if isinstance(result, Unclear)
+                else []
+            )
             self.assistant("clarify", text=text, choices=replies, candidates=candidates)
 
     def command(self, command: Command) -> None:
@@ -299,19 +330,35 @@ class ChatScreen(Screen[None]):
     def glossary(self, topic: str) -> None:
         wanted = topic.strip().lower()
         entries = [
-            e for e in self.pack.glossary if wanted in [e.term.lower(), *(a.lower() for a in e.aliases)]
-        ] or [e for e in self.pack.glossary if wanted and (wanted in e.term.lower() or e.term.lower() in wanted)]
-        self.assistant("glossary", topic=topic, entries=entries, terms=[e.term for e in self.pack.glossary])
+            e
+            for e in self.pack.glossary
+            if wanted in [e.term.lower(), *(a.lower() for a in e.aliases)]
+        ] or [
+            e
+            for e in self.pack.glossary
+            if wanted and (wanted in e.term.lower() or e.term.lower() in wanted)
+        ]
+        self.assistant(
+            "glossary", topic=topic, entries=entries, terms=[e.term for e in self.pack.glossary]
+        )
 
     def summary(self) -> None:
         facts, aside = self.fact_lines()
         decision = self.state.decision()
         route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
-        self.assistant("summary", facts=facts, set_aside=aside, route=route.label if route and facts else None)
+        self.assistant(
+            "summary", facts=facts, set_aside=aside, route=route.label if route and facts else None
+        )
 
     def fact_lines(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        facts = [(self.state.fact_label(q.fact), self.state.words(q.fact, v)) for q, v in self.state.answered_questions()]
-        aside = [(self.state.fact_label(f), self.state.words(f, v)) for f, v in self.state.set_aside.items()]
+        facts = [
+            (self.state.fact_label(q.fact), self.state.words(q.fact, v))
+            for q, v in self.state.answered_questions()
+        ]
+        aside = [
+            (self.state.fact_label(f), self.state.words(f, v))
+            for f, v in self.state.set_aside.items()
+        ]
         return facts, aside
 
     def refresh_facts(self) -> None:
@@ -330,7 +377,9 @@ class ChatScreen(Screen[None]):
 
     def action_why(self) -> None:
         if self.mode == "question" and self.asking is not None:
-            self.assistant("why", question=self.asking, rules=self.pack.rules_needing(self.asking.fact))
+            self.assistant(
+                "why", question=self.asking, rules=self.pack.rules_needing(self.asking.fact)
+            )
         else:
             self.show_outcome()
 
@@ -357,7 +406,9 @@ class ChatScreen(Screen[None]):
         history = [f for f in self.state.history if f in self.state.applied]
         old = self.state.applied.get(history[-1]) if history else None
         question = self.state.back()
-        old_words = self.state.words(question.fact, old) if question is not None and old is not None else ""
+        old_words = (
+            self.state.words(question.fact, old) if question is not None and old is not None else ""
+        )
         self.assistant("back", question=question, old=old_words)
         self.mark_set_aside()
         if question is not None:

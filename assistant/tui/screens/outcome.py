@@ -49,7 +49,9 @@ class OutcomeScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="outcome-body"):
-            yield Markdown(outcome_markdown(self.pack, self.decision, self.state.applied), id="outcome")
+            yield Markdown(
+                outcome_markdown(self.pack, self.decision, self.state.applied), id="outcome"
+            )
         yield QuickReplies(id="next-steps")
         yield Footer()
 
@@ -98,7 +100,9 @@ class OutcomeScreen(Screen[str]):
         try:
             from assistant.tui.screens.referral import ReferralFormScreen  # type: ignore[import-not-found]
         except ImportError:
-            self.notify(say(self.pack, "forms_unavailable"), severity="warning", timeout=8, markup=False)
+            self.notify(
+                say(self.pack, "forms_unavailable"), severity="warning", timeout=8, markup=False
+            )
             return
         self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
 

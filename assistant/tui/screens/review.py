@@ -91,7 +91,11 @@ class ReviewScreen(Screen[str]):
 
     def _control(self, question: Question, value: object) -> Input | Select[str]:
         if question.kind == "date":
-            shown = value.isoformat() if isinstance(value, dt.date) else (self.words.review_date_not_sure if value else "")
+            shown = (
+                value.isoformat()
+                if isinstance(value, dt.date)
+                else (self.words.review_date_not_sure if value else "")
+            )
             return Input(
                 value=shown,
                 placeholder=self.words.review_date_hint,
@@ -122,20 +126,36 @@ class ReviewScreen(Screen[str]):
         event.stop()
         fact = (event.input.id or "").removeprefix("answer-")
         question = self.pack.question_for[fact]
-        result = interpret(event.value, question.choices(), "date", self.state.today or dt.date.today())
+        result = interpret(
+            event.value, question.choices(), "date", self.state.today or dt.date.today()
+        )
         status = self.query_one("#review-status", Static)
         if isinstance(result, Answer):
             if self.state.answers.get(fact) != result.value:
                 await self.change(fact, result.value)
         elif isinstance(result, Problem) and result.code != "empty":
             status.update(
-                Text(say(self.pack, "date_problem", code=result.code, text=result.text,
-                         today=self.state.today or dt.date.today()))
+                Text(
+                    say(
+                        self.pack,
+                        "date_problem",
+                        code=result.code,
+                        text=result.text,
+                        today=self.state.today or dt.date.today(),
+                    )
+                )
             )
         else:
             status.update(
-                Text(say(self.pack, "date_problem", code="not_a_date", text=event.value,
-                         today=self.state.today or dt.date.today()))
+                Text(
+                    say(
+                        self.pack,
+                        "date_problem",
+                        code="not_a_date",
+                        text=event.value,
+                        today=self.state.today or dt.date.today(),
+                    )
+                )
             )
 
     async def change(self, fact: str, value: str | dt.date) -> None:

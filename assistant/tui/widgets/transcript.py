@@ -48,7 +48,9 @@ class AnswerMessage(ChatMessage):
             super().__init__()
             self.fact = fact
 
-    def __init__(self, prefix: str, text: str, fact: str, note: str = "", marker: str = "▶ ") -> None:
+    def __init__(
+        self, prefix: str, text: str, fact: str, note: str = "", marker: str = "▶ "
+    ) -> None:
         self.fact = fact
         self.marker = marker
         super().__init__(prefix, text, who="user", note=note)
@@ -63,7 +65,9 @@ class AnswerMessage(ChatMessage):
         if aside == self.has_class("-set-aside"):
             return
         self.set_class(aside, "-set-aside")
-        self.note = f"{self.note} {words}".strip() if aside else self.note.replace(words, "").strip()
+        self.note = (
+            f"{self.note} {words}".strip() if aside else self.note.replace(words, "").strip()
+        )
         self.update(self._content())
 
     def mark_superseded(self, words: str) -> None:
@@ -96,7 +100,9 @@ class Transcript(VerticalScroll, can_focus=True):
         """Add an assistant message and scroll to it."""
         return self._add(ChatMessage(prefix, text, "assistant"))
 
-    def said(self, prefix: str, text: str, fact: str | None = None, note: str = "", marker: str = "▶ ") -> ChatMessage:
+    def said(
+        self, prefix: str, text: str, fact: str | None = None, note: str = "", marker: str = "▶ "
+    ) -> ChatMessage:
         """Add a user message (an answer to `fact`, when given) and scroll to it."""
         if fact is None:
             return self._add(ChatMessage(prefix, text, "user", note))
