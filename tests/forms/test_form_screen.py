@@ -241,3 +241,26 @@ def test_a_decision_without_a_form_is_refused(pack):
     decision = decide(pack, {"immediate_risk": "yes"}, today=TODAY)
     with pytest.raises(InputError, match="no referral form"):
         ReferralFormScreen(pack, decision, {"immediate_risk": "yes"})
+
+
+async def test_a_saved_path_holding_markup_is_shown_literally(pack, tmp_path):
+    """The 'saved to' notice repeats a path the user typed; '[bold]' or '[i]' in it is text."""
+    app = FormApp(serious(pack))
+    folder = tmp_path / "[bold]case[i]x"
+    folder.mkdir()
+    path = folder / "form.txt"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#save-format").value = "txt"
+        await pilot.pause()
+        screen.query_one("#save-path", Input).value = str(path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#confirm-save")
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        markups = [n.markup for n in app._notifications]
+    assert path.exists()
+    assert any(str(path) in message for message in notices)
+    assert markups and not any(markups)

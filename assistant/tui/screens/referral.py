@@ -437,7 +437,7 @@ class ReferralFormScreen(Screen[str | None]):
             if target:
                 target.first().focus()
                 self.query_one("#referral-body", VerticalScroll).scroll_to_widget(target.first())
-            self.notify(self.words.say("invalid"), severity="error", timeout=6)
+            self.notify(self.words.say("invalid"), severity="error", timeout=6, markup=False)
         return referral
 
     def form(self, referral: Referral) -> Any:
@@ -533,7 +533,7 @@ class ReferralFormScreen(Screen[str | None]):
                         encoding="utf-8",
                     )
                 self.saved_to = name
-                self.notify(self.words.say("delivered", name=name), timeout=8)
+                self.notify(self.words.say("delivered", name=name), timeout=8, markup=False)
             else:
                 target = Path(
                     self.query_one("#save-path", Input).value.strip()
@@ -541,11 +541,14 @@ class ReferralFormScreen(Screen[str | None]):
                 )
                 saved = save_private(target, data)
                 self.saved_to = str(saved)
-                self.notify(self.words.say("saved", path=str(saved)), timeout=10)
+                self.notify(self.words.say("saved", path=str(saved)), timeout=10, markup=False)
         except InputError as exc:
             self._set_error("save-path", str(exc))
             self.notify(
-                self.words.say("save_failed", problem=str(exc)), severity="error", timeout=10
+                self.words.say("save_failed", problem=str(exc)),
+                severity="error",
+                timeout=10,
+                markup=False,
             )
             return
         self.dismiss(self.saved_to)
