@@ -13,16 +13,23 @@ from typing import Any
 from assistant.core.pack import Pack, default_prompts_dir
 
 
-@lru_cache(maxsize=8)
-def _environment(pack_prompts: Path | None) -> Any:
+def prompt_loader(pack_prompts: Path | None) -> Any:
+    """A Jinja2 loader that looks in the pack's own prompts/ first, then the shipped ones."""
     import jinja2  # imported on first use: `decide --json` never renders words
 
     loaders: list[jinja2.BaseLoader] = []
     if pack_prompts is not None:
         loaders.append(jinja2.FileSystemLoader(str(pack_prompts)))
     loaders.append(jinja2.FileSystemLoader(str(default_prompts_dir())))
+    return jinja2.ChoiceLoader(loaders)
+
+
+@lru_cache(maxsize=8)
+def _environment(pack_prompts: Path | None) -> Any:
+    import jinja2
+
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=prompt_loader(pack_prompts),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,

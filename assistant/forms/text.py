@@ -18,7 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.words import prompt_loader
 from assistant.forms.context import Form, show_date
 
 TEMPLATES = {
@@ -87,12 +88,8 @@ def _plain(value: Any) -> Any:
 def _environment(kind: str, pack_prompts: Path | None) -> Any:
     import jinja2
 
-    loaders: list[jinja2.BaseLoader] = []
-    if pack_prompts is not None:
-        loaders.append(jinja2.FileSystemLoader(str(pack_prompts)))
-    loaders.append(jinja2.FileSystemLoader(str(default_prompts_dir())))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=prompt_loader(pack_prompts),
         undefined=jinja2.StrictUndefined,
         autoescape=kind == "html",
         finalize=md_escape if kind == "md" else _plain,
