@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import secrets
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -38,17 +37,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.core import contract as C
 from assistant.core.crypto import CryptoError, Sealer, WrongPassphrase
 from assistant.core.errors import InputError
+from assistant.core.settings import (  # the data folder and settings, re-exported here
+    APP_NAME,  # noqa: F401
+    DEFAULT_RETENTION_DAYS,  # noqa: F401
+    DRAFT_ID,
+    ENV_DATA,  # noqa: F401
+    ENV_RETENTION,  # noqa: F401
+    SETTINGS_FILE,  # noqa: F401
+    Settings,  # noqa: F401
+    data_dir,  # noqa: F401
+    drafts_dir,
+    load_settings,  # noqa: F401
+)
 
 FORMAT = 1
-APP_NAME = "practice-review-assistant"
-ENV_DATA = "REVIEW_ASSISTANT_DATA"
-ENV_RETENTION = "REVIEW_ASSISTANT_RETENTION_DAYS"
 ENV_PASSPHRASE = "REVIEW_ASSISTANT_PASSPHRASE"
-DEFAULT_RETENTION_DAYS = 90
-SETTINGS_FILE = "settings.toml"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
-_ID = re.compile(r"^[a-z0-9]{4,32}$")
+_ID = DRAFT_ID  # the file name of a draft: its id
 _MAX_BYTES = 16 * 1024 * 1024  # a draft is a few KB; anything this big is not one of ours
 
 
@@ -90,20 +96,6 @@ class DraftNotFound(DraftError):
 # --- where drafts live --------------------------------------------------------------------------
 
 
-def data_dir() -> Path:
-    """The user's data folder for the assistant (REVIEW_ASSISTANT_DATA overrides it, for tests)."""
-    override = os.environ.get(ENV_DATA)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def drafts_dir() -> Path:
-    return data_dir() / "drafts"
-
-
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and missing parents) and make it 0700, whatever the umask."""
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
@@ -143,46 +135,6 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 # --- settings -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    """settings.toml in the data folder: `retention_days = 90`, `encrypt = false`."""
-
-    retention_days: int = DEFAULT_RETENTION_DAYS
-    encrypt: bool = False
-
-
-def load_settings() -> Settings:
-    """Read the settings; REVIEW_ASSISTANT_RETENTION_DAYS overrides the file. Bad values: InputError."""
-    path = data_dir() / SETTINGS_FILE
-    raw: dict[str, Any] = {}
-    if path.is_file():
-        import tomllib
-
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid TOML ({exc}); fix or delete the file") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    retention: Any = raw.get("retention_days", DEFAULT_RETENTION_DAYS)
-    where = str(path)
-    env = os.environ.get(ENV_RETENTION)
-    if env is not None and env.strip():
-        retention, where = env.strip(), ENV_RETENTION
-    try:
-        retention_days = int(retention)
-        if isinstance(retention, bool) or retention_days < 1:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise InputError(
-            f"{where}: retention_days must be a whole number of days, 1 or more (got {retention!r})"
-        ) from None
-    encrypt = raw.get("encrypt", False)
-    if not isinstance(encrypt, bool):
-        raise InputError(f"{path}: encrypt must be true or false (got {encrypt!r})")
-    return Settings(retention_days=retention_days, encrypt=encrypt)
 
 
 # --- the draft ----------------------------------------------------------------------------------

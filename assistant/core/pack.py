@@ -15,7 +15,6 @@ Loading checks the schema and every reference and reports "file, line N: what is
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +34,8 @@ from assistant.core.logic import (
     leaves,
     parse_condition,
 )
+from assistant.core.paths import default_prompts_dir as default_prompts_dir  # re-exported
+from assistant.core.paths import default_rules_dir
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
 
 _STRICT = ConfigDict(extra="forbid", arbitrary_types_allowed=True, frozen=True, defer_build=True)
@@ -346,23 +347,6 @@ class Pack:
                 if option.value == value:
                     return option.label
         return str(value).replace("_", " ")
-
-
-def _package_dir(name: str) -> Path:
-    """rules/ and prompts/ live beside the package in a checkout and inside it when installed."""
-    here = Path(__file__).resolve().parent.parent
-    inside = here / name
-    return inside if inside.is_dir() else here.parent / name
-
-
-def default_rules_dir() -> Path:
-    """The shipped pack (Salford), or the one named by REVIEW_ASSISTANT_RULES."""
-    override = os.environ.get("REVIEW_ASSISTANT_RULES")
-    return Path(override) if override else _package_dir("rules") / "salford"
-
-
-def default_prompts_dir() -> Path:
-    return _package_dir("prompts")
 
 
 def _items(raw: Any, key: str, path: Path) -> list[Any]:
