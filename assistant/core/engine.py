@@ -143,6 +143,7 @@ class Tally:
     deadline_specs: dict[str, tuple[DeadlineSpec, str, bool]] = field(default_factory=dict)
     unknown_items: dict[str, frozenset[str]] = field(default_factory=dict)  # "kind.id" -> facts
     rank: dict[str, dict[str, int]] = field(default_factory=dict)
+    _signature: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def signature(self) -> tuple[Any, ...]:
         """Everything a practitioner would see change, certainty included.
@@ -151,12 +152,14 @@ class Tally:
         answer that turns "serious incident, not certain" into "serious incident" settles the
         decision, so the question matters even though the route stays the same.
         """
-        scalars = tuple(sorted((name, *self._best(name)) for name in self.scalars))
-        items = tuple(
-            sorted((kind, tuple(sorted(ids.items()))) for kind, ids in self.items.items())
-        )
-        open_items = tuple(sorted(key for key in self.unknown_items if not self.settled(key)))
-        return scalars, items, open_items, self.halted
+        if self._signature is None:
+            scalars = tuple(sorted((name, *self._best(name)) for name in self.scalars))
+            items = tuple(
+                sorted((kind, tuple(sorted(ids.items()))) for kind, ids in self.items.items())
+            )
+            open_items = tuple(sorted(key for key in self.unknown_items if not self.settled(key)))
+            self._signature = (scalars, items, open_items, self.halted)
+        return self._signature
 
     def settled(self, key: str) -> bool:
         """Whether a "kind.id" item that some uncertain rule proposed is certain anyway."""
@@ -324,6 +327,39 @@ def evaluate(
     return tally
 
 
+_TALLIES_KEPT = 4096  # tallies remembered per pack (a few MB): replay and lint revisit many
+
+
+def _tally(
+    pack: Pack,
+    known: Mapping[str, Any],
+    on: dt.date,
+    base: Tally | None = None,
+    changed: str | None = None,
+) -> Tally:
+    """`evaluate`, remembered per pack for the same known facts and date.
+
+    A conversation replays its earlier answers at every step, next_question tries each answer
+    of a question, and lint walks thousands of paths that share their beginnings, so the same
+    facts are evaluated again and again. Tallies are never changed once made, so sharing them
+    is safe; the oldest are forgotten first.
+    """
+    cache: dict[Any, Tally] | None = pack.__dict__.get("_engine_tallies")
+    if cache is None:
+        cache = pack.__dict__["_engine_tallies"] = {}
+    try:
+        key = (on, frozenset(known.items()))
+    except TypeError:  # a value that cannot be remembered (never from a case file): work it out
+        return evaluate(pack, known, on, base=base, changed=changed)
+    found = cache.get(key)
+    if found is None:
+        found = evaluate(pack, known, on, base=base, changed=changed)
+        if len(cache) >= _TALLIES_KEPT:
+            del cache[next(iter(cache))]
+        cache[key] = found
+    return found
+
+
 def _add(tally: Tally, out: _Out, certain: bool, used: frozenset[str], rule_id: str) -> None:
     for name, value in out.scalars:
         tally.scalars.setdefault(name, []).append((value, certain, used))
@@ -364,7 +400,7 @@ def decide(
     """The decision for `facts` under the rules in force on `on` (default: the case's date)."""
     known = _known(facts)
     on = on or in_force_on(known, today)
-    tally = evaluate(pack, known, on)
+    tally = _tally(pack, known, on)
     order = _fact_order(pack)
     said: dict[str, str] = {}
     shown_for: dict[frozenset[str], dict[str, str]] = {}
@@ -581,7 +617,7 @@ def next_question(
     """
     known = _known(answers)
     on = in_force_on(known, today)
-    tally = evaluate(pack, known, on)
+    tally = _tally(pack, known, on)
     if tally.halted:
         return None
     open_facts = _open_facts(pack, tally)
@@ -610,7 +646,7 @@ def next_question(
         if base is None:
             base = tally.signature()
         for value in C.FACTS[fact].known_values:
-            trial = evaluate(pack, {**known, fact: value}, on, base=tally, changed=fact)
+            trial = _tally(pack, {**known, fact: value}, on, base=tally, changed=fact)
             if trial.signature() != base:
                 return question
     return None
