@@ -9,6 +9,7 @@ UI-free; docxtpl is imported only if there are Word templates to check.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -71,6 +72,7 @@ def check_forms(
         return [(words_file, p) for p in exc.problems]
 
     seen_docx: set[str] = set()
+    seen_features: dict[str, set[tuple[str, Any]]] = {}
     tried_every_form = False
     for decision, answers in outcomes:
         if decision.form:
@@ -84,6 +86,11 @@ def check_forms(
                 form = build_form(
                     pack, decision, answers, referral, form_id, today=dt.date(2026, 1, 3)
                 )
+                features = context_features(form.context)
+                shown = seen_features.setdefault(form_id, set())
+                if features <= shown:
+                    continue  # takes no template line the forms already rendered did not
+                shown |= features
                 for fmt in ("md", "txt", "html", "json", "docx"):
                     where = _where(pack, form_id, fmt)
                     if fmt == "docx":
@@ -108,6 +115,36 @@ def check_forms(
         for problem in check_template(path, pack):
             problems.append((str(path), str(problem)))
     return list(dict.fromkeys(problems))
+
+
+_ID = re.compile(r"[a-z0-9_]+")
+
+
+def context_features(value: Any, path: str = "") -> frozenset[tuple[str, Any]]:
+    """What a template can tell apart in a form's context, as (where, what) pairs: ids and
+    kinds as they are, free words only as "some" or "none", lists as empty or not, and each
+    list item's own features under the list's name.
+
+    Templates branch on whether a value is there, on ids (a route, a field's kind) and on what
+    each item of a loop holds. An outcome whose features have all been seen takes no template
+    line that the outcomes already rendered did not, so it need not be rendered again. Words
+    themselves cannot make a template fail.
+    """
+    found: set[tuple[str, Any]] = set()
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found |= context_features(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        found.add((path, "items" if value else "empty"))
+        for item in value:
+            found |= context_features(item, f"{path}[]")
+    elif isinstance(value, str):
+        found.add((path, value if _ID.fullmatch(value) else ("words", bool(value.strip()))))
+    elif value is None or isinstance(value, bool | int):
+        found.add((path, value))
+    else:
+        found.add((path, type(value).__name__))
+    return frozenset(found)
 
 
 def _where(pack: Pack, form_id: str, fmt: str) -> str:

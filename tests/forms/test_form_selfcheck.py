@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import docx
@@ -63,3 +64,32 @@ def test_a_broken_forms_file_is_reported_not_raised(tmp_path):
     pack = load_pack(own)
     problems = check_forms(pack, outcomes(pack))
     assert problems and all(file.endswith("forms.yaml") for file, _ in problems)
+
+
+def test_a_template_line_only_some_outcomes_reach_is_still_checked(tmp_path):
+    """Outcomes that take no new template line are skipped; one that does is never skipped."""
+    from assistant.core.pack import default_prompts_dir, default_rules_dir
+
+    own = tmp_path / "pack"
+    shutil.copytree(default_rules_dir(), own)
+    forms = own / "prompts" / "forms"
+    forms.mkdir(parents=True, exist_ok=True)
+    shipped = (default_prompts_dir() / "forms" / "referral.md.j2").read_text(encoding="utf-8")
+    broken = "{% for o in decision.local_options %}{{ o.nope }}{% endfor %}\n"
+    (forms / "referral.md.j2").write_text(shipped + broken, encoding="utf-8")
+    pack = load_pack(own)
+    with_options = {
+        **SERIOUS,
+        "subject_age_band": "unborn",
+        "looked_after": "yes",
+        "setting": "home_or_community",
+    }
+    # the same answers before the local review methods came in: a form, but no options
+    before = {**with_options, "aware_date": dt.date(2018, 6, 28)}
+    many = [(decide(pack, before, today=TODAY), before)] * 5
+    last = (decide(pack, with_options, today=TODAY), with_options)
+    assert not many[0][0].reviews.local_options and last[0].reviews.local_options
+    assert check_forms(pack, many) == []  # the same outcome again adds nothing to check
+    problems = check_forms(pack, [*many, last])
+    assert [file for file, _ in problems] == [str(forms / "referral.md.j2")]
+    assert "nope" in problems[0][1]
