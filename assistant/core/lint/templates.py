@@ -57,8 +57,19 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
     renderings = 0
     unchecked: list[str] = []
     for name in _template_names(pack):
+        # parsed once: the syntax check, the names it needs, then compiled only if rendered
         try:
-            template = env.get_template(name)
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = env.parse(source, name, filename)
+            builder = TEMPLATE_CHECKS.get(name)
+            if builder is None:
+                if not jinja2.meta.find_undeclared_variables(tree) <= _GUESSABLE:
+                    unchecked.append(name)
+                    continue
+                builder = _decision_contexts
+            template = env.template_class.from_code(
+                env, env.compile(tree, name, filename), env.make_globals(None)
+            )
         except jinja2.TemplateSyntaxError as exc:
             if _other_environment(exc):
                 unchecked.append(name)
@@ -69,14 +80,6 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
                 )
             )
             continue
-        builder = TEMPLATE_CHECKS.get(name)
-        if builder is None:
-            source = env.loader.get_source(env, name)[0]
-            free = jinja2.meta.find_undeclared_variables(env.parse(source))
-            if not free <= _GUESSABLE:
-                unchecked.append(name)
-                continue
-            builder = _decision_contexts
         reported: set[tuple[str, int | None, str]] = set()
         for description, context in builder(pack, samples):
             renderings += 1
