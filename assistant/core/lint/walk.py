@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.core import contract as C
-from assistant.core.engine import Decision, decide, evaluate, in_force_on, next_question
+from assistant.core.engine import Decision, _tally, decide, in_force_on, next_question
 from assistant.core.lint.findings import Answers, Finding, show_answers
 from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
 from assistant.core.pack import Outputs, Pack, Question
@@ -110,14 +110,15 @@ def _trail(answers: Mapping[str, Any]) -> Answers:
     return tuple((k, v) for k, v in answers.items() if not isinstance(v, _Ahead))
 
 
-def _facts_in(value: Residual) -> set[str]:
+@lru_cache(maxsize=65536)
+def _facts_in(value: Residual) -> frozenset[str]:
     if not isinstance(value, tuple):
-        return set()
+        return frozenset()
     if value[0] == "fact":
-        return {value[1]}
+        return frozenset((value[1],))
     if value[0] == "not":
         return _facts_in(value[1])
-    return set().union(*(_facts_in(p) for p in value[1]))
+    return frozenset().union(*(_facts_in(p) for p in value[1]))
 
 
 @lru_cache(maxsize=65536)
@@ -236,6 +237,8 @@ class _Walk:
         self.then_scalars = [tuple(r.then.scalars()) for r in self.rules]
         self.unknown_scalars = [tuple((r.if_unknown or r.then).scalars()) for r in self.rules]
         self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
+        self.halts = [rule.then.halt for rule in self.rules]
+        self.live: dict[dt.date, tuple[bool, ...]] = {}  # day -> which rules are in force
         self.testing: dict[str, list[int]] = {}  # fact -> the rules whose condition tests it
         for i, rule in enumerate(self.rules):
             for fact in rule.when.facts_used(pack.definitions):
@@ -255,6 +258,7 @@ class _Walk:
         self.effective: set[tuple[int, str]] = set()
         self.overridden: dict[tuple[int, str], tuple[Answers, str, str]] = {}
         self.samples: dict[tuple[Any, ...], Sample] = {}
+        self.decisions: dict[frozenset[tuple[str, Any]], Decision] = {}
         self.routes: set[str] = set()
 
     def track(self, fields: frozenset[str]) -> None:
@@ -267,6 +271,7 @@ class _Walk:
         self.prune = not any(name in self.undeclared for name in fields)
         self.followed.update(i for i, strong in enumerate(self.strong) if strong)
         self.memo: dict[Any, int] = {}
+        self.made: dict[tuple[int, bool, bool], list[Any]] = {}  # contributions, per walk
         self.settled_now = False
         self.pending_now = False
         self.relevant_now: set[str] = set()
@@ -302,15 +307,16 @@ class _Walk:
         self.visited += 1
         if self.settled_now and self.prune:
             # nothing still to be asked can change the fields this walk follows
-            self.check_end(answers, final=False)
+            self.check_end(answers, values, final=False)
             self.memo[key] = 1
             return 1
         given = answers
         answers = self.fill(answers)
-        filled = [f for f in answers if f not in given]
+        if answers is not given:
+            values = self.rule_residuals(answers, values, [f for f in answers if f not in given])
         question = next_question(self.pack, answers, self.today)
         if question is None:
-            self.check_end(answers, final=True)
+            self.check_end(answers, values, final=True)
             count = 1
         else:
             if question.fact in answers:  # the engine would loop: never expected
@@ -321,7 +327,7 @@ class _Walk:
             for value in self.choices(question):
                 before = self.visited
                 child = {**answers, question.fact: value}
-                count += self.visit(child, left, values, [*filled, question.fact])
+                count += self.visit(child, left, values, (question.fact,))
                 left -= self.visited - before
         self.memo[key] = count
         return count
@@ -333,7 +339,7 @@ class _Walk:
             facts = tuple(sorted(condition.facts_used(self.pack.definitions)))
             entry = self.residuals[id(condition)] = (facts, {}, condition)
         facts, seen, _ = entry
-        key = tuple(answers.get(f, _ABSENT) for f in facts)
+        key = tuple([answers.get(f, _ABSENT) for f in facts])
         found = seen.get(key)
         if found is None:
             found = seen[key] = residual(condition, answers, self.pack.definitions, {})
@@ -386,13 +392,15 @@ class _Walk:
         on = in_force_on(known, self.today)
         pending = self.pending_now = self.pending(answers)
         reached: list[tuple[int, Residual, bool]] = []  # (rule, residual, in force now)
-        for i, rule in enumerate(self.rules):
-            live = rule.in_force(on)
+        halts = self.halts
+        for i, live in enumerate(self.in_force(on)):
             if not (live or pending):
                 continue
             value = values[i]
+            if value is False:
+                continue  # a rule that cannot apply adds nothing and keeps nothing open
             reached.append((i, value, live))
-            if live and value is True and rule.then.halt:
+            if live and value is True and halts[i]:
                 break  # nothing after a certain halt is decided
         parts: set[Any] = set()
         relevant: set[str] = set()
@@ -413,7 +421,10 @@ class _Walk:
                 self.fired.add(i)
                 certain.extend((i, name, v) for name, v in self.then_scalars[i])
             tag = (rule.effective_from, rule.effective_to) if pending else None
-            for contribution in self.contributions(i, sure):
+            made = self.made.get((i, sure, pending))
+            if made is None:
+                made = self.made[(i, sure, pending)] = self.contributions(i, sure)
+            for contribution in made:
                 if contribution[0] == "scalar" and contribution[4] is None:
                     proposals.setdefault((tag, contribution[1]), []).append(contribution[2:4])
                 else:
@@ -453,6 +464,13 @@ class _Walk:
                 unsure = None
             out.append((tag, "field", name, sure, unsure))
         return out
+
+    def in_force(self, on: dt.date) -> tuple[bool, ...]:
+        """Which rules are in force on `on`, remembered per day."""
+        found = self.live.get(on)
+        if found is None:
+            found = self.live[on] = tuple(rule.in_force(on) for rule in self.rules)
+        return found
 
     def pending(self, answers: Mapping[str, Any]) -> bool:
         """Whether a date still to be asked could change which rules are in force."""
@@ -539,14 +557,20 @@ class _Walk:
                 key = (name, frozenset(by_value.values()))
                 self.overlaps.setdefault(key, (_trail(answers), dict(by_value)))
 
-    def check_end(self, answers: Mapping[str, Any], final: bool) -> None:
-        """Checks at the end of a path (`final`) or where the followed fields are settled."""
+    def check_end(self, answers: Mapping[str, Any], values: list[Residual], final: bool) -> None:
+        """Checks at the end of a path (`final`) or where the followed fields are settled.
+
+        `values` holds every rule's residual for `answers`."""
         self.ends += 1
         pack = self.pack
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
-        tally = evaluate(pack, known, in_force_on(known, self.today))
+        tally = _tally(pack, known, in_force_on(known, self.today))
         trail: Answers = _trail(answers)
-        decision = decide(pack, answers, today=self.today)
+        decision = self.decisions.get(frozenset(known.items()))
+        if decision is None:  # the same known answers (other "not sure"s) decide the same
+            decision = self.decisions[frozenset(known.items())] = decide(
+                pack, answers, today=self.today
+            )
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
         if (
@@ -555,11 +579,9 @@ class _Walk:
             and not tally.scalars.get("route")
         ):
             self.gaps.setdefault((last[0], last[1]), (trail, decision.route))
-        cache: dict[str, Residual] = {}
         open_facts: set[str] = set()  # facts that could still change some rule
-        for firing in tally.firings:
+        for firing, rest in zip(tally.firings, values, strict=True):
             if firing.value is not None and firing.reached:
-                rest = residual(firing.rule.when, answers, pack.definitions, cache)
                 if not _settled(rest):
                     open_facts |= _facts_in(rest)
         for unsettled in decision.unsettled:
@@ -569,7 +591,7 @@ class _Walk:
                 if fact in answers or fact not in pack.question_for or fact not in open_facts:
                     continue  # answered, no question at all (a schema finding), or cannot matter
                 ask_if = pack.question_for[fact].ask_if
-                if residual(ask_if, answers, pack.definitions, cache) is not False:
+                if self.residual_of(ask_if, answers) is not False:
                     continue  # askable, so not asked only because it cannot change the outcome
                 self.unanswerable.setdefault(fact, (trail, unsettled.field))
         shape = (
