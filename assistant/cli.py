@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from assistant import __version__
 
@@ -29,7 +30,8 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; without `commands`, only the chat's options (no command is imported)."""
     parser = argparse.ArgumentParser(
         prog="review-assistant",
         description=(
@@ -45,10 +47,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plain = importlib.import_module("assistant.commands.plain")
     plain.add_draft_options(parser)  # --resume, --no-save
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS.values():
         importlib.import_module(f"assistant.commands.{module}").add_parser(subparsers)
     return parser
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The chat (no command) parses its few options without importing every command's module,
+    which keeps its start quick (issue 5); anything else, --help included, uses the whole parser."""
+    if not any(word in COMMANDS or word in ("-h", "--help") for word in argv):
+        light = build_parser(commands=False)
+
+        def whole_parser_says(message: str) -> NoReturn:  # its message and usage are the real ones
+            raise _UseWholeParser
+
+        light.error = whole_parser_says  # type: ignore[method-assign]
+        try:
+            args, rest = light.parse_known_args(argv)
+        except _UseWholeParser:
+            rest = argv
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
+
+
+class _UseWholeParser(Exception):
+    pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,8 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # observability one, say) would see every case file we validate. Turning plugins off also
     # spares each run pydantic's scan of the installed packages' entry points.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     from assistant.core.errors import InputError
 
     try:

@@ -2,9 +2,17 @@
 
     /work/venv/bin/python bench/bench_chat.py [--runs 7]
 
-1. Start-up: from process start to the first question on screen, for `review-assistant` (the
-   real command line path, headless) next to a bare Textual app showing one Static and one
-   Input, in the same run; the ratio is the figure (target: at most 1.3).
+1. Start-up: from process start to the first question on screen with its answers, for
+   `review-assistant` (the real command line path, headless) next to a bare Textual app
+   showing one Static and one Input, in the same run; the ratio is the figure (target: at most
+   1.3). "On screen" is after the refresh that follows ChatScreen.show_question, which shows
+   every question, the first one too, and its quick replies. The chat runs as a new user's
+   second start: an empty data folder (no drafts, no settings) and a cache folder of its own,
+   filled by the warm-up run, as every start after the first finds it. So it takes the quick
+   start (assistant/commands/chat.py): the kept opening is shown and the rule pack loads behind
+   it. The time until the pack has loaded and an answer would be acted on is printed too
+   (not part of the ratio). The children are not terminals, so the check for drafts to offer
+   (a look at the empty drafts folder) is not made; it costs well under a millisecond.
 2. Answer to next question: the median time from an answer to the next question rendered,
    over a complete conversation (target: under 50 ms).
 3. Peak memory (max RSS) of a process that runs a complete conversation.
@@ -44,7 +52,7 @@ def child_bare(t0: float) -> None:
     Bare().run(headless=True)
 
 
-def child_chat(t0: float) -> None:
+def child_chat(t0: float, until: str = "first_screen") -> None:
     from textual.app import App
 
     run = App.run
@@ -56,18 +64,36 @@ def child_chat(t0: float) -> None:
     App.run = headless_run  # type: ignore[method-assign]
     from assistant.tui.screens.chat import ChatScreen
 
-    ask = ChatScreen.ask
-
-    def timed_ask(self: ChatScreen, *args: object, **kwargs: object) -> None:
-        ask(self, *args, **kwargs)  # type: ignore[arg-type]
-
+    def report(screen: ChatScreen) -> None:
         def done() -> None:
-            print(json.dumps({"first_screen": time.time() - t0}))
-            self.app.exit()
+            print(json.dumps({until: time.time() - t0}))
+            screen.app.exit()
 
-        self.call_after_refresh(done)
+        screen.call_after_refresh(done)
 
-    ChatScreen.ask = timed_ask  # type: ignore[method-assign]
+    if until == "first_screen":
+        show_question = ChatScreen.show_question
+
+        def timed_show(self: ChatScreen, *args: object, **kwargs: object) -> object:
+            shown = show_question(self, *args, **kwargs)  # type: ignore[arg-type]
+            report(self)
+            return shown
+
+        ChatScreen.show_question = timed_show  # type: ignore[method-assign]
+    else:  # "ready": the pack has loaded (quick start), or the first question is asked (usual)
+        pack_loaded, start = ChatScreen.pack_loaded, ChatScreen.start
+
+        def timed_loaded(self: ChatScreen, *args: object) -> None:
+            pack_loaded(self, *args)  # type: ignore[arg-type]
+            report(self)
+
+        def timed_start(self: ChatScreen) -> None:
+            start(self)
+            if self.opening is None:
+                report(self)
+
+        ChatScreen.pack_loaded = timed_loaded  # type: ignore[method-assign]
+        ChatScreen.start = timed_start  # type: ignore[method-assign]
     from assistant.cli import main
 
     main([])
@@ -114,8 +140,13 @@ def child_conversation() -> None:
     print(json.dumps({"latencies": latencies, "peak_mb": peak_kb / 1024}))
 
 
+FOLDERS: dict[str, str] = {}  # the chat's own data and cache folders (main() makes them)
+
+
 def spawn(kind: str) -> dict:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    env.pop("REVIEW_ASSISTANT_RULES", None)
+    env.update(FOLDERS)
     t0 = time.time()
     out = subprocess.run(
         [sys.executable, str(HERE), "--child", kind, repr(t0)],
@@ -137,21 +168,38 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, t0 = args.child[0], float(args.child[1])
-        {"bare": child_bare, "chat": child_chat}[kind](
-            t0
-        ) if kind != "conversation" else child_conversation()
+        if kind == "conversation":
+            child_conversation()
+        elif kind == "ready":
+            child_chat(t0, "ready")
+        else:
+            {"bare": child_bare, "chat": child_chat}[kind](t0)
         return
 
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-chat-") as folder:
+        FOLDERS["REVIEW_ASSISTANT_DATA"] = str(Path(folder) / "data")
+        FOLDERS["REVIEW_ASSISTANT_CACHE"] = str(Path(folder) / "cache")
+        measure(args.runs)
+
+
+def measure(runs: int) -> None:
+    spawn("chat")  # the first ever start: fills the cache folder (pack, opening, holidays)
     spawn("bare"), spawn("chat")  # warm the file cache and bytecode
-    bare, chat = [], []
-    for _ in range(args.runs):  # interleaved, so load on the machine affects both alike
+    bare, chat, ready = [], [], []
+    for _ in range(runs):  # interleaved, so load on the machine affects both alike
         bare.append(spawn("bare")["first_screen"])
         chat.append(spawn("chat")["first_screen"])
-    b, c = statistics.median(bare), statistics.median(chat)
-    print(f"start-up to first question (median of {args.runs}):")
+        ready.append(spawn("ready")["ready"])
+    b, c, r = statistics.median(bare), statistics.median(chat), statistics.median(ready)
+    print(f"start-up to first question (median of {runs}):")
     print(f"  bare Textual app (Static + Input): {b * 1000:7.0f} ms")
     print(f"  review-assistant chat:             {c * 1000:7.0f} ms")
     print(f"  ratio chat / bare:                 {c / b:7.2f}   (target <= 1.3)")
+    print(
+        f"  chat until the pack has loaded:    {r * 1000:7.0f} ms   (answers given before are kept)"
+    )
     conversation = spawn("conversation")
     latencies = conversation["latencies"]
     print(f"answer to next question rendered ({len(latencies)} answers):")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant.core.pack import Pack, load_pack
+if TYPE_CHECKING:  # the pack's models (pydantic) are imported by the commands that load one
+    from assistant.core.pack import Pack
 
 
 def add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +22,8 @@ def add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def pack_from(args: argparse.Namespace) -> Pack:
+    from assistant.core.pack import load_pack
+
     return load_pack(getattr(args, "rules", None))
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
-from assistant.core.yamlload import line_of
+if TYPE_CHECKING:  # imported when a validation error is described: InputError alone is light
+    from pydantic import BaseModel, ValidationError
 
 
 class InputError(Exception):
@@ -60,6 +59,8 @@ def _model_fields(model: type[BaseModel] | None, loc: Sequence[Any]) -> list[str
 
 
 def _first_model(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -78,6 +79,8 @@ def describe_validation_error(
     prefix: Sequence[Any] = (),
 ) -> list[str]:
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
+    from assistant.core.yamlload import line_of
+
     problems: list[str] = []
     lines: list[int] = []
     seen: set[tuple[Any, ...]] = set()

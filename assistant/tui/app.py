@@ -3,21 +3,30 @@
 `ReviewAssistantApp(pack)` walks a practitioner through the pack's questions to an explained
 outcome. Optional arguments let other parts of the product resume a conversation (`answers`),
 fix the date used for checks (`today`), or share a `ConversationState` they observe.
+
+`ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start (issue 5):
+the first question, kept from an earlier run (assistant.tui.opening), is on screen before the
+rule pack is loaded; `load()` then runs in a worker thread and returns the conversation (see
+ChatScreen). Nothing heavy is imported by this module: the pack, the engine and Jinja2 come
+with `load`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.screen import Screen
 
-from assistant.core.pack import Pack
-from assistant.tui.screens.chat import ChatScreen, reword_bindings
-from assistant.tui.state import AnswerValue, ConversationState
-from assistant.tui.words import ui
+from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
+from assistant.tui.words import UiWords, ui
+
+if TYPE_CHECKING:
+    from assistant.core.pack import Pack
+    from assistant.tui.opening import Opening
+    from assistant.tui.state import AnswerValue, ConversationState
 
 
 class ReviewAssistantApp(App[None]):
@@ -28,19 +37,34 @@ class ReviewAssistantApp(App[None]):
 
     def __init__(
         self,
-        pack: Pack,
+        pack: Pack | None,
         *,
         answers: Mapping[str, AnswerValue] | None = None,
         today: dt.date | None = None,
         state: ConversationState | None = None,
+        opening: Opening | None = None,
+        load: Callable[[], Loaded] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.pack = pack
-        self.state = state or ConversationState(pack, answers, today)
-        self.words = ui(pack)
+        self.notices: list[str] = []  # shown after the welcome (drafts: saving, resumed ...)
+        self.load_error: BaseException | None = None  # set when `load` failed; the app exits
+        self.opening, self.load = opening, load
+        self.pack: Pack | None = pack
+        self.state: ConversationState | None = None
+        if pack is not None:
+            from assistant.tui.state import ConversationState
+
+            self.state = state or ConversationState(pack, answers, today)
+            self.words = ui(pack)
+        elif opening is not None and load is not None:
+            self.words = UiWords(opening.ui)
+        else:
+            raise TypeError("ReviewAssistantApp needs a pack, or an opening and a load function")
         self.title = self.words.app_title
         reword_bindings(self, self.words)
 
     def get_default_screen(self) -> Screen[Any]:
-        return ChatScreen(self.state)
+        if self.state is not None:
+            return ChatScreen(self.state)
+        return ChatScreen(opening=self.opening, load=self.load)

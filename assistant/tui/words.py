@@ -8,10 +8,11 @@ only as data, never as template source, and the widgets show the result literall
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from assistant.core.pack import Pack
-from assistant.core.words import environment
+if TYPE_CHECKING:  # imported when words are first rendered: the chat's first screen needs neither
+    from assistant.core.pack import Pack
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -22,6 +23,8 @@ def escape_markdown(value: Any) -> str:
 
 
 def _env(pack: Pack) -> Any:
+    from assistant.core.words import environment
+
     env = environment(pack)
     if "md" not in env.filters:
         env.filters["md"] = escape_markdown
@@ -37,16 +40,29 @@ def say(pack: Pack, name: str, **context: Any) -> str:
 
 
 class UiWords:
-    """The `set` variables of prompts/chat/ui.j2, as attributes."""
+    """The `set` variables of prompts/chat/ui.j2, as attributes.
 
-    def __init__(self, module: Any) -> None:
-        self._module = module
+    Made from the template's module, or from the values kept with the chat's opening
+    (assistant.tui.opening), which the first screen uses before the pack has loaded.
+    """
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.values = dict(values)
+
+    @classmethod
+    def from_module(cls, module: Any) -> UiWords:
+        return cls({k: v for k, v in vars(module).items() if not k.startswith("_")})
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._module, name)
+        if name.startswith("_") or name == "values":
+            raise AttributeError(name)
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def binding(self, action: str, default: str) -> str:
-        return str(getattr(self._module, "bindings", {}).get(action, default))
+        return str(self.values.get("bindings", {}).get(action, default))
 
 
 _UI: dict[int, tuple[Pack, UiWords]] = {}
@@ -56,5 +72,6 @@ def ui(pack: Pack) -> UiWords:
     """The short words for `pack` (read once per pack)."""
     found = _UI.get(id(pack))
     if found is None or found[0] is not pack:
-        found = _UI[id(pack)] = (pack, UiWords(_env(pack).get_template("chat/ui.j2").module))
+        module = _env(pack).get_template("chat/ui.j2").module
+        found = _UI[id(pack)] = (pack, UiWords.from_module(module))
     return found[1]

@@ -12,30 +12,51 @@
 | escape | cancel changing an earlier answer |
 | ? | every key (when not typing) |
 | ctrl+q | quit |
+
+The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
+given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
+the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
+the user does meanwhile (an answer chosen by key or mouse, typed text, a key command) is kept in
+order and acted on, unchanged, once the pack is there: a "yes" to the immediate-risk question
+gets the urgent route as it always does. Should the pack's own opening differ from the kept one
+(the key guards against this), the pack's is shown from the start and nothing kept is applied.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
+from textual.worker import Worker, WorkerState
 
 from assistant.core import contract as C
-from assistant.core.interpret import Answer, Command, Problem, Unclear, Unrecognised, interpret
-from assistant.core.pack import Question
-from assistant.tui.state import AnswerValue, Change, ConversationState
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
-from assistant.tui.widgets.transcript import AnswerMessage, Transcript
-from assistant.tui.words import say, ui
+from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
+from assistant.tui.words import UiWords, say, ui
+
+if TYPE_CHECKING:  # the pack, the engine and the state are imported when the pack has loaded
+    from assistant.core.interpret import Command
+    from assistant.core.pack import Pack, Question
+    from assistant.tui.opening import Opening
+    from assistant.tui.state import AnswerValue, Change, ConversationState
 
 STEP_OUTCOME = "step:outcome"
 STEP_REVIEW = "step:review"
+LOAD_WORKER = "load-pack"
+
+
+class Loaded(Protocol):
+    """What a `load` function gives the screen: the conversation, and notices to show first."""
+
+    state: ConversationState
+    notices: list[str]
 
 
 def reword_bindings(node: Any, words: Any) -> None:
@@ -64,11 +85,29 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+r", "restart", "Start again", show=False),
     ]
 
-    def __init__(self, state: ConversationState) -> None:
+    state: ConversationState
+    pack: Pack
+
+    def __init__(
+        self,
+        state: ConversationState | None = None,
+        *,
+        opening: Opening | None = None,
+        load: Callable[[], Loaded] | None = None,
+    ) -> None:
         super().__init__()
-        self.state = state
-        self.pack = state.pack
-        self.words = ui(state.pack)
+        self.opening = opening
+        self.load = load
+        self.loaded = state is not None
+        self.pending: list[Callable[[], Any]] = []  # what the user did before the pack loaded
+        self.opening_message: ChatMessage | None = None
+        if state is not None:
+            self.state, self.pack = state, state.pack
+            self.words = ui(state.pack)
+        elif opening is not None and load is not None:
+            self.words = UiWords(opening.ui)
+        else:
+            raise TypeError("ChatScreen needs a state, or an opening and a load function")
         reword_bindings(self, self.words)
         self.asking: Question | None = None
         self.editing: str | None = None  # the fact whose earlier answer is being changed
@@ -99,6 +138,96 @@ class ChatScreen(Screen[None]):
         self.replies.type_into = self.query_one("#free-text", Input)
         reword_bindings(self.replies, self.words)
         self.query_one("#facts", FactsPanel).display = False
+        if self.loaded:
+            self.start()
+            return
+        assert self.opening is not None
+        self.transcript.say(self.words.assistant_prefix, self.opening.welcome)
+        self.opening_message = self.show_question(
+            self.opening.question,
+            [Reply(value, words) for value, words in self.opening.replies],
+            date=self.opening.kind == "date",
+        )
+        self.call_after_refresh(self._start_loading)  # once the question is on screen
+
+    # --- loading the pack behind the opening ---------------------------------------------------
+
+    def _start_loading(self) -> None:
+        self.run_worker(self._load_in_thread, name=LOAD_WORKER, thread=True, exit_on_error=False)
+
+    def _load_in_thread(self) -> tuple[Loaded, Opening | None]:
+        """The pack, the conversation and notices (self.load), and the pack's own opening."""
+        from assistant.tui.opening import opening_for, write_opening
+
+        assert self.load is not None and self.opening is not None
+        loaded = self.load()
+        state = loaded.state
+        first = state.current if not state.answers else None
+        own = opening_for(state.pack, first, self.opening.key) if first is not None else None
+        if own is not None and own != self.opening:
+            write_opening(own)  # the kept one was out of date: the next start shows this one
+        return loaded, own
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != LOAD_WORKER:
+            return
+        event.stop()
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self.pack_loaded(*event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            # reported by the command line after the app closes, as if it had never opened
+            self.app.load_error = event.worker.error  # type: ignore[attr-defined]
+            self.app.exit(return_code=2)
+
+    def pack_loaded(self, loaded: Loaded, own: Opening | None) -> None:
+        """Finish opening: the pack is here; act on what the user did meanwhile, in order."""
+        shown = self.opening
+        self.state, self.pack = loaded.state, loaded.state.pack
+        self.app.pack, self.app.state = self.pack, self.state  # type: ignore[attr-defined]
+        self.app.notices = loaded.notices  # type: ignore[attr-defined]
+        self.loaded = True
+        pending, self.pending = self.pending, []
+        if own is None or own != shown:
+            # not the pack's own opening (out of date): start again from the pack's words; what
+            # was chosen from the kept question is not applied, as that was not the pack's question
+            self.apply_words(ui(self.pack))
+            self.transcript.clear()
+            self.start()
+            return
+        self.words = ui(self.pack)
+        with self.app.batch_update():
+            self.state.listeners.append(self._answers_changed)
+            for notice in loaded.notices:  # between the welcome and the question, as usual
+                self.transcript.say(
+                    self.words.assistant_prefix, notice, before=self.opening_message
+                )
+            self.asking = self.state.current
+            self.mode = "question"
+            self.refresh_facts()
+            for action in pending:
+                action()
+
+    def later(self, action: Callable[..., Any], *args: Any) -> bool:
+        """Before the pack has loaded: keep `action(*args)` to do once it has (True if kept)."""
+        if self.loaded:
+            return False
+        self.pending.append(lambda: action(*args))
+        return True
+
+    def apply_words(self, words: UiWords) -> None:
+        """Show the screen's short words from `words` (titles, placeholder, key help)."""
+        self.words = words
+        self.app.title = words.app_title
+        for node in (self.app, self, self.replies):
+            reword_bindings(node, words)
+        self.replies.border_title = words.quick_replies_title
+        self.query_one("#free-text", Input).placeholder = words.input_placeholder
+        panel = self.query_one("#facts", FactsPanel)
+        panel.title = panel.border_title = words.facts_title
+        panel.empty, panel.aside_title = words.facts_empty, words.facts_set_aside
+
+    def start(self) -> None:
+        """The conversation's opening, from the pack: welcome, notices, earlier answers, question."""
         self.state.listeners.append(self._answers_changed)
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
         for notice in getattr(
@@ -125,7 +254,7 @@ class ChatScreen(Screen[None]):
             )
 
     def on_unmount(self) -> None:
-        if self._answers_changed in self.state.listeners:
+        if self.loaded and self._answers_changed in self.state.listeners:
             self.state.listeners.remove(self._answers_changed)
 
     @property
@@ -147,17 +276,30 @@ class ChatScreen(Screen[None]):
 
     def ask(self, question: Question, old: AnswerValue | None = None) -> None:
         """Put `question` to the user, with its options as quick replies."""
+        from assistant.tui.opening import question_message, question_replies
+
         self.mode = "question"
         self.asking = question
         old_words = self.state.words(question.fact, old) if old is not None else None
-        self.assistant("question", question=question, old=old_words, has_help=bool(question.help))
-        choices = question.choices(self.pack.labels.values.get(question.fact))
-        highlight = old if isinstance(old, str) else None
-        self.replies.show([Reply(c.value, c.label) for c in choices], highlight)
-        if question.kind == "date":
+        self.show_question(
+            question_message(self.pack, question, old_words),
+            [Reply(value, words) for value, words in question_replies(self.pack, question)],
+            date=question.kind == "date",
+            highlight=old if isinstance(old, str) else None,
+        )
+
+    def show_question(
+        self, text: str, replies: list[Reply], date: bool = False, highlight: str | None = None
+    ) -> ChatMessage:
+        """The assistant's question and its answers as quick replies (every question is shown
+        here, the first one too: bench/bench_chat.py times the start up to this)."""
+        message = self.transcript.say(self.words.assistant_prefix, text)
+        self.replies.show(replies, highlight)
+        if date:
             self.query_one("#free-text", Input).focus()  # a date is typed
         elif not isinstance(self.focused, Input):
             self.replies.focus()
+        return message
 
     def advance(self) -> None:
         """Ask the next question, or, when the path is complete, offer the outcome."""
@@ -262,6 +404,8 @@ class ChatScreen(Screen[None]):
 
     def on_quick_replies_chosen(self, event: QuickReplies.Chosen) -> None:
         event.stop()
+        if self.later(self.on_quick_replies_chosen, event):
+            return
         if self.mode == "complete":
             self.step(event.reply.value)
         elif self.asking is not None:
@@ -269,6 +413,8 @@ class ChatScreen(Screen[None]):
 
     def on_answer_message_selected(self, event: AnswerMessage.Selected) -> None:
         event.stop()
+        if self.later(self.on_answer_message_selected, event):
+            return
         self.start_edit(event.fact)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -279,6 +425,17 @@ class ChatScreen(Screen[None]):
 
     def handle_text(self, text: str) -> None:
         """Understand free text: an answer, a command, or something to ask about again."""
+        if self.later(self.handle_text, text):
+            return
+        from assistant.core.interpret import (
+            Answer,
+            Command,
+            Problem,
+            Unclear,
+            Unrecognised,
+            interpret,
+        )
+
         replies = self.replies.replies
         kind = self.asking.kind if self.mode == "question" and self.asking is not None else "choice"
         result = interpret(text, replies, kind, self.today)
@@ -372,10 +529,14 @@ class ChatScreen(Screen[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def action_question_help(self) -> None:
+        if self.later(self.action_question_help):
+            return
         question = self.asking if self.mode == "question" else None
         self.assistant("help", question=question, terms=[e.term for e in self.pack.glossary])
 
     def action_why(self) -> None:
+        if self.later(self.action_why):
+            return
         if self.mode == "question" and self.asking is not None:
             self.assistant(
                 "why", question=self.asking, rules=self.pack.rules_needing(self.asking.fact)
@@ -384,6 +545,8 @@ class ChatScreen(Screen[None]):
             self.show_outcome()
 
     def action_toggle_facts(self) -> None:
+        if self.later(self.action_toggle_facts):
+            return
         panel = self.query_one("#facts", FactsPanel)
         panel.display = not panel.display
         if panel.display:
@@ -401,6 +564,8 @@ class ChatScreen(Screen[None]):
         self.transcript.focus()
 
     def action_back(self) -> None:
+        if self.later(self.action_back):
+            return
         if self.editing is not None:
             self.action_cancel_edit()
         history = [f for f in self.state.history if f in self.state.applied]
@@ -422,6 +587,8 @@ class ChatScreen(Screen[None]):
         self.advance()
 
     def action_cancel_edit(self) -> None:
+        if self.later(self.action_cancel_edit):
+            return
         if self.editing is None:
             return
         fact = self.editing
@@ -430,6 +597,8 @@ class ChatScreen(Screen[None]):
         self.advance()
 
     def action_restart(self) -> None:
+        if self.later(self.action_restart):
+            return
         self.state.restart()
         self.warned_not_sure = False
         self.editing = None
@@ -439,6 +608,8 @@ class ChatScreen(Screen[None]):
         self.advance()
 
     def action_review(self) -> None:
+        if self.later(self.action_review):
+            return
         from assistant.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.state), self._after_review)

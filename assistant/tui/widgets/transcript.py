@@ -96,9 +96,9 @@ class Transcript(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.cursor: int | None = None
 
-    def say(self, prefix: str, text: str) -> ChatMessage:
-        """Add an assistant message and scroll to it."""
-        return self._add(ChatMessage(prefix, text, "assistant"))
+    def say(self, prefix: str, text: str, before: ChatMessage | None = None) -> ChatMessage:
+        """Add an assistant message (at the end, or before `before`) and scroll to it."""
+        return self._add(ChatMessage(prefix, text, "assistant"), before)
 
     def said(
         self, prefix: str, text: str, fact: str | None = None, note: str = "", marker: str = "▶ "
@@ -111,8 +111,8 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.anchor()  # stay at the latest message as messages arrive and the width changes
 
-    def _add(self, message: ChatMessage) -> ChatMessage:
-        self.mount(message)
+    def _add(self, message: ChatMessage, before: ChatMessage | None = None) -> ChatMessage:
+        self.mount(message, before=before if before is not None and before.is_attached else None)
         self.call_after_refresh(self._show, message)
         return message
 
