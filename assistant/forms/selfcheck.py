@@ -131,19 +131,21 @@ def context_features(value: Any, path: str = "") -> frozenset[tuple[str, Any]]:
     themselves cannot make a template fail.
     """
     found: set[tuple[str, Any]] = set()
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found |= context_features(item, f"{path}.{key}")
-    elif isinstance(value, list | tuple):
-        found.add((path, "items" if value else "empty"))
-        for item in value:
-            found |= context_features(item, f"{path}[]")
-    elif isinstance(value, str):
-        found.add((path, value if _ID.fullmatch(value) else ("words", bool(value.strip()))))
-    elif value is None or isinstance(value, bool | int):
-        found.add((path, value))
-    else:
-        found.add((path, type(value).__name__))
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            found.add((where, item if _ID.fullmatch(item) else ("words", bool(item.strip()))))
+        elif isinstance(item, Mapping):
+            stack.extend((f"{where}.{key}", part) for key, part in item.items())
+        elif isinstance(item, list | tuple):
+            found.add((where, "items" if item else "empty"))
+            inside = f"{where}[]"
+            stack.extend((inside, part) for part in item)
+        elif item is None or isinstance(item, bool | int):
+            found.add((where, item))
+        else:
+            found.add((where, type(item).__name__))
     return frozenset(found)
 
 

@@ -391,30 +391,36 @@ class _Walk:
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         on = in_force_on(known, self.today)
         pending = self.pending_now = self.pending(answers)
-        reached: list[tuple[int, Residual, bool]] = []  # (rule, residual, in force now)
+        # (rule, residual, in force now), in rule order: rules that apply (TRUE or "not sure")
+        # and rules still open; a rule that cannot apply adds nothing and keeps nothing open
+        applying: list[tuple[int, Residual, bool]] = []
+        still_open: list[tuple[int, Residual, bool]] = []
         halts = self.halts
         for i, live in enumerate(self.in_force(on)):
             if not (live or pending):
                 continue
             value = values[i]
             if value is False:
-                continue  # a rule that cannot apply adds nothing and keeps nothing open
-            reached.append((i, value, live))
-            if live and value is True and halts[i]:
-                break  # nothing after a certain halt is decided
+                continue
+            if value is True:
+                applying.append((i, value, live))
+                if live and halts[i]:
+                    break  # nothing after a certain halt is decided
+            elif value == _U:
+                applying.append((i, value, live))
+            else:
+                still_open.append((i, value, live))
         parts: set[Any] = set()
         relevant: set[str] = set()
-        for i, value, _ in reached:
-            if not _settled(value):
-                if self.strong[i] or (pending and self.dated[i]):
-                    parts.add((i, value))
-                    relevant |= _facts_in(value)
+        strong, dated = self.strong, self.dated
+        for i, value, _ in still_open:
+            if strong[i] or (pending and dated[i]):
+                parts.add((i, value))
+                relevant |= _facts_in(value)
         self.relevant_now = relevant
         certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
         proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
-        for i, value, live in reached:
-            if value is not True and value != _U:
-                continue
+        for i, value, live in applying:
             rule = self.rules[i]
             sure = value is True
             if sure and live:
@@ -431,7 +437,7 @@ class _Walk:
                     parts.add((tag, contribution))
         parts.update(self.summaries(proposals))
         self.check_certain(certain, answers)
-        self.settled_now = not pending and self.settled(reached)
+        self.settled_now = not pending and self.settled(applying, still_open)
         asking: list[tuple[str, Residual]] = []
         for question in self.pack.questions:
             if question.fact not in answers:
@@ -496,14 +502,18 @@ class _Walk:
             found.append(("halt",))
         return found
 
-    def settled(self, reached: list[tuple[int, Residual, bool]]) -> bool:
+    def settled(
+        self,
+        applying: list[tuple[int, Residual, bool]],
+        still_open: list[tuple[int, Residual, bool]],
+    ) -> bool:
         """Whether no rule still open can change the followed fields (their value or certainty)."""
         for name in self.fields:
             rank = self.pack.rank[name]
             best: str | None = None
             best_sure = False
-            for i, value, live in reached:
-                if not live or not (value is True or value == _U):
+            for i, value, live in applying:
+                if not live:
                     continue
                 rule = self.rules[i]
                 scalars = self.then_scalars[i] if value is True else self.unknown_scalars[i]
@@ -520,10 +530,10 @@ class _Walk:
                         best, best_sure = v, value is True
                     elif v == best and value is True:
                         best_sure = True
-            for i, value, live in reached:
-                if not live or _settled(value):
+            for i, _, live in still_open:
+                if not live:
                     continue
-                if self.rules[i].then.halt:
+                if self.halts[i]:
                     return False
                 for v in self.proposes[i].get(name, ()):
                     if best is None or rank[v] < rank[best] or (v == best and not best_sure):
