@@ -63,7 +63,10 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
             tree = env.parse(source, name, filename)
             builder = TEMPLATE_CHECKS.get(name)
             if builder is None:
-                if not jinja2.meta.find_undeclared_variables(tree) <= _GUESSABLE:
+                # a quick look first: jinja2.meta's exact answer generates the template's code
+                if not _names_read(tree, env) <= _GUESSABLE or not (
+                    jinja2.meta.find_undeclared_variables(tree) <= _GUESSABLE
+                ):
                     unchecked.append(name)
                     continue
                 builder = _decision_contexts
@@ -123,6 +126,28 @@ def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int
     outcomes = [(s.decision, s.answers) for s in samples]
     problems = check_forms(pack, outcomes)
     return [problem_finding("template", file, problem) for file, problem in problems], len(outcomes)
+
+
+_BOUND_BY_JINJA = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
+
+
+def _names_read(tree: Any, env: Any) -> set[str]:
+    """Names a template reads and never binds itself: never more than the names it needs from
+    its context (jinja2.meta.find_undeclared_variables), so a name here that lint cannot give
+    settles that the template cannot be checked, without generating its code."""
+    from jinja2 import nodes
+
+    read: set[str] = set()
+    bound: set[str] = set(_BOUND_BY_JINJA) | set(env.globals)
+    for node in tree.find_all(nodes.Name):
+        (read if node.ctx == "load" else bound).add(node.name)
+    for node in tree.find_all(nodes.Import):
+        bound.add(node.target)
+    for node in tree.find_all(nodes.FromImport):
+        bound.update(n if isinstance(n, str) else n[1] for n in node.names)
+    for node in tree.find_all(nodes.Macro):
+        bound.add(node.name)
+    return read - bound
 
 
 def _template_names(pack: Pack) -> list[str]:
