@@ -165,3 +165,36 @@ def test_a_broken_referral_form_template_is_a_finding(tmp_path):
     form.write_text(shipped + "{{ referrer_shoe_size }}\n", encoding="utf-8")
     found = [f for f in lint_pack(pack, today=TODAY).findings if "referrer_shoe_size" in f.message]
     assert found and Path(found[0].file) == form and found[0].check == "template"
+
+
+def test_a_packs_own_chat_templates_are_checked_against_the_shipped_ones(tmp_path):
+    """Templates lint cannot render (the chat's, the trainer's ...) are still checked: a name
+    the assistant never gives them, and a word or macro the app needs but the pack dropped."""
+    import shutil
+
+    from assistant.core.pack import default_prompts_dir
+
+    pack = tmp_path / "pack"
+    shutil.copytree(PACKS / "clean", pack)
+    chat = pack / "prompts" / "chat"
+    chat.mkdir(parents=True)
+    shipped = default_prompts_dir() / "chat"
+    question = (shipped / "question.j2").read_text(encoding="utf-8")
+    (chat / "question.j2").write_text(question + "{{ questoin.text }}\n", encoding="utf-8")
+    ui = (shipped / "ui.j2").read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = [ln for ln in ui if ln.startswith('{% set facts_title = "')]
+    assert len(dropped) == 1
+    (chat / "ui.j2").write_text("".join(ln for ln in ui if ln not in dropped), encoding="utf-8")
+    (chat / "why.j2").write_text((shipped / "why.j2").read_text(encoding="utf-8"), "utf-8")
+
+    report = lint_pack(pack, today=TODAY)
+    misspelt = [f for f in report.findings if "'questoin'" in f.message]
+    assert len(misspelt) == 1 and Path(misspelt[0].file) == chat / "question.j2"
+    assert misspelt[0].line == question.count("\n") + 1
+    assert "never gives this template" in misspelt[0].message
+    dropped_word = [f for f in report.findings if "'facts_title'" in f.message]
+    assert len(dropped_word) == 1 and Path(dropped_word[0].file) == chat / "ui.j2"
+    assert "defines no word" in dropped_word[0].message
+    # an unchanged copy of a shipped template is fine
+    assert not [f for f in report.findings if f.file == str(chat / "why.j2")]
+    assert report.exit_status == 1

@@ -61,6 +61,8 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
         try:
             source, filename, _ = env.loader.get_source(env, name)
             tree = env.parse(source, name, filename)
+            if not name.startswith("forms/"):  # form_findings renders those
+                findings.extend(_against_shipped(pack, env, name, tree, filename, names=False))
             builder = TEMPLATE_CHECKS.get(name)
             if builder is None:
                 # a quick look first: jinja2.meta's exact answer generates the template's code
@@ -68,6 +70,8 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
                     jinja2.meta.find_undeclared_variables(tree) <= _GUESSABLE
                 ):
                     unchecked.append(name)
+                    if not name.startswith("forms/"):  # not rendered: check the names it reads
+                        findings.extend(_against_shipped(pack, env, name, tree, filename))
                     continue
                 builder = _decision_contexts
             template = env.template_class.from_code(
@@ -111,8 +115,9 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
     unchecked = [name for name in unchecked if not name.startswith("forms/")]  # form_findings
     if unchecked:
         notes.append(
-            f"{len(unchecked)} templates not checked (lint knows no context for them; add one "
-            f"to TEMPLATE_CHECKS in assistant/core/lint/templates.py): {', '.join(unchecked)}"
+            f"{len(unchecked)} templates are not rendered, only checked for the names and macros "
+            "they use (lint cannot build their context; add one to TEMPLATE_CHECKS in "
+            f"assistant/core/lint/templates.py): {', '.join(unchecked)}"
         )
     return findings, notes, renderings
 
@@ -148,6 +153,92 @@ def _names_read(tree: Any, env: Any) -> set[str]:
     for node in tree.find_all(nodes.Macro):
         bound.add(node.name)
     return read - bound
+
+
+def _against_shipped(
+    pack: Pack, env: Any, name: str, tree: Any, filename: str | None, names: bool = True
+) -> list[Finding]:
+    """A pack's own version of a template, checked against the shipped one: with `names` (for
+    a template lint cannot render), that it reads only names the shipped template mentions
+    (those the assistant gives it); otherwise, that it defines every macro and top-level `set`
+    the shipped one does (the assistant uses them)."""
+    from jinja2 import nodes
+
+    shipped = default_prompts_dir() / name
+    if not filename or not shipped.is_file() or Path(filename).resolve() == shipped.resolve():
+        return []  # the shipped template itself (tested with the app), or a new one
+    shipped_tree = env.parse(shipped.read_text(encoding="utf-8"), name, str(shipped))
+    given = {n.name for n in shipped_tree.find_all(nodes.Name)} | {"pack", "labels"}
+    found: list[Finding] = []
+    if not names:
+        return (
+            _missing_exports(name, tree, shipped_tree, filename) if _is_module(shipped_tree) else []
+        )
+    for unknown in sorted(_names_read(tree, env) - given):
+        line = min(
+            n.lineno for n in tree.find_all(nodes.Name) if n.name == unknown and n.ctx == "load"
+        )
+        offered = ", ".join(sorted(_names_read(shipped_tree, env) | {"pack", "labels"}))
+        found.append(
+            Finding(
+                "template",
+                filename,
+                line,
+                f"{name} uses '{unknown}', which the assistant never gives this template "
+                f"(it gives: {offered}); check the spelling against the shipped {name}",
+            )
+        )
+    return found
+
+
+def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> list[Finding]:
+    found: list[Finding] = []
+    own = _exported(tree)
+    for exported, (what, line) in _exported(shipped_tree).items():
+        if exported not in own:
+            found.append(
+                Finding(
+                    "template",
+                    filename,
+                    None,
+                    f"{name} defines no {what} '{exported}', which the assistant uses; copy it "
+                    f"from the shipped {name} (line {line})",
+                )
+            )
+    return found
+
+
+def _is_module(tree: Any) -> bool:
+    """Whether a template only defines words and macros (the app reads it as a module)."""
+    from jinja2 import nodes
+
+    for node in tree.body:
+        if isinstance(node, nodes.Output):
+            if any(
+                not (isinstance(n, nodes.TemplateData) and not n.data.strip()) for n in node.nodes
+            ):
+                return False
+        elif not isinstance(node, nodes.Macro | nodes.Assign | nodes.AssignBlock):
+            return False
+    return True
+
+
+def _exported(tree: Any) -> dict[str, tuple[str, int]]:
+    """What a template read as a module gives the app: its macros and top-level `set`s."""
+    from jinja2 import nodes
+
+    found: dict[str, tuple[str, int]] = {}
+    for node in tree.body:
+        if isinstance(node, nodes.Macro):
+            found[node.name] = ("macro", node.lineno)
+        elif isinstance(node, nodes.Assign | nodes.AssignBlock):
+            for target in (
+                node.target.find_all(nodes.Name)
+                if not isinstance(node.target, nodes.Name)
+                else [node.target]
+            ):
+                found[target.name] = ("word (set)", node.lineno)
+    return found
 
 
 def _template_names(pack: Pack) -> list[str]:
