@@ -32,6 +32,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import MountError
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, WorkerState
 
@@ -117,7 +118,8 @@ class ChatScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        if self.loaded:  # opening before the pack: the header and key help come after the question
+            yield Header()
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
                 yield Transcript(id="transcript")
@@ -131,7 +133,8 @@ class ChatScreen(Screen[None]):
                 self.words.facts_set_aside,
                 id="facts",
             )
-        yield Footer()
+        if self.loaded:
+            yield Footer()
 
     def on_mount(self) -> None:
         self.replies.border_title = self.words.quick_replies_title
@@ -142,15 +145,28 @@ class ChatScreen(Screen[None]):
             self.start()
             return
         assert self.opening is not None
+        self.query_one("#main").styles.margin = (1, 0)  # the header's and key help's rows
         self.transcript.say(self.words.assistant_prefix, self.opening.welcome)
         self.opening_message = self.show_question(
             self.opening.question,
             [Reply(value, words) for value, words in self.opening.replies],
             date=self.opening.kind == "date",
         )
-        self.call_after_refresh(self._start_loading)  # once the question is on screen
+        self.call_after_refresh(self._after_first_question)
 
     # --- loading the pack behind the opening ---------------------------------------------------
+
+    async def _after_first_question(self) -> None:
+        """The question is on screen: add the header and the key help, then load the pack."""
+        main = self.query_one("#main")
+        try:
+            with self.app.batch_update():  # one repaint: nothing on screen moves
+                await self.mount(Header(), before=main)
+                await self.mount(Footer())
+                main.styles.margin = 0
+        except MountError:
+            return  # closing already (quit at once)
+        self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
         self.run_worker(self._load_in_thread, name=LOAD_WORKER, thread=True, exit_on_error=False)
@@ -206,6 +222,22 @@ class ChatScreen(Screen[None]):
             self.refresh_facts()
             for action in pending:
                 action()
+
+    def answer_before_loading(self, value: AnswerValue, typed: str | None = None) -> None:
+        """An answer to the opening question before the pack has loaded: shown at once, and
+        given to that question, unchanged, once the pack is here (even if others came after)."""
+        assert self.opening is not None
+        fact = self.opening.fact
+        words = dict(self.opening.replies).get(value, str(value)) if typed is None else typed
+        shown = self.transcript.said(self.words.you_prefix, words)
+
+        def give() -> None:
+            shown.remove()  # give_answer shows it again, as every answer is shown
+            question = self.pack.question_for.get(fact)
+            if question is not None:
+                self.give_answer(question, value, typed)
+
+        self.pending.append(give)
 
     def later(self, action: Callable[..., Any], *args: Any) -> bool:
         """Before the pack has loaded: keep `action(*args)` to do once it has (True if kept)."""
@@ -404,7 +436,8 @@ class ChatScreen(Screen[None]):
 
     def on_quick_replies_chosen(self, event: QuickReplies.Chosen) -> None:
         event.stop()
-        if self.later(self.on_quick_replies_chosen, event):
+        if not self.loaded:
+            self.answer_before_loading(event.reply.value)
             return
         if self.mode == "complete":
             self.step(event.reply.value)
@@ -425,8 +458,6 @@ class ChatScreen(Screen[None]):
 
     def handle_text(self, text: str) -> None:
         """Understand free text: an answer, a command, or something to ask about again."""
-        if self.later(self.handle_text, text):
-            return
         from assistant.core.interpret import (
             Answer,
             Command,
@@ -435,6 +466,15 @@ class ChatScreen(Screen[None]):
             Unrecognised,
             interpret,
         )
+
+        if not self.loaded:  # an answer is read as the one question on screen would read it
+            assert self.opening is not None
+            early = interpret(text, self.replies.replies, self.opening.kind, dt.date.today())
+            if isinstance(early, Answer):
+                self.answer_before_loading(early.value, typed=text)
+            else:
+                self.later(self.handle_text, text)
+            return
 
         replies = self.replies.replies
         kind = self.asking.kind if self.mode == "question" and self.asking is not None else "choice"

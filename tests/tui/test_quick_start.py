@@ -1,0 +1,238 @@
+"""The chat's quick start (issue 5): the first question is on screen before the pack loads.
+
+The app is given the opening (rendered from the real pack, as the command line keeps it) and a
+`load` function that waits until the test lets it finish, so the user can act while the pack is
+still loading; whatever they did must be applied, unchanged, once it has loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from textual.widgets import Footer, Header, Input
+
+from assistant.core.pack import Pack
+from assistant.tui.app import ReviewAssistantApp
+from assistant.tui.opening import Opening, opening_for
+from assistant.tui.screens.outcome import OutcomeScreen
+from assistant.tui.state import ConversationState
+from assistant.tui.widgets.facts_panel import FactsPanel
+from assistant.tui.widgets.quick_replies import QuickReplies
+from tests.tui.conftest import TODAY, chat, make_app, transcript_texts
+
+SIZE = (80, 24)
+NOTICE = "Saving this conversation as a draft (a test notice)."
+
+
+class Loader:
+    """`load` for the app: waits for `release` (in the app's worker thread), then gives the state."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.release = threading.Event()
+        self.started = threading.Event()
+
+    def __call__(self) -> Any:
+        self.started.set()
+        assert self.release.wait(30), "the test never let the pack load"
+        return SimpleNamespace(state=ConversationState(self.pack, today=TODAY), notices=[NOTICE])
+
+
+def opening_of(pack: Pack) -> Opening:
+    return opening_for(pack, ConversationState(pack, today=TODAY).current)
+
+
+def quick_app(pack: Pack, opening: Opening | None = None) -> tuple[ReviewAssistantApp, Loader]:
+    loader = Loader(pack)
+    return ReviewAssistantApp(None, opening=opening or opening_of(pack), load=loader), loader
+
+
+async def wait_loading(pilot: Any, loader: Loader) -> None:
+    """Wait until the worker has started `load` (the first question is on screen by then)."""
+    for _ in range(200):
+        if loader.started.is_set():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the pack never started loading")
+
+
+async def finish_loading(pilot: Any, loader: Loader) -> None:
+    loader.release.set()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    assert chat(pilot.app).loaded
+
+
+async def test_first_question_is_on_screen_before_the_pack_loads(pack):
+    app, loader = quick_app(pack)
+    opening = opening_of(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        screen = chat(app)
+        assert not screen.loaded and app.state is None
+        assert transcript_texts(app) == [
+            ("Assistant", opening.welcome),
+            ("Assistant", opening.question),
+        ]
+        assert opening.fact == "immediate_risk"
+        assert "at risk of harm right now" in opening.question  # the pack's words (questions.yaml)
+        replies = screen.query_one("#replies", QuickReplies)
+        assert [(r.value, r.label) for r in replies.replies] == list(opening.replies)
+        assert replies.replies[-1].label == "Not sure"
+        assert app.focused is replies
+        # the header and the key help are there while the pack loads
+        assert screen.query(Header) and screen.query(Footer)
+        await finish_loading(pilot, loader)
+        assert screen.asking is not None and screen.asking.fact == "immediate_risk"
+        assert app.state is screen.state and app.pack is pack
+        # the notices come between the welcome and the question, as in the usual start
+        assert transcript_texts(app) == [
+            ("Assistant", opening.welcome),
+            ("Assistant", NOTICE),
+            ("Assistant", opening.question),
+        ]
+
+
+async def test_the_screen_once_loaded_looks_as_the_usual_start_does(pack):
+    """The header and key help come after the question, into rows kept for them: once loaded,
+    the screen is the usual one, character for character."""
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await finish_loading(pilot, loader)
+        quick = app.export_screenshot()
+    usual = make_app(pack)
+    usual.notices = [NOTICE]
+    async with usual.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert usual.export_screenshot() == quick
+
+
+async def test_yes_before_the_pack_loads_gets_the_urgent_route_and_contacts(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("1")  # "Yes, a child may be at risk now"
+        await pilot.pause()
+        assert app.state is None  # nothing is decided before the pack is here ...
+        assert transcript_texts(app)[-1] == (
+            "You",
+            "Yes, a child may be at risk now",
+        )  # ... but it shows
+        await finish_loading(pilot, loader)
+        assert app.state.answers == {"immediate_risk": "yes"}
+        decision = app.state.decision()
+        assert decision.route == "urgent_safeguarding_referral" and decision.halted
+        assert isinstance(app.screen, OutcomeScreen)
+        said = "\n".join(text for _, text in transcript_texts(app))
+        assert pack.labels.routes["urgent_safeguarding_referral"].label in said
+        for contact in pack.meta.contacts:
+            assert contact.phone in said
+        # the answer is shown once, as an answer that can be changed
+        assert [t for p, t in transcript_texts(app) if p == "You"] == [
+            "Yes, a child may be at risk now"
+        ]
+
+
+async def test_a_click_before_the_pack_loads_is_applied(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        replies = chat(app).query_one("#replies", QuickReplies)
+        await pilot.click(replies, offset=(4, 2))  # the second answer: "No, ..."
+        await pilot.pause()
+        await finish_loading(pilot, loader)
+        assert app.state.answers == {"immediate_risk": "no"}
+        assert chat(app).asking is not None and chat(app).asking.fact != "immediate_risk"
+
+
+async def test_typed_text_before_the_pack_loads_is_kept_in_order(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        box = chat(app).query_one("#free-text", Input)
+        box.focus()
+        await pilot.pause()
+        await pilot.press(*"nope", "enter")  # an answer, in the user's own words
+        await pilot.press(*"why", "enter")  # a command: needs the pack, done once it is here
+        await pilot.pause()
+        assert box.value == ""
+        await finish_loading(pilot, loader)
+        assert app.state.answers == {"immediate_risk": "no"}
+        texts = transcript_texts(app)
+        you = [t for p, t in texts if p == "You"]
+        assert you == ["nope", "why"]  # exactly as typed, in the order typed
+        question = chat(app).asking
+        assert question is not None and question.fact == "subject_age_band"
+        # `why` was answered for the question on screen by then, with its rules
+        assert any(
+            rule.id in text for _, text in texts for rule in pack.rules_needing(question.fact)
+        )
+
+
+async def test_a_changed_mind_before_the_pack_loads_keeps_the_last_answer(pack):
+    """Two answers to the one question on screen: both are applied to it, in order."""
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("2", "1")  # "No", then "Yes"
+        await pilot.pause()
+        await finish_loading(pilot, loader)
+        assert app.state.answers == {"immediate_risk": "yes"}
+        assert app.state.decision().route == "urgent_safeguarding_referral"
+
+
+async def test_keys_before_the_pack_loads_are_acted_on_once_it_has(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("f2")  # show the facts panel
+        await pilot.pause()
+        assert not chat(app).query_one("#facts", FactsPanel).display
+        await finish_loading(pilot, loader)
+        assert chat(app).query_one("#facts", FactsPanel).display
+
+
+async def test_an_out_of_date_opening_is_replaced_by_the_packs_own(pack):
+    """Should the kept opening not be the pack's (the key guards against it), the pack's own
+    welcome and question are shown from the start, and an answer to the kept one is not applied."""
+    real = opening_of(pack)
+    stale = Opening(**{**real.__dict__, "question": "An old wording of the first question?"})
+    app, loader = quick_app(pack, stale)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        assert transcript_texts(app)[1] == ("Assistant", stale.question)
+        await pilot.press("1")
+        await finish_loading(pilot, loader)
+        assert app.state.answers == {}
+        assert transcript_texts(app) == [
+            ("Assistant", real.welcome),
+            ("Assistant", NOTICE),
+            ("Assistant", real.question),
+        ]
+
+
+async def test_a_pack_that_fails_to_load_closes_the_app_and_is_reported(pack):
+    from assistant.core.errors import InputError
+
+    def load() -> Any:
+        raise InputError("rules/x.yaml, line 3: something is wrong")
+
+    app = ReviewAssistantApp(None, opening=opening_of(pack), load=load)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    assert isinstance(app.load_error, InputError)
+    assert app.return_code == 2
+
+
+def test_the_app_needs_a_pack_or_an_opening_and_a_load_function(pack):
+    with pytest.raises(TypeError):
+        ReviewAssistantApp(None)
+    with pytest.raises(TypeError):
+        ReviewAssistantApp(None, opening=opening_of(pack))
