@@ -144,7 +144,10 @@ FOLDERS: dict[str, str] = {}  # the chat's own data and cache folders (main() ma
 
 
 def spawn(kind: str) -> dict:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    env = dict(os.environ)
+    # any value, "0" too, stops Python writing bytecode: the warm-up run must write it, as a
+    # normal install has it (pip compiles the package; a checkout writes it on its first run)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("REVIEW_ASSISTANT_RULES", None)
     env.update(FOLDERS)
     t0 = time.time()

@@ -33,7 +33,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import MountError
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from assistant.core import contract as C
@@ -118,7 +118,11 @@ class ChatScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        if self.loaded:  # opening before the pack: the header and key help come after the question
+        # opening before the pack (quick start): the header and the key help come, and are
+        # imported, after the first question (_after_first_question)
+        from textual.widgets import Footer, Header
+
+        if self.loaded:
             yield Header()
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
@@ -158,6 +162,8 @@ class ChatScreen(Screen[None]):
 
     async def _after_first_question(self) -> None:
         """The question is on screen: add the header and the key help, then load the pack."""
+        from textual.widgets import Footer, Header
+
         main = self.query_one("#main")
         try:
             with self.app.batch_update():  # one repaint: nothing on screen moves
