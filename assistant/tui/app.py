@@ -64,6 +64,14 @@ class ReviewAssistantApp(App[None]):
         self.title = self.words.app_title
         reword_bindings(self, self.words)
 
+    async def action_quit(self) -> None:
+        """Quit; answers given before the pack loaded are applied (and saved) first."""
+        chat = self.screen_stack[0] if self.screen_stack else None
+        if isinstance(chat, ChatScreen) and not chat.loaded and chat.pending:
+            chat.quit_when_loaded = True
+            return
+        self.exit()
+
     def get_default_screen(self) -> Screen[Any]:
         if self.state is not None:
             return ChatScreen(self.state)

@@ -187,6 +187,32 @@ async def test_a_changed_mind_before_the_pack_loads_keeps_the_last_answer(pack):
         assert app.state.decision().route == "urgent_safeguarding_referral"
 
 
+async def test_quitting_before_the_pack_loads_applies_the_answers_first(pack):
+    """An answer given, then ctrl+q, before the pack has loaded: the answer is applied (and so
+    saved, in the real app) before the app closes."""
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("2", "ctrl+q")
+        await pilot.pause()
+        assert app.return_code is None  # still open: the answer is not applied yet
+        loader.release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.return_code == 0
+    assert app.state.answers == {"immediate_risk": "no"}
+
+
+async def test_quitting_before_the_pack_loads_with_nothing_given_quits_at_once(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.return_code == 0
+        loader.release.set()
+
+
 async def test_keys_before_the_pack_loads_are_acted_on_once_it_has(pack):
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:

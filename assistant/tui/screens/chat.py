@@ -16,9 +16,10 @@
 The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
 given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
-the user does meanwhile (an answer chosen by key or mouse, typed text, a key command) is kept in
-order and acted on, unchanged, once the pack is there: a "yes" to the immediate-risk question
-gets the urgent route as it always does. Should the pack's own opening differ from the kept one
+the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
+is kept in order and acted on, unchanged, once the pack is there. An answer is shown at once
+and given to the question that was on screen: a "yes" to the immediate-risk question gets the
+urgent route as it always does. Should the pack's own opening differ from the kept one
 (the key guards against this), the pack's is shown from the start and nothing kept is applied.
 """
 
@@ -101,6 +102,7 @@ class ChatScreen(Screen[None]):
         self.load = load
         self.loaded = state is not None
         self.pending: list[Callable[[], Any]] = []  # what the user did before the pack loaded
+        self.quit_when_loaded = False  # quit asked for after answers given before the pack loaded
         self.opening_message: ChatMessage | None = None
         if state is not None:
             self.state, self.pack = state, state.pack
@@ -215,6 +217,8 @@ class ChatScreen(Screen[None]):
             self.apply_words(ui(self.pack))
             self.transcript.clear()
             self.start()
+            if self.quit_when_loaded:
+                self.app.exit()
             return
         self.words = ui(self.pack)
         with self.app.batch_update():
@@ -228,6 +232,8 @@ class ChatScreen(Screen[None]):
             self.refresh_facts()
             for action in pending:
                 action()
+        if self.quit_when_loaded:
+            self.app.exit()
 
     def answer_before_loading(self, value: AnswerValue, typed: str | None = None) -> None:
         """An answer to the opening question before the pack has loaded: shown at once, and
