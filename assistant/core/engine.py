@@ -210,6 +210,13 @@ class _Out:
     deadlines: tuple[DeadlineSpec, ...]
     halt: bool
 
+    @property
+    def adds(self) -> bool:
+        """Whether there is anything to tally (many rules add nothing while unknown)."""
+        return bool(
+            self.scalars or self.items or self.criteria or self.notifications or self.deadlines
+        )
+
     @classmethod
     def of(cls, outputs: Outputs) -> _Out:
         kinds = (
@@ -240,6 +247,8 @@ class _Compiled:
     then: _Out
     if_unknown: _Out  # `then` when the rule has no if_unknown
     route_if_unknown: str | None  # then.route, kept when if_unknown replaces `then`
+    then_adds: bool  # then.adds, looked up once
+    unknown_adds: bool  # if_unknown.adds
 
 
 def _compiled(pack: Pack) -> list[_Compiled]:
@@ -251,7 +260,18 @@ def _compiled(pack: Pack) -> list[_Compiled]:
             then = _Out.of(rule.then)
             unknown = then if rule.if_unknown is None else _Out.of(rule.if_unknown)
             keep_route = rule.then.route if rule.if_unknown is not None else None
-            found.append(_Compiled(rule, rule.where, rule.text.strip(), then, unknown, keep_route))
+            found.append(
+                _Compiled(
+                    rule,
+                    rule.where,
+                    rule.text.strip(),
+                    then,
+                    unknown,
+                    keep_route,
+                    then.adds,
+                    unknown.adds,
+                )
+            )
         pack.__dict__["_engine_rules"] = found
     return found
 
@@ -266,6 +286,19 @@ def _rules_using(pack: Pack) -> dict[str, frozenset[int]]:
                 uses.setdefault(fact, set()).add(i)
         found = {fact: frozenset(positions) for fact, positions in uses.items()}
         pack.__dict__["_engine_uses"] = found
+    return found
+
+
+def _in_force(pack: Pack, on: dt.date) -> tuple[bool, ...]:
+    """Which of the pack's rules are in force on `on`, remembered for the last few hundred days."""
+    cache: dict[dt.date, tuple[bool, ...]] | None = pack.__dict__.get("_engine_live")
+    if cache is None:
+        cache = pack.__dict__["_engine_live"] = {}
+    found = cache.get(on)
+    if found is None:
+        if len(cache) >= 512:
+            del cache[next(iter(cache))]
+        found = cache[on] = tuple(c.rule.in_force(on) for c in _compiled(pack))
     return found
 
 
@@ -296,14 +329,13 @@ def evaluate(
     tally = Tally(firings=[], rank=pack.rank)
     firings = tally.firings
     nothing: frozenset[str] = frozenset()
+    live = _in_force(pack, on)
     for i, compiled in enumerate(_compiled(pack)):
         rule = compiled.rule
         if tally.halted:
             firings.append(Firing(rule, None, nothing, reached=False))
             continue
-        if (rule.effective_from is not None and on < rule.effective_from) or (
-            rule.effective_to is not None and on > rule.effective_to
-        ):
+        if not live[i]:
             firings.append(Firing(rule, None, nothing))
             continue
         if reuse is not None and i not in recompute:  # type: ignore[operator]
@@ -314,11 +346,13 @@ def evaluate(
             value, used = rule.when.evaluate(facts, refs)
             firings.append(Firing(rule, value, used))
         if value == TRUE:
-            _add(tally, compiled.then, True, used, rule.id)
+            if compiled.then_adds:
+                _add(tally, compiled.then, True, used, rule.id)
             if compiled.then.halt:
                 tally.halted = True
         elif value == UNKNOWN:
-            _add(tally, compiled.if_unknown, False, used, rule.id)
+            if compiled.unknown_adds:
+                _add(tally, compiled.if_unknown, False, used, rule.id)
             if compiled.route_if_unknown is not None:
                 # an unknown never lowers the route, whatever if_unknown says
                 tally.scalars.setdefault("route", []).append(
