@@ -238,6 +238,7 @@ class _Walk:
         self.unknown_scalars = [tuple((r.if_unknown or r.then).scalars()) for r in self.rules]
         self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
         self.halts = [rule.then.halt for rule in self.rules]
+        self.ask_facts = {q.fact: q.ask_if.facts_used(pack.definitions) for q in pack.questions}
         self.live: dict[dt.date, tuple[bool, ...]] = {}  # day -> which rules are in force
         self.testing: dict[str, list[int]] = {}  # fact -> the rules whose condition tests it
         for i, rule in enumerate(self.rules):
@@ -360,7 +361,7 @@ class _Walk:
             grew = False
             for question in pending_questions:
                 if question.fact in relevant or question.kind == "date":
-                    extra = question.ask_if.facts_used(self.pack.definitions) - relevant
+                    extra = self.ask_facts[question.fact] - relevant
                     if extra:
                         relevant |= extra
                         grew = True
