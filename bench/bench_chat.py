@@ -187,6 +187,10 @@ def main() -> None:
         measure(args.runs)
 
 
+def spread(values: list[float]) -> str:
+    return f"(runs: {' '.join(f'{v * 1000:.0f}' for v in values)})"
+
+
 def measure(runs: int) -> None:
     spawn("chat")  # the first ever start: fills the cache folder (pack, opening, holidays)
     spawn("bare"), spawn("chat")  # warm the file cache and bytecode
@@ -197,8 +201,8 @@ def measure(runs: int) -> None:
         ready.append(spawn("ready")["ready"])
     b, c, r = statistics.median(bare), statistics.median(chat), statistics.median(ready)
     print(f"start-up to first question (median of {runs}):")
-    print(f"  bare Textual app (Static + Input): {b * 1000:7.0f} ms")
-    print(f"  review-assistant chat:             {c * 1000:7.0f} ms")
+    print(f"  bare Textual app (Static + Input): {b * 1000:7.0f} ms   {spread(bare)}")
+    print(f"  review-assistant chat:             {c * 1000:7.0f} ms   {spread(chat)}")
     print(f"  ratio chat / bare:                 {c / b:7.2f}   (target <= 1.3)")
     print(
         f"  chat until the pack has loaded:    {r * 1000:7.0f} ms   (answers given before are kept)"
