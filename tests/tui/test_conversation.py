@@ -631,3 +631,36 @@ async def test_a_burst_of_typing_on_the_quick_replies_keeps_every_character(pack
             replies.post_message(events.Key(key, ch))
         await pilot.pause()
         assert chat(app).query_one("#free-text", Input).value == "a b?c"
+
+
+async def test_a_next_step_chosen_twice_in_a_burst_acts_once(pack):
+    """Typing 1 then Enter quickly at the outcome chooses "prepare the form" twice before the
+    first choice is handled; one form opens, not two stacked (closing it would show another)."""
+    facts, default = ROUTES["practice_review_referral"]
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await answer_all(pilot, facts, _default(default))
+        await choose(pilot, STEP_OUTCOME)
+        screen = app.screen
+        assert isinstance(screen, OutcomeScreen)
+        steps = screen.query_one("#next-steps")
+        steps.choose(0)  # both choices are queued before either is handled, as in a burst
+        steps.choose(0)
+        await pilot.pause()
+        await pilot.pause()
+        names = [type(s).__name__ for s in app.screen_stack]
+        assert names.count("ReferralFormScreen") == 1, names
+        app.pop_screen()
+        await pilot.pause()
+        assert app.screen is screen
+        steps.choose(values_index(steps, "review"))  # a dismissing step, twice: no error
+        steps.choose(values_index(steps, "review"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert [type(s).__name__ for s in app.screen_stack].count("ReviewScreen") == 1
+
+
+def values_index(replies, value):
+    return [r.value for r in replies.replies].index(value)

@@ -662,6 +662,8 @@ class ChatScreen(Screen[None]):
     def action_review(self) -> None:
         if self.later(self.action_review):
             return
+        if self.app.screen is not self:
+            return  # asked twice in a burst of keys: the review is open already
         from assistant.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.state), self._after_review)
@@ -681,6 +683,8 @@ class ChatScreen(Screen[None]):
         self._offer_steps()
 
     def show_outcome(self) -> None:
+        if self.app.screen is not self:
+            return  # asked twice in a burst of keys: the outcome is open already
         from assistant.tui.screens.outcome import OutcomeScreen
 
         self.app.push_screen(OutcomeScreen(self.state), self._after_outcome)

@@ -74,6 +74,8 @@ class OutcomeScreen(Screen[str]):
 
     def on_quick_replies_chosen(self, event: QuickReplies.Chosen) -> None:
         event.stop()
+        if self.app.screen is not self:
+            return  # a second choice from the same burst of keys: the first is acted on
         if event.reply.value == "form":
             self.action_form()
         else:
@@ -81,6 +83,8 @@ class OutcomeScreen(Screen[str]):
 
     def on_quick_replies_type_ahead(self, event: QuickReplies.TypeAhead) -> None:
         event.stop()
+        if self.app.screen is not self:
+            return
         key = {"f": "form", "r": "review", "n": "restart"}.get(event.character)
         if key == "form":
             self.action_form()
