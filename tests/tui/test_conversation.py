@@ -664,3 +664,26 @@ async def test_a_next_step_chosen_twice_in_a_burst_acts_once(pack):
 
 def values_index(replies, value):
     return [r.value for r in replies.replies].index(value)
+
+
+async def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(pack):
+    """Enter pressed twice quickly on a button that closes a screen: the second press must not
+    close the screen underneath (here the chat itself, which would end the app)."""
+    from textual.widgets import Button
+
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2")  # no immediate risk
+        await pilot.pause()
+        chat(app).action_review()
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        back = review.query_one("#review-back", Button)
+        back.press()  # both presses are queued before either is handled, as in a burst
+        back.press()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is chat(app) and app.is_running
+        assert [type(s).__name__ for s in app.screen_stack] == ["ChatScreen"]

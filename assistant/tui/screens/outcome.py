@@ -21,12 +21,13 @@ from textual.widgets import Footer, Header, Markdown
 
 from assistant.tui.outcome_text import outcome_markdown
 from assistant.tui.screens.chat import reword_bindings
+from assistant.tui.screens.once import CloseOnce
 from assistant.tui.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.words import say, ui
 
 
-class OutcomeScreen(Screen[str]):
+class OutcomeScreen(CloseOnce, Screen[str]):
     """The explained outcome. Dismisses with "chat", "review", "restart" or "quit"."""
 
     BINDINGS = [

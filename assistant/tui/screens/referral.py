@@ -59,6 +59,7 @@ from assistant.forms.context import field_value, visible_fields
 from assistant.forms.fields import parse_date, problem
 from assistant.forms.save import documents_folder, save_private, unused_path
 from assistant.forms.words import FormField, FormWords, load_form_words
+from assistant.tui.screens.once import CloseOnce
 
 
 def widget_id(name: str) -> str:
@@ -74,7 +75,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class PreviewScreen(ModalScreen[bool]):
+class PreviewScreen(CloseOnce, ModalScreen[bool]):
     """The form as it will read; dismisses True to save, False to go back to editing."""
 
     BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s", "save", "Save")]
@@ -105,7 +106,7 @@ class PreviewScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(CloseOnce, ModalScreen[bool]):
     """A deliberate choice: dismisses True to go ahead, False (the default, escape) to go back.
 
     Its words are `<PREFIX>_title`, `_text`, `_back` and `_save` in forms.yaml's `screen:`.
@@ -184,7 +185,7 @@ class AgencyRow(Horizontal):
         return {"name": name, "involvement": involvement}
 
 
-class ReferralFormScreen(Screen[str | None]):
+class ReferralFormScreen(CloseOnce, Screen[str | None]):
     """Collects the referral details and saves the form (Word by default)."""
 
     CSS_PATH = "referral.tcss"

@@ -25,11 +25,12 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 from assistant.core.interpret import Answer, Problem, interpret
 from assistant.core.pack import Question
 from assistant.tui.screens.chat import reword_bindings
+from assistant.tui.screens.once import CloseOnce
 from assistant.tui.state import ConversationState
 from assistant.tui.words import say, ui
 
 
-class ReviewScreen(Screen[str]):
+class ReviewScreen(CloseOnce, Screen[str]):
     """All answers, editable. Dismisses with "outcome" or "chat"."""
 
     BINDINGS = [
