@@ -14,9 +14,9 @@ A certain rule with `halt: true` (immediate risk) ends the decision: nothing lat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -209,13 +209,7 @@ class _Out:
     notifications: tuple[NotificationSpec, ...]
     deadlines: tuple[DeadlineSpec, ...]
     halt: bool
-
-    @property
-    def adds(self) -> bool:
-        """Whether there is anything to tally (many rules add nothing while unknown)."""
-        return bool(
-            self.scalars or self.items or self.criteria or self.notifications or self.deadlines
-        )
+    adds: bool  # anything to tally (many rules add nothing while unknown)
 
     @classmethod
     def of(cls, outputs: Outputs) -> _Out:
@@ -225,15 +219,21 @@ class _Out:
             ("notifications", tuple(n.id for n in outputs.notifications)),
             ("deadlines", tuple(d.id for d in outputs.deadlines)),
         )
+        scalars = tuple(outputs.scalars())
+        items = tuple((kind, ids) for kind, ids in kinds if ids)  # notifications, deadlines too
+        criteria = tuple(outputs.reviews.criteria_met)
         return cls(
-            scalars=tuple(outputs.scalars()),
-            items=tuple((kind, ids) for kind, ids in kinds if ids),
-            criteria=tuple(outputs.reviews.criteria_met),
+            scalars=scalars,
+            items=items,
+            criteria=criteria,
             notifications=tuple(outputs.notifications),
             deadlines=tuple(outputs.deadlines),
             halt=outputs.halt,
+            adds=bool(scalars or items or criteria),
         )
 
+
+T = TypeVar("T")
 
 _RESULTS: dict[int, TraceResult] = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}
 _MAX_ENTRIES = 50_000  # shared trace entries kept per pack before starting afresh
@@ -247,8 +247,6 @@ class _Compiled:
     then: _Out
     if_unknown: _Out  # `then` when the rule has no if_unknown
     route_if_unknown: str | None  # then.route, kept when if_unknown replaces `then`
-    then_adds: bool  # then.adds, looked up once
-    unknown_adds: bool  # if_unknown.adds
 
 
 def _compiled(pack: Pack) -> list[_Compiled]:
@@ -260,18 +258,7 @@ def _compiled(pack: Pack) -> list[_Compiled]:
             then = _Out.of(rule.then)
             unknown = then if rule.if_unknown is None else _Out.of(rule.if_unknown)
             keep_route = rule.then.route if rule.if_unknown is not None else None
-            found.append(
-                _Compiled(
-                    rule,
-                    rule.where,
-                    rule.text.strip(),
-                    then,
-                    unknown,
-                    keep_route,
-                    then.adds,
-                    unknown.adds,
-                )
-            )
+            found.append(_Compiled(rule, rule.where, rule.text.strip(), then, unknown, keep_route))
         pack.__dict__["_engine_rules"] = found
     return found
 
@@ -289,17 +276,26 @@ def _rules_using(pack: Pack) -> dict[str, frozenset[int]]:
     return found
 
 
-def _in_force(pack: Pack, on: dt.date) -> tuple[bool, ...]:
-    """Which of the pack's rules are in force on `on`, remembered for the last few hundred days."""
-    cache: dict[dt.date, tuple[bool, ...]] | None = pack.__dict__.get("_engine_live")
+def _remembered(pack: Pack, memory: str, key: Any, make: Callable[[], T], kept: int) -> T:
+    """`make()`, remembered in the pack under `memory` by `key`; the oldest of more than `kept`
+    are forgotten first. Only for values never changed once made."""
+    cache: dict[Any, Any] | None = pack.__dict__.get(memory)
     if cache is None:
-        cache = pack.__dict__["_engine_live"] = {}
-    found = cache.get(on)
+        cache = pack.__dict__[memory] = {}  # "_" names are never pickled with the pack
+    found = cache.get(key)
     if found is None:
-        if len(cache) >= 512:
+        found = make()
+        if len(cache) >= kept:
             del cache[next(iter(cache))]
-        found = cache[on] = tuple(c.rule.in_force(on) for c in _compiled(pack))
+        cache[key] = found
     return found
+
+
+def in_force(pack: Pack, on: dt.date) -> tuple[bool, ...]:
+    """Whether each of the pack's rules (in pack order) is in force on `on`."""
+    return _remembered(
+        pack, "_engine_live", on, lambda: tuple(r.in_force(on) for r in pack.rules), 512
+    )
 
 
 def evaluate(
@@ -329,7 +325,7 @@ def evaluate(
     tally = Tally(firings=[], rank=pack.rank)
     firings = tally.firings
     nothing: frozenset[str] = frozenset()
-    live = _in_force(pack, on)
+    live = in_force(pack, on)
     for i, compiled in enumerate(_compiled(pack)):
         rule = compiled.rule
         if tally.halted:
@@ -346,12 +342,12 @@ def evaluate(
             value, used = rule.when.evaluate(facts, refs)
             firings.append(Firing(rule, value, used))
         if value == TRUE:
-            if compiled.then_adds:
+            if compiled.then.adds:
                 _add(tally, compiled.then, True, used, rule.id)
             if compiled.then.halt:
                 tally.halted = True
         elif value == UNKNOWN:
-            if compiled.unknown_adds:
+            if compiled.if_unknown.adds:
                 _add(tally, compiled.if_unknown, False, used, rule.id)
             if compiled.route_if_unknown is not None:
                 # an unknown never lowers the route, whatever if_unknown says
@@ -378,20 +374,17 @@ def _tally(
     facts are evaluated again and again. Tallies are never changed once made, so sharing them
     is safe; the oldest are forgotten first.
     """
-    cache: dict[Any, Tally] | None = pack.__dict__.get("_engine_tallies")
-    if cache is None:
-        cache = pack.__dict__["_engine_tallies"] = {}
     try:
         key = (on, frozenset(known.items()))
     except TypeError:  # a value that cannot be remembered (never from a case file): work it out
         return evaluate(pack, known, on, base=base, changed=changed)
-    found = cache.get(key)
-    if found is None:
-        found = evaluate(pack, known, on, base=base, changed=changed)
-        if len(cache) >= _TALLIES_KEPT:
-            del cache[next(iter(cache))]
-        cache[key] = found
-    return found
+    return _remembered(
+        pack,
+        "_engine_tallies",
+        key,
+        lambda: evaluate(pack, known, on, base=base, changed=changed),
+        _TALLIES_KEPT,
+    )
 
 
 def _add(tally: Tally, out: _Out, certain: bool, used: frozenset[str], rule_id: str) -> None:

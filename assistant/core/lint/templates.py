@@ -61,8 +61,10 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
         try:
             source, filename, _ = env.loader.get_source(env, name)
             tree = env.parse(source, name, filename)
-            if not name.startswith("forms/"):  # form_findings renders those
-                findings.extend(_against_shipped(pack, env, name, tree, filename, names=False))
+            # a pack's own version of a shipped template (form_findings renders the forms)
+            shipped = None if name.startswith("forms/") else _shipped_tree(env, name, filename)
+            if shipped is not None:
+                findings.extend(_missing_exports(name, tree, shipped, filename))
             builder = TEMPLATE_CHECKS.get(name)
             if builder is None:
                 # a quick look first: jinja2.meta's exact answer generates the template's code
@@ -70,8 +72,8 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
                     jinja2.meta.find_undeclared_variables(tree) <= _GUESSABLE
                 ):
                     unchecked.append(name)
-                    if not name.startswith("forms/"):  # not rendered: check the names it reads
-                        findings.extend(_against_shipped(pack, env, name, tree, filename))
+                    if shipped is not None:  # not rendered: check the names it reads
+                        findings.extend(_unknown_names(env, name, tree, shipped, filename))
                     continue
                 builder = _decision_contexts
             template = env.template_class.from_code(
@@ -155,36 +157,36 @@ def _names_read(tree: Any, env: Any) -> set[str]:
     return read - bound
 
 
-def _against_shipped(
-    pack: Pack, env: Any, name: str, tree: Any, filename: str | None, names: bool = True
-) -> list[Finding]:
-    """A pack's own version of a template, checked against the shipped one: with `names` (for
-    a template lint cannot render), that it reads only names the shipped template mentions
-    (those the assistant gives it); otherwise, that it defines every macro and top-level `set`
-    the shipped one does (the assistant uses them)."""
-    from jinja2 import nodes
-
+def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
+    """The parsed shipped template that the pack's own `filename` stands in for; None when
+    `filename` is the shipped template itself (tested with the app) or a new one."""
     shipped = default_prompts_dir() / name
     if not filename or not shipped.is_file() or Path(filename).resolve() == shipped.resolve():
-        return []  # the shipped template itself (tested with the app), or a new one
-    shipped_tree = env.parse(shipped.read_text(encoding="utf-8"), name, str(shipped))
-    given = {n.name for n in shipped_tree.find_all(nodes.Name)} | {"pack", "labels"}
+        return None
+    return env.parse(shipped.read_text(encoding="utf-8"), name, str(shipped))
+
+
+def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) -> list[Finding]:
+    """For a pack template lint cannot render: every name it reads must be one the shipped
+    template mentions (those the assistant gives it)."""
+    from jinja2 import nodes
+
+    given = {n.name for n in shipped.find_all(nodes.Name)} | {"pack", "labels"}
+    unknown = sorted(_names_read(tree, env) - given)
+    if not unknown:
+        return []
+    offered = ", ".join(sorted(_names_read(shipped, env) | {"pack", "labels"}))
     found: list[Finding] = []
-    if not names:
-        return (
-            _missing_exports(name, tree, shipped_tree, filename) if _is_module(shipped_tree) else []
-        )
-    for unknown in sorted(_names_read(tree, env) - given):
+    for word in unknown:
         line = min(
-            n.lineno for n in tree.find_all(nodes.Name) if n.name == unknown and n.ctx == "load"
+            n.lineno for n in tree.find_all(nodes.Name) if n.name == word and n.ctx == "load"
         )
-        offered = ", ".join(sorted(_names_read(shipped_tree, env) | {"pack", "labels"}))
         found.append(
             Finding(
                 "template",
                 filename,
                 line,
-                f"{name} uses '{unknown}', which the assistant never gives this template "
+                f"{name} uses '{word}', which the assistant never gives this template "
                 f"(it gives: {offered}); check the spelling against the shipped {name}",
             )
         )
@@ -192,6 +194,10 @@ def _against_shipped(
 
 
 def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> list[Finding]:
+    """For a template the app reads as a module (only `set`s and macros, as chat/ui.j2): every
+    word and macro of the shipped one must be there (the assistant uses them)."""
+    if not _is_module(shipped_tree):
+        return []
     found: list[Finding] = []
     own = _exported(tree)
     for exported, (what, line) in _exported(shipped_tree).items():

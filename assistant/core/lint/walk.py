@@ -31,7 +31,14 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.core import contract as C
-from assistant.core.engine import Decision, _tally, decide, in_force_on, next_question
+from assistant.core.engine import (
+    Decision,
+    _tally,
+    decide,
+    in_force,
+    in_force_on,
+    next_question,
+)
 from assistant.core.lint.findings import Answers, Finding, show_answers
 from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
 from assistant.core.pack import Outputs, Pack, Question
@@ -239,7 +246,6 @@ class _Walk:
         self.residuals: dict[int, tuple[tuple[str, ...], dict[Any, Residual], Condition]] = {}
         self.halts = [rule.then.halt for rule in self.rules]
         self.ask_facts = {q.fact: q.ask_if.facts_used(pack.definitions) for q in pack.questions}
-        self.live: dict[dt.date, tuple[bool, ...]] = {}  # day -> which rules are in force
         self.testing: dict[str, list[int]] = {}  # fact -> the rules whose condition tests it
         for i, rule in enumerate(self.rules):
             for fact in rule.when.facts_used(pack.definitions):
@@ -259,7 +265,6 @@ class _Walk:
         self.effective: set[tuple[int, str]] = set()
         self.overridden: dict[tuple[int, str], tuple[Answers, str, str]] = {}
         self.samples: dict[tuple[Any, ...], Sample] = {}
-        self.decisions: dict[frozenset[tuple[str, Any]], Decision] = {}
         self.routes: set[str] = set()
 
     def track(self, fields: frozenset[str]) -> None:
@@ -397,7 +402,7 @@ class _Walk:
         applying: list[tuple[int, Residual, bool]] = []
         still_open: list[tuple[int, Residual, bool]] = []
         halts = self.halts
-        for i, live in enumerate(self.in_force(on)):
+        for i, live in enumerate(in_force(self.pack, on)):
             if not (live or pending):
                 continue
             value = values[i]
@@ -471,13 +476,6 @@ class _Walk:
                 unsure = None
             out.append((tag, "field", name, sure, unsure))
         return out
-
-    def in_force(self, on: dt.date) -> tuple[bool, ...]:
-        """Which rules are in force on `on`, remembered per day."""
-        found = self.live.get(on)
-        if found is None:
-            found = self.live[on] = tuple(rule.in_force(on) for rule in self.rules)
-        return found
 
     def pending(self, answers: Mapping[str, Any]) -> bool:
         """Whether a date still to be asked could change which rules are in force."""
@@ -577,11 +575,7 @@ class _Walk:
         known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
         tally = _tally(pack, known, in_force_on(known, self.today))
         trail: Answers = _trail(answers)
-        decision = self.decisions.get(frozenset(known.items()))
-        if decision is None:  # the same known answers (other "not sure"s) decide the same
-            decision = self.decisions[frozenset(known.items())] = decide(
-                pack, answers, today=self.today
-            )
+        decision = decide(pack, answers, today=self.today)  # its tally is the one above
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
         if (
