@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import sys
 from functools import lru_cache
 from pathlib import Path
 
-APP_NAME = "practice-review-assistant"
+from assistant.core.paths import cache_dir, read_cache_file, write_cache_file
+
 _CACHE_FORMAT = 1  # bump when the file's shape or the way days are chosen changes
 _SPAN = 3  # on a miss, compute this many years either side, so a run rarely misses twice
 
@@ -35,19 +34,6 @@ def holidays_from_package(years: range) -> dict[int, frozenset[dt.date]]:
     for day in found:
         out.setdefault(day.year, set()).add(day)
     return {year: frozenset(days) for year, days in out.items()}
-
-
-def cache_dir() -> Path | None:
-    """The folder for the holiday cache, or None when caching is off."""
-    override = os.environ.get("REVIEW_ASSISTANT_CACHE")
-    if override is not None:
-        return None if override.strip().lower() in ("", "off", "0", "no") else Path(override)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / APP_NAME / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / APP_NAME
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / APP_NAME
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +58,7 @@ def _cache_file() -> Path | None:
 
 def _read_cache(path: Path) -> dict[int, frozenset[dt.date]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_cache_file(path) or b"")
         return {
             int(year): frozenset(dt.date.fromisoformat(day) for day in days)
             for year, days in data["years"].items()
@@ -86,14 +72,7 @@ def _write_cache(path: Path, years: dict[int, frozenset[dt.date]]) -> None:
         "about": "England and Wales bank holidays from the 'holidays' package; safe to delete.",
         "years": {str(y): sorted(d.isoformat() for d in days) for y, days in sorted(years.items())},
     }
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)  # the cache folder is private, like everything we write
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, indent=0), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only home folder only costs speed
+    write_cache_file(path, json.dumps(data, indent=0).encode("utf-8"))
 
 
 _known_years: dict[int, frozenset[dt.date]] = {}

@@ -366,7 +366,7 @@ def load_pack(path: Path | str | None = None) -> Pack:
     """Load and check a rule pack folder; raise InputError listing every problem with file:line.
 
     A pack that loaded cleanly is kept, checked, in the user's cache folder (see
-    assistant.core.calendar.cache_dir), keyed by the exact bytes of every file it was read
+    assistant.core.paths.cache_dir), keyed by the exact bytes of every file it was read
     from and by the code that read it: the next process skips the YAML and the checks. A pack
     with problems is never cached, so its errors are reported every time.
     """
@@ -391,7 +391,7 @@ _PACK_FILES = ("pack.yaml", "definitions.yaml", "questions.yaml", "labels.yaml",
 
 def _cache_path(root: Path) -> Path | None:
     """Where a checked copy of this exact pack would be kept, or None (caching off)."""
-    from assistant.core.calendar import cache_dir
+    from assistant.core.paths import cache_dir
 
     folder = cache_dir()
     if folder is None:
@@ -423,19 +423,18 @@ def _cache_path(root: Path) -> Path | None:
 
 
 def _read_cached(cache: Path) -> Pack | None:
-    import os
     import pickle
 
+    from assistant.core.paths import read_cache_file
+
+    # Unpickling runs code, so only a file this user wrote and nobody else can change is
+    # trusted; anything else is ignored and the pack is read from its YAML.
+    data = read_cache_file(cache)
+    if data is None:
+        return None
     try:
-        # Unpickling runs code, so only a file this user wrote and nobody else can change is
-        # trusted; anything else is ignored and the pack is read from its YAML.
-        info = os.stat(cache)
-        if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o022:
-            return None
-        with cache.open("rb") as f:
-            pack = pickle.load(f)  # noqa: S301 - our own private file in the user's cache folder
+        pack = pickle.loads(data)  # noqa: S301 - our own private file in the user's cache folder
     except (
-        OSError,
         EOFError,
         pickle.UnpicklingError,
         AttributeError,
@@ -448,20 +447,16 @@ def _read_cached(cache: Path) -> Pack | None:
 
 
 def _write_cached(cache: Path, pack: Pack) -> None:
-    import os
     import pickle
+
+    from assistant.core.paths import write_cache_file
 
     state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
     try:
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(cache.parent, 0o700)
-        temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(_Pickled(state), f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass  # a read-only home folder only costs speed
+        data = pickle.dumps(_Pickled(state), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return  # cannot be kept: loading from YAML next time only costs speed
+    write_cache_file(cache, data)
 
 
 class _Pickled:

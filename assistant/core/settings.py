@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-APP_NAME = "practice-review-assistant"
+from assistant.core.paths import APP_NAME
+
 ENV_DATA = "REVIEW_ASSISTANT_DATA"
 ENV_RETENTION = "REVIEW_ASSISTANT_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90

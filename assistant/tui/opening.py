@@ -16,7 +16,6 @@ The words themselves stay in rules/ and prompts/: this file only keeps their ren
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,7 +167,7 @@ def opening_key(root: Path) -> str | None:
 
 def opening_path(key: str) -> Path | None:
     """Where the opening with `key` is kept, or None when caching is off."""
-    from assistant.core.calendar import cache_dir
+    from assistant.core.paths import cache_dir
 
     folder = cache_dir()
     return None if folder is None else folder / f"opening-{key}.json"
@@ -182,32 +181,26 @@ def read_opening(root: Path) -> Opening | None:
 
 
 def _read(path: Path, key: str) -> Opening | None:
+    from assistant.core.paths import read_cache_file
+
+    # shown as the safety question: only a file this user wrote and nobody else can change
+    raw = read_cache_file(path)
+    if raw is None:
+        return None
     try:
-        info = os.stat(path)
-        # shown as the safety question: only a file this user wrote and nobody else can change
-        if (hasattr(os, "getuid") and info.st_uid != os.getuid()) or info.st_mode & 0o022:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     return Opening.from_json(data, key)
 
 
 def write_opening(opening: Opening) -> None:
     """Keep `opening` for the next start (atomically; a read-only cache only costs speed)."""
+    from assistant.core.paths import write_cache_file
+
     path = opening_path(opening.key) if opening.key else None
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(opening.to_json(), f, ensure_ascii=False)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    if path is not None:
+        write_cache_file(path, json.dumps(opening.to_json(), ensure_ascii=False).encode("utf-8"))
 
 
 def remember_opening(pack: Pack, first: Question | None) -> Opening | None:
