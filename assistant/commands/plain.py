@@ -20,6 +20,7 @@ import sys
 from typing import Any, TextIO
 
 from assistant.commands.common import add_rules_option, pack_from
+from assistant.core.terminal import visible
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -436,12 +437,3 @@ def _log_turn(fact: str, result: Any, line: str) -> None:
         log.debug("question %s: problem %s with %s", fact, result.code, line)
     else:
         log.debug("question %s: not understood: %s", fact, line)
-
-
-def visible(text: str) -> str:
-    """Typed text as typed, except control characters, shown as escapes (\\x1b) so that echoing
-    them cannot move the cursor, clear the screen or confuse a braille display."""
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
