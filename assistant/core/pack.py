@@ -366,9 +366,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
     """Load and check a rule pack folder; raise InputError listing every problem with file:line.
 
     A pack that loaded cleanly is kept, checked, in the user's cache folder (see
-    assistant.core.paths.cache_dir), keyed by the exact bytes of every file it was read
-    from and by the code that read it: the next process skips the YAML and the checks. A pack
-    with problems is never cached, so its errors are reported every time.
+    assistant.core.cache), named by a hash of every file it was read from and of the code that
+    read it: the next process skips the YAML and the checks. A pack with problems is never
+    cached, so its errors are reported every time.
     """
     root = Path(path) if path is not None else default_rules_dir()
     if not root.is_dir():
@@ -391,72 +391,86 @@ _PACK_FILES = ("pack.yaml", "definitions.yaml", "questions.yaml", "labels.yaml",
 
 def _cache_path(root: Path) -> Path | None:
     """Where a checked copy of this exact pack would be kept, or None (caching off)."""
-    from assistant.core.paths import cache_dir
+    from assistant.core import cache
 
-    folder = cache_dir()
-    if folder is None:
+    if not cache.enabled():
         return None
-    import hashlib
-    import sys
-
     import pydantic
 
-    from assistant import __version__
+    inputs = [root / name for name in _PACK_FILES] + [root / "rules"]
+    key = cache.key(inputs, extra=(pydantic.VERSION, str(root)))
+    return None if key is None else cache.path("pack", key, "pickle")
 
-    digest = hashlib.sha256()
-    for part in (__version__, pydantic.VERSION, sys.version, str(root)):
-        digest.update(part.encode() + b"\0")
-    here = Path(__file__).parent
-    code = [here / name for name in ("pack.py", "logic.py", "contract.py", "yamlload.py")]
-    rules = sorted((root / "rules").glob("*.yaml")) if (root / "rules").is_dir() else []
-    try:
-        for source in code:
-            digest.update(source.read_bytes() + b"\0")
-        for name in _PACK_FILES:
-            file = root / name
-            digest.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b"-"))
-        for file in rules:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    except OSError:
-        return None  # unreadable: load normally and let the loader report it
-    return folder / f"pack-{digest.hexdigest()[:32]}.pickle"
+
+# Unpickling can build any object a pickle names, so the pack cache is read in two guarded
+# steps: cache.read_signed returns the bytes only when their HMAC (keyed by this user's secret)
+# verifies, so only a file this user's assistant wrote is ever unpickled; and the unpickler
+# below refuses every class but the few a checked pack is made of.
+_PACK_CLASSES = {
+    "assistant.core.logic": {"All", "Any_", "Leaf", "Not", "Ref"},
+    "assistant.core.pack": {
+        "Contact",
+        "DeadlineSpec",
+        "GlossaryEntry",
+        "Label",
+        "Labels",
+        "NotificationSpec",
+        "Option",
+        "Outputs",
+        "PackMeta",
+        "Question",
+        "ReviewsSpec",
+        "Rule",
+        "_restore",
+    },
+    "assistant.core.yamlload": {"LineDict", "LineList"},
+    "datetime": {"date"},
+    "pathlib": {"Path", "PosixPath", "WindowsPath"},
+}
 
 
 def _read_cached(cache: Path) -> Pack | None:
+    import io
     import pickle
 
-    from assistant.core.paths import read_cache_file
+    from assistant.core.cache import read_signed
 
-    # Unpickling runs code, so only a file this user wrote and nobody else can change is
-    # trusted; anything else is ignored and the pack is read from its YAML.
-    data = read_cache_file(cache)
+    class _PackUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if name not in _PACK_CLASSES.get(module, ()):
+                raise pickle.UnpicklingError(f"{module}.{name} is not part of a pack")
+            return super().find_class(module, name)
+
+    data = read_signed(cache)  # None unless the HMAC verifies
     if data is None:
         return None
     try:
-        pack = pickle.loads(data)  # noqa: S301 - our own private file in the user's cache folder
+        pack = _PackUnpickler(io.BytesIO(data)).load()
     except (
         EOFError,
         pickle.UnpicklingError,
         AttributeError,
         ImportError,
+        IndexError,
+        KeyError,
         TypeError,
         ValueError,
     ):
-        return None  # missing, damaged or from other code: load from YAML and rewrite
+        return None  # from other code: load from YAML and rewrite
     return pack if isinstance(pack, Pack) else None
 
 
 def _write_cached(cache: Path, pack: Pack) -> None:
     import pickle
 
-    from assistant.core.paths import write_cache_file
+    from assistant.core.cache import write_signed
 
     state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
     try:
         data = pickle.dumps(_Pickled(state), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # cannot be kept: loading from YAML next time only costs speed
-    write_cache_file(cache, data)
+    write_signed(cache, data)
 
 
 class _Pickled:
