@@ -27,9 +27,13 @@ from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.logic import (
     ALWAYS,
+    MAX_DEPTH,
+    All,
+    Any_,
     Condition,
     ConditionError,
     Leaf,
+    Not,
     Ref,
     leaves,
     parse_condition,
@@ -650,7 +654,10 @@ def _check_references(
     for name, condition in definitions.items():
         line = def_raw.key_lines.get(name, 0) if isinstance(def_raw, LineDict) else 0
         check(condition, def_file, line)
-    problems.extend(_cycles(definitions))
+    cycles = _cycles(definitions)
+    problems.extend(cycles)
+    if not cycles:
+        problems.extend(_too_deep(definitions, questions, rules, def_raw))
     for q in questions:
         check(q.ask_if, q.file, q.line)
         spec = C.FACTS[q.fact]
@@ -692,8 +699,8 @@ def _cycles(definitions: dict[str, Condition]) -> list[str]:
     state: dict[str, int] = {}
 
     def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2 or name not in definitions:
-            return
+        if state.get(name) == 2 or name not in definitions or len(trail) > MAX_DEPTH:
+            return  # (a chain longer than MAX_DEPTH is reported by _too_deep)
         if state.get(name) == 1:
             cycle = trail[trail.index(name) :] + [name]
             problems.append(
@@ -708,4 +715,62 @@ def _cycles(definitions: dict[str, Condition]) -> list[str]:
 
     for name in definitions:
         visit(name, [])
+    return problems
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _too_deep(
+    definitions: dict[str, Condition],
+    questions: list[Question],
+    rules: list[Rule],
+    def_raw: Any,
+) -> list[str]:
+    """Conditions nesting deeper than MAX_DEPTH levels counting the definitions they refer to.
+
+    parse_condition bounds each condition by itself; a chain of definitions referring to each
+    other can still nest without end, and the engine walks it recursively, so it is bounded
+    here too. The walk stops as soon as the bound is passed, so it is itself shallow.
+    """
+    known: dict[str, int] = {}
+
+    def depth(condition: Condition, so_far: int) -> int:
+        if so_far > MAX_DEPTH:
+            raise _TooDeep
+        if isinstance(condition, Ref):
+            if condition.name not in definitions:
+                return 1
+            if condition.name not in known:
+                known[condition.name] = depth(definitions[condition.name], so_far + 1)
+            if so_far + known[condition.name] > MAX_DEPTH:
+                raise _TooDeep
+            return 1 + known[condition.name]
+        if isinstance(condition, Not):
+            return 1 + depth(condition.part, so_far + 1)
+        if isinstance(condition, All | Any_):
+            return 1 + max((depth(part, so_far + 1) for part in condition.parts), default=0)
+        return 1
+
+    problems: list[str] = []
+    message = (
+        f"condition nested deeper than {MAX_DEPTH} levels, counting the definitions it refers "
+        "to; make the chain of definitions shorter"
+    )
+    line_of = def_raw.key_lines if isinstance(def_raw, LineDict) else {}
+    checks: list[tuple[Condition, str, int]] = [
+        (condition, "definitions.yaml", line_of.get(name, 0))
+        for name, condition in definitions.items()
+    ]
+    checks += [(q.ask_if, q.file, q.line) for q in questions]
+    checks += [(r.when, r.file, r.line) for r in rules]
+    for condition, file, line in checks:
+        try:
+            depth(condition, 0)
+        except _TooDeep:
+            problems.append(f"{file}, line {line}: {message}")
+    if len(problems) > 5:  # a long chain makes every definition in it too deep: say so once
+        first_file = problems[5].split(", line ")[0]
+        problems[5:] = [f"{first_file}: and {len(problems) - 5} more conditions nested too deeply"]
     return problems
