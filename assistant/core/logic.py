@@ -183,8 +183,7 @@ def parse_condition(data: Any, line: int | None = None, depth: int = 0) -> Condi
         lines = getattr(data, "item_lines", None) or [own_line] * len(data)
         return All(
             tuple(
-                parse_condition(item, ln, depth + 1)
-                for item, ln in zip(data, lines, strict=True)
+                parse_condition(item, ln, depth + 1) for item, ln in zip(data, lines, strict=True)
             )
         )
     if not isinstance(data, dict) or not data:
@@ -202,8 +201,7 @@ def parse_condition(data: Any, line: int | None = None, depth: int = 0) -> Condi
                 raise ConditionError(f"'{key}' takes a list of conditions", key_line)
             lines = getattr(value, "item_lines", None) or [key_line] * len(value)
             children = tuple(
-                parse_condition(item, ln, depth + 1)
-                for item, ln in zip(value, lines, strict=True)
+                parse_condition(item, ln, depth + 1) for item, ln in zip(value, lines, strict=True)
             )
             parts.append(All(children) if key == "all" else Any_(children))
         elif key == "not":
