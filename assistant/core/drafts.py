@@ -59,7 +59,7 @@ from assistant.core.settings import (  # the data folder and settings, re-export
     load_settings,  # noqa: F401
 )
 
-FORMAT = 1
+FORMAT: Literal[1] = 1
 ENV_PASSPHRASE = "REVIEW_ASSISTANT_PASSPHRASE"
 DIR_MODE = 0o700
 FILE_MODE = 0o600

@@ -15,7 +15,7 @@ Loading checks the schema and every reference and reports "file, line N: what is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -536,7 +536,8 @@ def _load_pack(root: Path) -> Pack:
         else:
             for name, value in def_raw.items():
                 try:
-                    definitions[str(name)] = parse_condition(value, def_raw.key_lines.get(name))
+                    line = def_raw.key_lines.get(name) if isinstance(def_raw, LineDict) else None
+                    definitions[str(name)] = parse_condition(value, line)
                 except ConditionError as exc:
                     problems.append(f"{def_path}, line {exc.line}: definition '{name}': {exc}")
 
@@ -596,7 +597,7 @@ def _load_pack(root: Path) -> Pack:
     return Pack(root, meta, definitions, questions, rules, labels, glossary, files)
 
 
-_ALLOWED: dict[str, tuple[str, ...]] = {
+_ALLOWED: dict[str, Sequence[str]] = {
     "route": C.ROUTES,
     "id": C.NOTIFICATIONS,
     "statutory": C.STATUTORY,

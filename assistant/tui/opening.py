@@ -71,7 +71,7 @@ class Opening:
             )
         ):
             return None
-        welcome, fact, question = texts
+        welcome, fact, question = (str(t) for t in texts)  # each checked to be text above
         return cls(
             key=key,
             ui=ui,
