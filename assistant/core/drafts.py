@@ -148,8 +148,22 @@ class PurgeIncomplete(DraftError):
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) and make it 0700, whatever the umask."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create `path` and make it 0700, whatever the umask.
+
+    Missing parents are created one by one as 0700 too (mkdir's `parents=True` would make them
+    with the umask's modes: world-writable under umask 000). Existing parents are left alone.
+    """
+    missing: list[Path] = []
+    probe = path
+    while not probe.exists() and probe.parent != probe:
+        missing.append(probe)
+        probe = probe.parent
+    for part in reversed(missing):
+        try:
+            os.mkdir(part, DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another session
+        os.chmod(part, DIR_MODE)
     os.chmod(path, DIR_MODE)
     return path
 

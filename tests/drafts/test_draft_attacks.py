@@ -83,6 +83,25 @@ class _Holder:
         self.process.wait(timeout=30)
 
 
+# --- folders ----------------------------------------------------------------------------------
+
+
+@posix_only
+def test_missing_parent_folders_are_private_under_umask_000(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "a" / "b" / "data"
+    monkeypatch.setenv("REVIEW_ASSISTANT_DATA", str(data))
+    old = os.umask(0)
+    try:
+        store = DraftStore()
+        _saved(store)
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", data, store.root, store.locks_root):
+        assert (folder.stat().st_mode & 0o777) == 0o700, folder
+
+
 # --- two sessions on one draft --------------------------------------------------------------------
 
 
