@@ -411,7 +411,8 @@ class DraftStore:
             os.close(fd)  # a cleaner removed the file between open and flock: lock the new one
 
     def lock(self, draft_id: str) -> DraftLock:
-        """Hold `draft_id` for this store; DraftInUse if another session holds it.
+        """Hold `draft_id` for this store; DraftInUse if another session holds it, OSError if
+        the lock file cannot be made (then saving would fail too).
 
         Taking a lock this store already holds returns it again.
         """
@@ -422,16 +423,9 @@ class DraftStore:
         if fcntl is None:  # pragma: no cover - Windows
             held = DraftLock(draft_id, None)
         else:
+            # OSError (a read-only or full disk) is left to the caller, as for any failed save
             ensure_private_dir(self.locks_root)
-            try:
-                fd = self._try_lock(draft_id)
-            except OSError as exc:
-                raise DraftError(
-                    draft_id,
-                    path,
-                    f"its lock file cannot be used ({exc.strerror})",
-                    "Check the drafts folder's permissions (`review-assistant drafts where`).",
-                ) from None
+            fd = self._try_lock(draft_id)
             if fd is None:
                 raise DraftInUse(draft_id, path)
             held = DraftLock(draft_id, fd)
@@ -471,7 +465,10 @@ class DraftStore:
         stamp = now()
         data.update(id=self.new_id(), created=stamp, updated=stamp)
         duplicate = Draft.model_validate(data)
-        self.lock(duplicate.id)
+        try:
+            self.lock(duplicate.id)
+        except OSError:
+            pass  # the first save tries again and reports it
         return duplicate
 
     def clean_leftovers(self) -> builtins.list[Path]:
@@ -868,7 +865,7 @@ class Autosave:
         self.draft = draft
         self._pending: tuple[str, str, str] | None = None  # (id, pack name, pack version)
         if store is not None and draft is not None:
-            store.lock(draft.id)
+            _hold(store, draft.id)
 
     @property
     def saving(self) -> bool:
@@ -890,7 +887,7 @@ class Autosave:
             while True:
                 draft_id = self.store.new_id()
                 try:
-                    self.store.lock(draft_id)  # held from the start: no one else can take it
+                    _hold(self.store, draft_id)  # held from the start: no one else can take it
                 except DraftInUse:
                     continue
                 break
@@ -1034,7 +1031,19 @@ def open_draft(
             if not passphrase:
                 raise
     try:
-        store.lock(draft.id)
+        _hold(store, draft.id)
     except DraftInUse as exc:
         raise DraftInUse(draft.id, exc.path, copy=store.copy(draft)) from None
     return draft
+
+
+def _hold(store: DraftStore, draft_id: str) -> None:
+    """Lock the draft for `store`: DraftInUse if another session has it. A lock that cannot be
+    made (read-only or full disk) is not an error here: the conversation goes on, and the
+    first save tries again and reports the problem as any failed save does."""
+    try:
+        store.lock(draft_id)
+    except DraftInUse:
+        raise
+    except OSError:
+        pass

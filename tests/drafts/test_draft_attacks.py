@@ -399,3 +399,24 @@ def test_a_new_passphrase_is_asked_twice_and_checked(monkeypatch: pytest.MonkeyP
 def test_draft_errors_are_input_errors() -> None:
     # the command line shows them as one line with exit status 2, never a traceback
     assert issubclass(DraftInUse, InputError) and issubclass(PurgeIncomplete, DraftError)
+
+
+def test_a_lock_that_cannot_be_made_does_not_stop_a_conversation_starting(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a read-only or full disk: the conversation starts; the first save reports the problem
+    from assistant.core.drafts import Autosave
+
+    def no_room(self: DraftStore, draft_id: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    store = DraftStore()
+    draft = _saved(store)
+    store.close()
+    monkeypatch.setattr(DraftStore, "lock", no_room)
+    autosave = Autosave(DraftStore())
+    assert autosave.start("salford", "2026.11.0") is not None
+    assert open_draft(DraftStore(), draft.id).id == draft.id
+    assert Autosave(DraftStore(), draft).draft_id == draft.id
+    with pytest.raises(OSError):
+        DraftStore().save(draft)
