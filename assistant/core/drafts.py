@@ -13,7 +13,16 @@ With a passphrase, `answers`, `transcript` and `route` are replaced by an `encry
 
 Writes are atomic (temporary file in the same folder, flush, fsync, os.replace, fsync of the
 folder): a draft on disk is always the previous answer's or this one's, never half of each.
-The folder is 0700 and every file 0600, set explicitly whatever the umask.
+The folder is 0700 and every file 0600, set explicitly whatever the umask. A save killed
+half way leaves a hidden `.<id>.json.<random>.tmp`; DraftStore.clean_leftovers removes it
+(front ends call it when they start, and purge does).
+
+A store writes a draft only while it holds the draft's lock (DraftStore.lock: an flock that
+the system drops when the process ends), so two sessions on one draft cannot overwrite each
+other: the second gets DraftInUse, and open_draft offers it a copy under a new id.
+
+Only regular files are read (a named pipe named like a draft is refused, not waited on), and
+an encrypted draft is opened only with the key-derivation settings this version writes.
 
 A file that cannot be read (truncated, not JSON, written by a newer version, encrypted with
 another passphrase) raises DraftError naming the problem and is never written to: the caller
