@@ -27,4 +27,3 @@ def default_rules_dir() -> Path:
 
 def default_prompts_dir() -> Path:
     return _package_dir("prompts")
-
