@@ -47,6 +47,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     del where
 
 
+def _deleted(gone: list[Any], days: int) -> str:
+    """What a purge deleted, by id (a purge that stops part way says exactly this much)."""
+    count = f"{len(gone)} draft{'' if len(gone) == 1 else 's'}"
+    ids = f": {', '.join(d.id for d in gone)}" if gone else ""
+    return f"Deleted {count} not updated for {days} days{ids}."
+
+
 def _days(text: str) -> int:
     try:
         days = int(text)
@@ -58,7 +65,7 @@ def _days(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.core.drafts import DraftStore, load_settings
+    from assistant.core.drafts import DraftStore, PurgeIncomplete, load_settings
 
     store = DraftStore()
     action = args.action or "list"
@@ -70,10 +77,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"Deleted draft {args.id} ({path}).")
         return 0
     if action == "purge":
-        gone = store.purge(args.older_than)
-        print(
-            f"Deleted {len(gone)} draft{'' if len(gone) == 1 else 's'} not updated for {args.older_than} days."
-        )
+        try:
+            gone = store.purge(args.older_than)
+        except PurgeIncomplete as exc:
+            print(_deleted(exc.deleted, args.older_than))
+            for draft_id, why in exc.failed:
+                print(f"review-assistant: draft {draft_id} was not deleted: {why}", file=sys.stderr)
+            return 1
+        print(_deleted(gone, args.older_than))
         return 0
     settings = load_settings()
     drafts = store.list()
@@ -183,13 +194,14 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     before the app starts.
     """
     from assistant.core.drafts import (
-        ENV_PASSPHRASE,
         Autosave,
+        DraftInUse,
         DraftNotFound,
         DraftStore,
         DraftTooNew,
         DraftWrongPassphrase,
         PassphraseNeeded,
+        choose_passphrase,
         load_settings,
         open_draft,
     )
@@ -213,10 +225,13 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     settings = load_settings()
     passphrase = None
     if getattr(args, "encrypt", False) or settings.encrypt:
-        passphrase = os.environ.get(ENV_PASSPHRASE) or _ask_terminal(ui.new_passphrase_prompt)
-        if not passphrase:
-            raise InputError("encrypting drafts needs a passphrase; none was given")
+        passphrase = choose_passphrase(  # InputError: one line, exit 2
+            _ask_terminal if sys.stdin.isatty() else None,
+            lambda why: print(why, file=sys.stderr),
+            ui.new_passphrase_prompt,
+        )
     store = DraftStore(passphrase=passphrase)
+    store.clean_leftovers()  # hidden copies of answers left by a save that was killed
     notices: list[str] = []
     stale = store.stale(settings.retention_days)
     if stale:
@@ -239,6 +254,9 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
             draft = open_draft(store, resume, lambda exc: _ask_again(exc, ui))
         except DraftNotFound as exc:
             raise InputError(str(exc)) from None
+        except DraftInUse as exc:  # open in another session: carry on in a copy
+            notices.append(str(exc))
+            draft = exc.copy
         except (PassphraseNeeded, DraftWrongPassphrase) as exc:
             print(
                 render(pack, "plain/draft_problem.j2", error=exc, fresh=False).strip(),

@@ -163,11 +163,14 @@ class PlainSession:
         if not self.no_save:
             passphrase = None
             if self.encrypt or settings.encrypt:
-                passphrase = self.ask_passphrase(self.ui.new_passphrase_prompt)
-                if not passphrase:
-                    self.say(self.ui.passphrase_missing)
-                    return 2
+                from assistant.core.drafts import choose_passphrase
+
+                terminal = self.stdin is sys.stdin and sys.stdin.isatty()
+                passphrase = choose_passphrase(  # InputError: one line, exit 2
+                    _getpass if terminal else None, self.say, self.ui.new_passphrase_prompt
+                )
             store = DraftStore(passphrase=passphrase)
+            store.clean_leftovers()  # hidden copies of answers left by a killed save
             self._retention_notice(store, settings.retention_days)
             if self.resume:
                 draft = self._open(store)
@@ -195,6 +198,7 @@ class PlainSession:
     def _open(self, store: Any) -> Any:
         """The draft to resume; None to start afresh (damaged file); False to stop (exit 2)."""
         from assistant.core.drafts import (
+            DraftInUse,
             DraftNotFound,
             DraftTooNew,
             DraftWrongPassphrase,
@@ -207,6 +211,9 @@ class PlainSession:
             draft = open_draft(store, self.resume, lambda exc: self._passphrase_for(exc))
         except DraftNotFound as exc:
             raise InputError(str(exc)) from None
+        except DraftInUse as exc:  # open in another session: carry on in a copy
+            self.say(str(exc))
+            draft = exc.copy
         except (PassphraseNeeded, DraftWrongPassphrase) as exc:
             self.say(self.words("plain/draft_problem.j2", error=exc, fresh=False))
             return False
@@ -437,3 +444,9 @@ def _log_turn(fact: str, result: Any, line: str) -> None:
         log.debug("question %s: problem %s with %s", fact, result.code, line)
     else:
         log.debug("question %s: not understood: %s", fact, line)
+
+
+def _getpass(prompt: str) -> str | None:
+    import getpass
+
+    return getpass.getpass(prompt) or None

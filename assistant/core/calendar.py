@@ -5,20 +5,19 @@ after it. Saturdays, Sundays and the bank holidays of England and Wales, with su
 are not working days. The holidays come from the `holidays` package: no hand-typed list.
 
 Importing `holidays` costs more than the rest of `decide` together (about 150 ms), so the days
-it gives are kept in a small JSON file in the user's cache folder, keyed by the installed
-`holidays` version: a new release of the package (a new special bank holiday) starts a new
-file. Set REVIEW_ASSISTANT_CACHE to another folder, or to "off" to always ask the package.
+it gives are kept in a small JSON file in the user's cache folder (assistant.core.cache), keyed
+by the installed `holidays` version: a new release of the package (a new special bank holiday)
+starts a new file. Set REVIEW_ASSISTANT_CACHE to another folder, or to "off" to always ask the package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.core.paths import cache_dir, read_cache_file, write_cache_file
+from assistant.core import cache
 
 _CACHE_FORMAT = 1  # bump when the file's shape or the way days are chosen changes
 _SPAN = 3  # on a miss, compute this many years either side, so a run rarely misses twice
@@ -39,8 +38,7 @@ def holidays_from_package(years: range) -> dict[int, frozenset[dt.date]]:
 @lru_cache(maxsize=1)
 def _cache_file() -> Path | None:
     """The cache file for the installed `holidays` version (found without importing it)."""
-    folder = cache_dir()
-    if folder is None:
+    if not cache.enabled():
         return None
     from importlib.util import find_spec
 
@@ -48,22 +46,18 @@ def _cache_file() -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     package = Path(next(iter(spec.submodule_search_locations)))
-    try:
-        version = (package / "version.py").read_bytes()
-    except OSError:
-        return None
-    key = hashlib.sha256(version + str(package).encode() + bytes([_CACHE_FORMAT])).hexdigest()
-    return folder / f"bank-holidays-{key[:16]}.json"
+    key = cache.key([package / "version.py"], extra=(str(_CACHE_FORMAT),))
+    return None if key is None else cache.path("bank-holidays", key, "json")
 
 
 def _read_cache(path: Path) -> dict[int, frozenset[dt.date]]:
     try:
-        data = json.loads(read_cache_file(path) or b"")
+        data = json.loads(cache.read(path) or b"")
         return {
             int(year): frozenset(dt.date.fromisoformat(day) for day in days)
             for year, days in data["years"].items()
         }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}  # missing or damaged: recompute from the package and rewrite
 
 
@@ -72,7 +66,7 @@ def _write_cache(path: Path, years: dict[int, frozenset[dt.date]]) -> None:
         "about": "England and Wales bank holidays from the 'holidays' package; safe to delete.",
         "years": {str(y): sorted(d.isoformat() for d in days) for y, days in sorted(years.items())},
     }
-    write_cache_file(path, json.dumps(data, indent=0).encode("utf-8"))
+    cache.write(path, json.dumps(data, indent=0).encode("utf-8"))
 
 
 _known_years: dict[int, frozenset[dt.date]] = {}

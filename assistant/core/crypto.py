@@ -21,10 +21,12 @@ SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
 SALT_BYTES = 16
-# A hostile file could name a huge cost to hang the machine; refuse anything far above ours.
-_MAX_N = 2**20
-_MAX_R = 32
-_MAX_P = 16
+# A hostile file could name a huge cost (n=2**20, r=32, p=16: minutes and gigabytes) to hang
+# the machine, or a tiny one to make guessing cheap. Only the parameters this app writes are
+# accepted, checked before any key is derived; a later version that raises the cost adds its
+# parameters here.
+ACCEPTED_KDF_PARAMS = frozenset({(SCRYPT_N, SCRYPT_R, SCRYPT_P)})
+MIN_PASSPHRASE = 8  # characters; shorter passphrases are refused when one is chosen
 
 
 class CryptoError(Exception):
@@ -33,6 +35,19 @@ class CryptoError(Exception):
 
 class WrongPassphrase(CryptoError):
     """The passphrase does not open this draft (or the encrypted part was altered)."""
+
+
+def check_new_passphrase(passphrase: str) -> str | None:
+    """Why `passphrase` cannot be chosen to encrypt drafts, or None if it can.
+
+    Only a new passphrase is checked: a draft encrypted earlier still opens with its own.
+    """
+    if len(passphrase) < MIN_PASSPHRASE:
+        return (
+            f"the passphrase is too short ({len(passphrase)} characters); "
+            f"choose one of at least {MIN_PASSPHRASE}"
+        )
+    return None
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -111,8 +126,12 @@ def _parse_block(block: Any) -> tuple[bytes, int, int, int, bytes]:
         token = str(block["token"]).encode("ascii")
     except (KeyError, ValueError, TypeError, UnicodeEncodeError):
         raise CryptoError("its encrypted part is damaged") from None
-    if not (2 <= n <= _MAX_N and n & (n - 1) == 0 and 1 <= r <= _MAX_R and 1 <= p <= _MAX_P):
-        raise CryptoError("its encrypted part names a key cost this version refuses")
-    if len(salt) < 8:
-        raise CryptoError("its encrypted part is damaged")
+    if (n, r, p) not in ACCEPTED_KDF_PARAMS:
+        raise CryptoError(
+            f"its encrypted part asks for key derivation settings this version does not use "
+            f"(scrypt n={n}, r={r}, p={p}; this version writes n={SCRYPT_N}, r={SCRYPT_R}, "
+            f"p={SCRYPT_P}), so it is refused rather than tried"
+        )
+    if len(salt) != SALT_BYTES:
+        raise CryptoError("its encrypted part is damaged (a salt of the wrong length)")
     return salt, n, r, p, token

@@ -164,12 +164,28 @@ class ConditionError(ValueError):
         super().__init__(message)
 
 
-def parse_condition(data: Any, line: int | None = None) -> Condition:
+MAX_DEPTH = 32
+"""How deeply all/any/not may nest (the shipped pack uses 4). Evaluating, explaining and
+caching a condition all walk it recursively, so a hostile or mistaken pack nesting thousands
+of levels gets a clear error at load instead of a RecursionError later."""
+
+
+def parse_condition(data: Any, line: int | None = None, depth: int = 0) -> Condition:
     """Build a condition from YAML data (see the module docstring for the forms)."""
     own_line = getattr(data, "line", None) or line
+    if depth > MAX_DEPTH:
+        raise ConditionError(
+            f"condition nested deeper than {MAX_DEPTH} levels (all/any/not inside each other); "
+            "split it into named definitions and refer to them with {ref: name}",
+            own_line,
+        )
     if isinstance(data, list):
         lines = getattr(data, "item_lines", None) or [own_line] * len(data)
-        return All(tuple(parse_condition(item, ln) for item, ln in zip(data, lines, strict=True)))
+        return All(
+            tuple(
+                parse_condition(item, ln, depth + 1) for item, ln in zip(data, lines, strict=True)
+            )
+        )
     if not isinstance(data, dict) or not data:
         raise ConditionError(
             "a condition must be a mapping such as {harm: died}, {all: [...]}, {any: [...]}, "
@@ -185,11 +201,11 @@ def parse_condition(data: Any, line: int | None = None) -> Condition:
                 raise ConditionError(f"'{key}' takes a list of conditions", key_line)
             lines = getattr(value, "item_lines", None) or [key_line] * len(value)
             children = tuple(
-                parse_condition(item, ln) for item, ln in zip(value, lines, strict=True)
+                parse_condition(item, ln, depth + 1) for item, ln in zip(value, lines, strict=True)
             )
             parts.append(All(children) if key == "all" else Any_(children))
         elif key == "not":
-            parts.append(Not(parse_condition(value, key_line)))
+            parts.append(Not(parse_condition(value, key_line, depth + 1)))
         elif key == "ref":
             if not isinstance(value, str):
                 raise ConditionError("'ref' takes the name of a definition", key_line)

@@ -15,7 +15,7 @@ Loading checks the schema and every reference and reports "file, line N: what is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,9 +27,13 @@ from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.logic import (
     ALWAYS,
+    MAX_DEPTH,
+    All,
+    Any_,
     Condition,
     ConditionError,
     Leaf,
+    Not,
     Ref,
     leaves,
     parse_condition,
@@ -366,9 +370,9 @@ def load_pack(path: Path | str | None = None) -> Pack:
     """Load and check a rule pack folder; raise InputError listing every problem with file:line.
 
     A pack that loaded cleanly is kept, checked, in the user's cache folder (see
-    assistant.core.paths.cache_dir), keyed by the exact bytes of every file it was read
-    from and by the code that read it: the next process skips the YAML and the checks. A pack
-    with problems is never cached, so its errors are reported every time.
+    assistant.core.cache), named by a hash of every file it was read from and of the code that
+    read it: the next process skips the YAML and the checks. A pack with problems is never
+    cached, so its errors are reported every time.
     """
     root = Path(path) if path is not None else default_rules_dir()
     if not root.is_dir():
@@ -391,72 +395,86 @@ _PACK_FILES = ("pack.yaml", "definitions.yaml", "questions.yaml", "labels.yaml",
 
 def _cache_path(root: Path) -> Path | None:
     """Where a checked copy of this exact pack would be kept, or None (caching off)."""
-    from assistant.core.paths import cache_dir
+    from assistant.core import cache
 
-    folder = cache_dir()
-    if folder is None:
+    if not cache.enabled():
         return None
-    import hashlib
-    import sys
-
     import pydantic
 
-    from assistant import __version__
+    inputs = [root / name for name in _PACK_FILES] + [root / "rules"]
+    key = cache.key(inputs, extra=(pydantic.VERSION, str(root)))
+    return None if key is None else cache.path("pack", key, "pickle")
 
-    digest = hashlib.sha256()
-    for part in (__version__, pydantic.VERSION, sys.version, str(root)):
-        digest.update(part.encode() + b"\0")
-    here = Path(__file__).parent
-    code = [here / name for name in ("pack.py", "logic.py", "contract.py", "yamlload.py")]
-    rules = sorted((root / "rules").glob("*.yaml")) if (root / "rules").is_dir() else []
-    try:
-        for source in code:
-            digest.update(source.read_bytes() + b"\0")
-        for name in _PACK_FILES:
-            file = root / name
-            digest.update(name.encode() + b"\0" + (file.read_bytes() if file.exists() else b"-"))
-        for file in rules:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    except OSError:
-        return None  # unreadable: load normally and let the loader report it
-    return folder / f"pack-{digest.hexdigest()[:32]}.pickle"
+
+# Unpickling can build any object a pickle names, so the pack cache is read in two guarded
+# steps: cache.read_signed returns the bytes only when their HMAC (keyed by this user's secret)
+# verifies, so only a file this user's assistant wrote is ever unpickled; and the unpickler
+# below refuses every class but the few a checked pack is made of.
+_PACK_CLASSES = {
+    "assistant.core.logic": {"All", "Any_", "Leaf", "Not", "Ref"},
+    "assistant.core.pack": {
+        "Contact",
+        "DeadlineSpec",
+        "GlossaryEntry",
+        "Label",
+        "Labels",
+        "NotificationSpec",
+        "Option",
+        "Outputs",
+        "PackMeta",
+        "Question",
+        "ReviewsSpec",
+        "Rule",
+        "_restore",
+    },
+    "assistant.core.yamlload": {"LineDict", "LineList"},
+    "datetime": {"date"},
+    "pathlib": {"Path", "PosixPath", "WindowsPath"},
+}
 
 
 def _read_cached(cache: Path) -> Pack | None:
+    import io
     import pickle
 
-    from assistant.core.paths import read_cache_file
+    from assistant.core.cache import read_signed
 
-    # Unpickling runs code, so only a file this user wrote and nobody else can change is
-    # trusted; anything else is ignored and the pack is read from its YAML.
-    data = read_cache_file(cache)
+    class _PackUnpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if name not in _PACK_CLASSES.get(module, ()):
+                raise pickle.UnpicklingError(f"{module}.{name} is not part of a pack")
+            return super().find_class(module, name)
+
+    data = read_signed(cache)  # None unless the HMAC verifies
     if data is None:
         return None
     try:
-        pack = pickle.loads(data)  # noqa: S301 - our own private file in the user's cache folder
+        pack = _PackUnpickler(io.BytesIO(data)).load()
     except (
         EOFError,
         pickle.UnpicklingError,
         AttributeError,
         ImportError,
+        IndexError,
+        KeyError,
         TypeError,
         ValueError,
     ):
-        return None  # missing, damaged or from other code: load from YAML and rewrite
+        return None  # from other code: load from YAML and rewrite
     return pack if isinstance(pack, Pack) else None
 
 
 def _write_cached(cache: Path, pack: Pack) -> None:
     import pickle
 
-    from assistant.core.paths import write_cache_file
+    from assistant.core.cache import write_signed
 
     state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
     try:
         data = pickle.dumps(_Pickled(state), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # cannot be kept: loading from YAML next time only costs speed
-    write_cache_file(cache, data)
+    write_signed(cache, data)
 
 
 class _Pickled:
@@ -518,7 +536,8 @@ def _load_pack(root: Path) -> Pack:
         else:
             for name, value in def_raw.items():
                 try:
-                    definitions[str(name)] = parse_condition(value, def_raw.key_lines.get(name))
+                    line = def_raw.key_lines.get(name) if isinstance(def_raw, LineDict) else None
+                    definitions[str(name)] = parse_condition(value, line)
                 except ConditionError as exc:
                     problems.append(f"{def_path}, line {exc.line}: definition '{name}': {exc}")
 
@@ -578,7 +597,7 @@ def _load_pack(root: Path) -> Pack:
     return Pack(root, meta, definitions, questions, rules, labels, glossary, files)
 
 
-_ALLOWED: dict[str, tuple[str, ...]] = {
+_ALLOWED: dict[str, Sequence[str]] = {
     "route": C.ROUTES,
     "id": C.NOTIFICATIONS,
     "statutory": C.STATUTORY,
@@ -636,7 +655,10 @@ def _check_references(
     for name, condition in definitions.items():
         line = def_raw.key_lines.get(name, 0) if isinstance(def_raw, LineDict) else 0
         check(condition, def_file, line)
-    problems.extend(_cycles(definitions))
+    cycles = _cycles(definitions)
+    problems.extend(cycles)
+    if not cycles:
+        problems.extend(_too_deep(definitions, questions, rules, def_raw))
     for q in questions:
         check(q.ask_if, q.file, q.line)
         spec = C.FACTS[q.fact]
@@ -678,8 +700,8 @@ def _cycles(definitions: dict[str, Condition]) -> list[str]:
     state: dict[str, int] = {}
 
     def visit(name: str, trail: list[str]) -> None:
-        if state.get(name) == 2 or name not in definitions:
-            return
+        if state.get(name) == 2 or name not in definitions or len(trail) > MAX_DEPTH:
+            return  # (a chain longer than MAX_DEPTH is reported by _too_deep)
         if state.get(name) == 1:
             cycle = trail[trail.index(name) :] + [name]
             problems.append(
@@ -694,4 +716,62 @@ def _cycles(definitions: dict[str, Condition]) -> list[str]:
 
     for name in definitions:
         visit(name, [])
+    return problems
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _too_deep(
+    definitions: dict[str, Condition],
+    questions: list[Question],
+    rules: list[Rule],
+    def_raw: Any,
+) -> list[str]:
+    """Conditions nesting deeper than MAX_DEPTH levels counting the definitions they refer to.
+
+    parse_condition bounds each condition by itself; a chain of definitions referring to each
+    other can still nest without end, and the engine walks it recursively, so it is bounded
+    here too. The walk stops as soon as the bound is passed, so it is itself shallow.
+    """
+    known: dict[str, int] = {}
+
+    def depth(condition: Condition, so_far: int) -> int:
+        if so_far > MAX_DEPTH:
+            raise _TooDeep
+        if isinstance(condition, Ref):
+            if condition.name not in definitions:
+                return 1
+            if condition.name not in known:
+                known[condition.name] = depth(definitions[condition.name], so_far + 1)
+            if so_far + known[condition.name] > MAX_DEPTH:
+                raise _TooDeep
+            return 1 + known[condition.name]
+        if isinstance(condition, Not):
+            return 1 + depth(condition.part, so_far + 1)
+        if isinstance(condition, All | Any_):
+            return 1 + max((depth(part, so_far + 1) for part in condition.parts), default=0)
+        return 1
+
+    problems: list[str] = []
+    message = (
+        f"condition nested deeper than {MAX_DEPTH} levels, counting the definitions it refers "
+        "to; make the chain of definitions shorter"
+    )
+    line_of = def_raw.key_lines if isinstance(def_raw, LineDict) else {}
+    checks: list[tuple[Condition, str, int]] = [
+        (condition, "definitions.yaml", line_of.get(name, 0))
+        for name, condition in definitions.items()
+    ]
+    checks += [(q.ask_if, q.file, q.line) for q in questions]
+    checks += [(r.when, r.file, r.line) for r in rules]
+    for condition, file, line in checks:
+        try:
+            depth(condition, 0)
+        except _TooDeep:
+            problems.append(f"{file}, line {line}: {message}")
+    if len(problems) > 5:  # a long chain makes every definition in it too deep: say so once
+        first_file = problems[5].split(", line ")[0]
+        problems[5:] = [f"{first_file}: and {len(problems) - 5} more conditions nested too deeply"]
     return problems

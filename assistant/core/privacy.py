@@ -81,9 +81,10 @@ def where(exc: BaseException) -> str:
     """The innermost frame inside the assistant (file:line in function), else the innermost one."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if f"{os.sep}assistant{os.sep}" in f.filename]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    found = ours or frames
+    if not found:
         return "unknown place"
+    frame = found[-1]
     return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 

@@ -1,12 +1,12 @@
-"""The chat's opening, kept so the first question is on screen before the rule pack loads (issue 5).
+"""The chat's opening, kept so the first question is on screen before the rule pack loads.
 
 For a given pack and its prompts, a new conversation always opens the same way: the welcome,
 the pack's first question (the immediate-risk gate) with its answers, and the short words of
 the screen (prompts/chat/ui.j2). Once the pack has loaded, these are kept, already rendered,
-in `opening-<key>.json` in the user's cache folder (file 0600, folder 0700), where the key is a
-hash of every file they come from: the pack's YAML, its prompts and the shipped ones, and the
-code that reads and renders them. The next start reads that one small file (no pydantic, YAML
-or Jinja2), shows the question at once and loads the pack behind it (ChatScreen). Once the
+in `opening-<key>.json` in the user's cache folder (assistant.core.cache: file 0600, folder
+0700), where the key is a hash of every file they come from: the pack's YAML, its prompts and
+the shipped ones, and the assistant's code. The next start reads that one small file (no
+pydantic, YAML or Jinja2), shows the question at once and loads the pack behind it (ChatScreen). Once the
 pack is loaded, the opening is rendered again from it; should it differ, the pack's own is
 shown and the file rewritten. A missing, stale, damaged or unsafe file means the usual start.
 
@@ -25,19 +25,6 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 KINDS = ("tri", "choice", "date")
-_HERE = Path(__file__).resolve().parent
-# The code whose change could change the opening (what is asked first, and how it is worded).
-_CODE = (
-    _HERE / "opening.py",
-    _HERE / "words.py",
-    _HERE / "state.py",
-    _HERE.parent / "core" / "words.py",
-    _HERE.parent / "core" / "pack.py",
-    _HERE.parent / "core" / "logic.py",
-    _HERE.parent / "core" / "contract.py",
-    _HERE.parent / "core" / "yamlload.py",
-    _HERE.parent / "core" / "engine.py",
-)
 
 
 @dataclass(frozen=True)
@@ -84,7 +71,7 @@ class Opening:
             )
         ):
             return None
-        welcome, fact, question = texts
+        welcome, fact, question = (str(t) for t in texts)  # each checked to be text above
         return cls(
             key=key,
             ui=ui,
@@ -144,33 +131,25 @@ def opening_for(pack: Pack, first: Question, key: str = "") -> Opening:
 
 
 def opening_key(root: Path) -> str | None:
-    """A hash of every file the opening of the pack in `root` comes from; None if unreadable."""
-    import hashlib
-
-    from assistant import __version__
+    """A hash of every file the opening of the pack in `root` comes from (and of the code that
+    renders it: see assistant.core.cache.key); None if unreadable."""
+    from assistant.core import cache
     from assistant.core.paths import default_prompts_dir
 
-    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{root.resolve()}\0".encode())
-    files = [*_CODE, *sorted(root.glob("*.yaml"))]
-    for folder in (root / "rules", root / "prompts" / "chat", default_prompts_dir() / "chat"):
-        files.append(folder)
-        files.extend(sorted(p for p in folder.glob("*") if p.is_file()))
-    try:
-        for file in files:
-            digest.update(str(file).encode() + b"\0")
-            digest.update(file.read_bytes() if file.is_file() else b"-")
-            digest.update(b"\0")
-    except OSError:
-        return None
-    return digest.hexdigest()[:32]
+    inputs = [
+        *sorted(root.glob("*.yaml")),
+        root / "rules",
+        root / "prompts" / "chat",
+        default_prompts_dir() / "chat",
+    ]
+    return cache.key(inputs, extra=(str(FORMAT), str(root.resolve())))
 
 
 def opening_path(key: str) -> Path | None:
     """Where the opening with `key` is kept, or None when caching is off."""
-    from assistant.core.paths import cache_dir
+    from assistant.core import cache
 
-    folder = cache_dir()
-    return None if folder is None else folder / f"opening-{key}.json"
+    return cache.path("opening", key, "json")
 
 
 def read_opening(root: Path) -> Opening | None:
@@ -181,10 +160,10 @@ def read_opening(root: Path) -> Opening | None:
 
 
 def _read(path: Path, key: str) -> Opening | None:
-    from assistant.core.paths import read_cache_file
+    from assistant.core import cache
 
     # shown as the safety question: only a file this user wrote and nobody else can change
-    raw = read_cache_file(path)
+    raw = cache.read(path, max_bytes=1024 * 1024)
     if raw is None:
         return None
     try:
@@ -196,11 +175,11 @@ def _read(path: Path, key: str) -> Opening | None:
 
 def write_opening(opening: Opening) -> None:
     """Keep `opening` for the next start (atomically; a read-only cache only costs speed)."""
-    from assistant.core.paths import write_cache_file
+    from assistant.core import cache
 
     path = opening_path(opening.key) if opening.key else None
     if path is not None:
-        write_cache_file(path, json.dumps(opening.to_json(), ensure_ascii=False).encode("utf-8"))
+        cache.write(path, json.dumps(opening.to_json(), ensure_ascii=False).encode("utf-8"))
 
 
 def remember_opening(pack: Pack, first: Question | None) -> Opening | None:

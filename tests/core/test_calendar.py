@@ -137,7 +137,7 @@ def test_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(calendar, "_known_years", {})
     calendar._cache_file.cache_clear()
     try:
-        assert calendar.cache_dir() is None
+        assert calendar.cache.folder() is None
         assert D(2026, 4, 3) in bank_holidays(2026)
     finally:
         calendar._cache_file.cache_clear()

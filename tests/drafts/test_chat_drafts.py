@@ -70,6 +70,7 @@ async def test_chat_saves_after_every_answer_and_resumes_where_it_was(data_dir):
             saved = json.loads(path.read_text())
             assert list(saved["answers"].items()) == ANSWERS[:count]
         next_fact = _screen(app).asking.fact
+    session.autosave.close()  # that session ends
 
     resumed = _session("--resume", draft_id)
     assert resumed.autosave.draft_id == draft_id
@@ -122,6 +123,7 @@ def test_chat_with_a_wrong_passphrase_stops_and_keeps_the_draft(data_dir, monkey
     draft = store.new(PACK.name, PACK.version)
     draft.set_answers({"immediate_risk": "no"})
     path = store.save(draft)
+    store.close()
     before = path.read_bytes()
     monkeypatch.setenv("REVIEW_ASSISTANT_PASSPHRASE", "wrong")
     assert _session("--resume", draft.id) == 2
@@ -137,6 +139,7 @@ async def test_picker_offers_drafts_in_progress_without_their_answers(data_dir):
     older.set_answers({"immediate_risk": "no", "subject_age_band": "under_16"})
     older.route = "practice_review_referral"
     store.save(older)
+    store.close()
     chosen: list[list[str]] = []
 
     def pick(drafts):

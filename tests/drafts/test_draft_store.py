@@ -161,6 +161,7 @@ def test_encrypted_draft_hides_answers_and_opens_with_its_passphrase(data_dir):
     draft = _draft(store, immediate_risk="no", harm="died")
     draft.transcript = [{"role": "user", "text": "Baby K, 14 Acacia Avenue"}]
     path = store.save(draft)
+    store.close()  # that session ends, so another may open the draft and save it
     raw = path.read_text()
     assert "Acacia" not in raw and "died" not in raw and "harm" not in raw
     assert json.loads(raw)["encrypted"]["kdf"] == "scrypt"
