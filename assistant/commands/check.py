@@ -30,6 +30,8 @@ CSV_COLUMNS = (
     "pack_version_now",
     "differs_under_current_pack",
     "error",
+    "lateness",
+    "verdict_line",
 )
 
 
@@ -91,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _safe_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: never a formula, whatever a file name starts with."""
+    """A cell a spreadsheet shows as text: never a formula, whatever a file name starts with,
+    and never a control character (an escape sequence in a file name is shown, not obeyed)."""
+    from assistant.core.terminal import visible
+
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    text = visible(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -113,6 +119,8 @@ def csv_rows(results: list[Any]) -> list[list[str]]:
             r.pack_version_now,
             r.differs_under_current_pack,
             " | ".join(r.error or []),
+            r.lateness,
+            r.verdict_line,
         ]
         rows.append([_safe_cell(c) for c in cells])
     return rows
@@ -130,7 +138,7 @@ def table_cells(words: Any, r: Any) -> list[str]:
     deadlines = {d.id: d for d in r.deadlines}
     return [
         r.file,
-        str(words.verdict(r.verdict)),
+        str(words.verdict_cell(r)),
         str(len(r.findings)) if r.verdict != "error" else "-",
         str(words.deadline(deadlines.get("panel_notification"))),
         str(words.deadline(deadlines.get("rapid_review"))),
@@ -154,6 +162,14 @@ def report(pack: Any, results: list[Any], skipped: list[str]) -> str:
         for row in rows
     ]
     table = "\n".join(lines)
-    return render(
+    text = render(
         pack, "check/report.txt.j2", table=table, results=results, words=words, skipped=skipped
     )
+    return terminal_safe(text)
+
+
+def terminal_safe(text: str) -> str:
+    """Every line made safe for a terminal (file names, pack versions and errors come from files)."""
+    from assistant.core.terminal import visible
+
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from assistant.core.check import Checked, CheckResult, CheckRun, check_paths
 from assistant.core.pack import Pack
+from assistant.core.terminal import visible
 
 COLUMNS = (
     "file",
@@ -66,12 +67,12 @@ class RegisterWords:
         deadlines = {d.id: d for d in r.deadlines}
         error = r.verdict == "error"
         return [
-            Text(r.file),
-            Text(str(self.cells.verdict(r.verdict))),
+            Text(visible(r.file)),
+            Text(str(self.cells.verdict_cell(r))),
             len(r.findings),
             Text(str(self.cells.deadline(deadlines.get("panel_notification")))),
             Text(str(self.cells.deadline(deadlines.get("rapid_review")))),
-            Text("-" if error else str(self.cells.pack(r))),
+            Text("-" if error else visible(str(self.cells.pack(r)))),
             Text(str(r.decided_on or "-")),
         ]
 
