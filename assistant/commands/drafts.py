@@ -193,6 +193,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         load_settings,
         open_draft,
     )
+    from assistant.commands.serve import resume_hint
     from assistant.core.errors import InputError
     from assistant.core.words import environment, render
     from assistant.tui.state import ConversationState
@@ -268,7 +269,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
             "plain/saving.j2",
             draft_id=draft_id,
             encrypted=store.encrypting,
-            resume_command=f"review-assistant --resume {draft_id}",
+            resume_command=resume_hint(draft_id),  # a browser has no command line
         ).strip()
     )
     if draft is not None and draft.answers:

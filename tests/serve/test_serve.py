@@ -267,3 +267,83 @@ def test_serve_needs_no_extra_to_install():
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
     assert any(d.startswith("textual-serve") for d in project["dependencies"])
     assert project["optional-dependencies"].get("serve", []) == []
+
+
+def test_in_the_browser_drafts_are_offered_in_the_picker_and_resume_words_fit(tmp_path):
+    """A saved draft is offered in the browser; choosing it opens the chat in the same tab."""
+    env = {**os.environ, "HOME": str(tmp_path), "NO_COLOR": "1"}
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        env[name] = str(tmp_path / name.lower())
+    saved = subprocess.run(
+        [sys.executable, "-m", "assistant", "--rules", str(PACK), "plain"],
+        input="2\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert "saved as draft" in saved.stdout, saved.stdout + saved.stderr
+    draft_id = saved.stdout.split("saved as draft ")[1].split(".")[0].split()[0]
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "--rules", str(PACK), "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+
+    async def drive() -> tuple[str, str]:
+        picker, chat = "", ""
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=100&height=30") as ws:
+
+                async def until(wanted: str, seconds: float = 60) -> str:
+                    seen = ""
+                    deadline = time.monotonic() + seconds
+                    while time.monotonic() < deadline and wanted not in seen:
+                        try:
+                            message = await ws.receive(
+                                timeout=max(0.1, deadline - time.monotonic())
+                            )
+                        except TimeoutError:
+                            break
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            seen += message.data.decode("utf-8", "replace")
+                        elif message.type == aiohttp.WSMsgType.TEXT:
+                            seen += message.data
+                        else:
+                            break
+                    return seen
+
+                picker = await until("Carry on with a saved conversation?")
+                await until(draft_id, 5)
+                await ws.send_str('["stdin", "\\u001b[B"]')  # down: the draft
+                await asyncio.sleep(0.3)
+                await ws.send_str('["stdin", "\\r"]')  # enter: open it
+                chat = await until("open this page again")
+        return picker, chat
+
+    try:
+        fetch(f"http://127.0.0.1:{port}/")
+        picker, chat = asyncio.run(drive())
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    assert "Carry on with a saved conversation?" in picker
+    assert "open this page again" in chat  # the resume words are for the browser
+    assert "review-assistant --resume" not in chat
+
+
+def test_resume_words_depend_on_where_the_app_runs(monkeypatch):
+    from assistant.commands.serve import SERVED_ENV, resume_hint
+
+    monkeypatch.delenv(SERVED_ENV, raising=False)
+    assert resume_hint("abc123") == "review-assistant --resume abc123"
+    monkeypatch.setenv(SERVED_ENV, "1")
+    assert "review-assistant" not in resume_hint("abc123")
