@@ -182,6 +182,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     for want of its passphrase (the file is untouched). The passphrase is asked on the terminal
     before the app starts.
     """
+    from assistant.commands.serve import resume_hint
     from assistant.core.drafts import (
         ENV_PASSPHRASE,
         Autosave,
@@ -193,7 +194,6 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         load_settings,
         open_draft,
     )
-    from assistant.commands.serve import resume_hint
     from assistant.core.errors import InputError
     from assistant.core.words import environment, render
     from assistant.tui.state import ConversationState
