@@ -214,6 +214,7 @@ class _Words:
         self.pack = pack
         self.template = environment(pack).get_template("check/finding.txt.j2")
         self.cache: dict[tuple[Any, ...], str] = {}
+        self.module: Any = None
 
     def __call__(self, code: str, kind: str, **ctx: Any) -> str:
         key = (code, kind, *sorted(ctx.items()))
@@ -229,8 +230,9 @@ class _Words:
         """The verdict with each late or overdue deadline (prompts/check/words.j2)."""
         from assistant.core.words import environment
 
-        module = environment(self.pack).get_template("check/words.j2").module
-        return " ".join(str(module.verdict_line(result)).split())
+        if self.module is None:
+            self.module = environment(self.pack).get_template("check/words.j2").module
+        return " ".join(str(self.module.verdict_line(result)).split())
 
 
 def _lateness(deadlines: Sequence[DeadlineCheck]) -> Literal["late", "overdue"] | None:
