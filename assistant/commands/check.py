@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from assistant.commands.common import add_rules_option, pack_from, print_json
+from assistant.commands.common import add_rules_option, pack_from
 
 CSV_COLUMNS = (
     "file",
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         )
     results = found.results
     if args.json:
-        print_json([r.to_json() for r in results])
+        sys.stdout.write(terminal_safe_json([r.to_json() for r in results]))
     elif args.csv:
         write_csv(results)
     else:
@@ -166,6 +166,18 @@ def report(pack: Any, results: list[Any], skipped: list[str]) -> str:
         pack, "check/report.txt.j2", table=table, results=results, words=words, skipped=skipped
     )
     return terminal_safe(text)
+
+
+def terminal_safe_json(data: Any) -> str:
+    """JSON as `print_json` writes it, with every non-printable character written as a \\u
+    escape (the same data to a JSON reader; nothing a terminal would obey)."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return (
+        "".join(ch if ch.isprintable() or ch in "\n " else json.dumps(ch)[1:-1] for ch in text)
+        + "\n"
+    )
 
 
 def terminal_safe(text: str) -> str:

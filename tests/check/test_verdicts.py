@@ -243,6 +243,22 @@ def test_escape_sequences_from_files_are_shown_not_obeyed(tmp_path):
     assert all("\x1b" not in str(cell) for cell in row)
 
 
+def test_json_output_holds_the_same_data_and_nothing_a_terminal_obeys(tmp_path):
+    case = yaml_to_json_record()
+    case["decision"]["pack_version"] = "2.0\u009b2J\u202e"
+    (tmp_path / "c1.json").write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    out = cli(str(tmp_path), "--json", "--as-of", "2026-11-27").stdout
+    assert "\u009b" not in out and "\u202e" not in out  # written as escapes
+    [result] = json.loads(out)
+    assert result["pack_version_then"] == "2.0\u009b2J\u202e"  # the same data
+
+
+def yaml_to_json_record() -> dict:
+    import yaml
+
+    return json.loads(json.dumps(yaml.safe_load(BASE), default=str))
+
+
 def test_typed_values_do_not_reach_the_output(tmp_path):
     folder = tmp_path / "records"
     folder.mkdir()
