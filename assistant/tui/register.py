@@ -230,11 +230,11 @@ class RegisterScreen(Screen[None]):
     BINDINGS: ClassVar = [
         Binding("d", "filter('differs')", "Differs"),
         Binding("o", "filter('overdue')", "Overdue"),
-        Binding("n", "filter('needs_reason')", "Needs reason"),
-        Binding("w", "filter('due_soon')", "Due soon"),
+        Binding("n", "filter('needs_reason')", "Reason"),
+        Binding("w", "filter('due_soon')", "Due"),
         Binding("a", "show_all", "All"),
         Binding("s", "sort_next", "Sort"),
-        Binding("v", "reverse", "Reverse"),
+        Binding("v", "reverse", "Flip"),
         Binding("question_mark", "legend", "Key"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -268,7 +268,7 @@ class RegisterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         legend = self.query_one("#legend", Static)
-        legend.update(Text(self.legend_text()))
+        legend.update(self.legend_table())
         legend.display = False
         self.relayout(self.app.size.width)
         self.query_one("#records", DataTable).focus()
@@ -290,12 +290,30 @@ class RegisterScreen(Screen[None]):
         self.fill()
 
     def legend_text(self) -> str:
+        """The key as plain text: a heading per line, then what its column shows."""
         w = self.words
         lines = [w.legend_title]
         for name in COLUMNS:
             lines.append(f"{str(w.cells.short_heading(name)):<13}{w.legend[name]}")
         lines.append(w.legend_due.replace("{n}", str(self.due_within)))
         return "\n".join(lines)
+
+    def legend_table(self) -> Any:
+        """The key laid out in two columns, so a wrapped explanation keeps its indent."""
+        from rich.console import Group
+        from rich.table import Table
+
+        w = self.words
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column()
+        for name in COLUMNS:
+            grid.add_row(str(w.cells.short_heading(name)), str(w.legend[name]))
+        return Group(
+            Text(w.legend_title, style="bold"),
+            grid,
+            Text(w.legend_due.replace("{n}", str(self.due_within))),
+        )
 
     @property
     def shown(self) -> list[int]:
@@ -355,8 +373,13 @@ class RegisterScreen(Screen[None]):
         self.fill()
 
     def action_legend(self) -> None:
+        """Show the key in the table's place (all of it fits at 80x24), or the table again."""
         legend = self.query_one("#legend", Static)
+        table = self.query_one("#records", DataTable)
         legend.display = not legend.display
+        table.display = not legend.display
+        if table.display:
+            table.focus()
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         column = COLUMNS.index(str(event.column_key.value))

@@ -153,13 +153,15 @@ async def test_at_80x24_most_severe_first_and_the_due_soon_filter(tmp_path):
 
         legend = app.screen.query_one("#legend", Static)
         assert not legend.display
-        await pilot.press("question_mark")
-        assert legend.display
-        text = str(legend.render())
+        await pilot.press("question_mark")  # the key takes the table's place, all of it shown
+        assert legend.display and not table.display
+        assert legend.size.height >= legend.virtual_size.height
+        text = app.screen.legend_text()
         for heading in ("FILE", "VERDICT", "#", "PANEL", "RAPID REVIEW", "PACK", "DECIDED"):
             assert f"\n{heading} " in text
+        assert "within the next 5 working days" in text
         await pilot.press("question_mark")
-        assert not legend.display
+        assert not legend.display and table.display and table.has_focus
 
 
 async def test_at_80x24_a_register_of_every_verdict_sorts_by_severity_then_lateness(tmp_path):
