@@ -135,14 +135,16 @@ def write_csv(results: list[Any]) -> None:
 
 def table_cells(words: Any, r: Any) -> list[str]:
     """The summary-table cells of one result, in the words of prompts/check/words.j2."""
+    from assistant.core.terminal import visible
+
     deadlines = {d.id: d for d in r.deadlines}
     return [
-        r.file,
+        visible(r.file),  # a line break in a file name stays on its row
         str(words.verdict_cell(r)),
         str(len(r.findings)) if r.verdict != "error" else "-",
         str(words.deadline(deadlines.get("panel_notification"))),
         str(words.deadline(deadlines.get("rapid_review"))),
-        str(words.pack(r)) if r.verdict != "error" else "-",
+        visible(str(words.pack(r))) if r.verdict != "error" else "-",
     ]
 
 
