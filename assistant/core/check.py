@@ -349,10 +349,11 @@ def _findings(
             )
         )
 
-    # The Panel notification is a duty: one due and not made differs, whatever the reasons say.
+    # The Panel notification is a duty: one past due (or, with no date to count from, a decision
+    # taken without it) and not made differs, whatever the reasons say.
     for n in decision.notifications:
         if n.id == "panel_notification" and n.certain and notified is None:
-            if n.due is None or today > n.due:
+            if (today > n.due) if n.due is not None else chosen.decided_on is not None:
                 add(
                     "notification_date",
                     None,

@@ -203,3 +203,18 @@ def test_columns_are_hidden_least_useful_first_as_the_terminal_narrows():
     assert layout(90)[0] == COLUMNS[:-1]  # the date decided goes first
     assert layout(80)[0] == COLUMNS[:-2]  # then the rule pack
     assert layout(80)[1] >= 20  # and the file name keeps room
+
+
+def test_the_due_within_option_is_checked():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "register", str(RECORDS), "--due-within", "soon"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "'soon' is not a number of working days" in done.stderr
+    assert "Traceback" not in done.stderr

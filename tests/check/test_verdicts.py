@@ -272,3 +272,13 @@ def test_typed_values_do_not_reach_the_output(tmp_path):
         out = cli(str(folder), *fmt, "--as-of", "2026-11-27").stdout
         assert "Jane" not in out and "Acacia" not in out
         assert "facts.harm" in out  # where the problem is, still named
+
+
+def test_with_no_date_to_count_from_a_decision_without_a_notification_differs(tmp_path):
+    edits = (*NOT_NOTIFIED, ("  aware_date: 2026-01-05\n", "  incident_date: 2026-01-05\n"))
+    decided = check_one(record(tmp_path, "decided.yaml", *edits, extra=REASONS))
+    assert any(f.code == "panel_not_notified" for f in decided.findings)
+    undecided = check_one(
+        record(tmp_path, "undecided.yaml", *edits, ("  decided_on: 2026-01-30\n", ""))
+    )
+    assert all(f.code != "panel_not_notified" for f in undecided.findings)
