@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "drafts": "drafts",
     "plain": "plain",
     "form": "form",
+    "requests": "requests",
     "lint": "lint",
 }
 

@@ -21,7 +21,9 @@ def run(args: argparse.Namespace) -> int:
         from assistant.core.privacy import enter_incognito
 
         enter_incognito()
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    from assistant.commands.serve import in_browser
+
+    interactive = (sys.stdin.isatty() and sys.stdout.isatty()) or in_browser()
     opening = _kept_opening(args, interactive)
     if opening is not None:
         return _quick_start(args, opening)
@@ -32,8 +34,9 @@ def run(args: argparse.Namespace) -> int:
 
     def pick(drafts: list) -> str | None:  # imported only when there are drafts to offer
         from assistant.tui.drafts_picker import pick_draft
+        from assistant.tui.served import pick_then_chat
 
-        return pick_draft(pack, drafts)
+        return pick_then_chat(lambda: pick_draft(pack, drafts))  # in a browser too
 
     # autosave, --resume, --no-save, the picker and notices (issue 7)
     session = chat_session(args, pack, pick=pick if interactive else None)

@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from assistant.commands.common import add_rules_option, pack_from, print_json
+from assistant.commands.common import add_rules_option, pack_from
 
 CSV_COLUMNS = (
     "file",
@@ -30,6 +30,8 @@ CSV_COLUMNS = (
     "pack_version_now",
     "differs_under_current_pack",
     "error",
+    "lateness",
+    "verdict_line",
 )
 
 
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         )
     results = found.results
     if args.json:
-        print_json([r.to_json() for r in results])
+        sys.stdout.write(terminal_safe_json([r.to_json() for r in results]))
     elif args.csv:
         write_csv(results)
     else:
@@ -91,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _safe_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: never a formula, whatever a file name starts with."""
+    """A cell a spreadsheet shows as text: never a formula, whatever a file name starts with,
+    and never a control character (an escape sequence in a file name is shown, not obeyed)."""
+    from assistant.core.terminal import visible
+
     text = "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    text = visible(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -113,6 +119,8 @@ def csv_rows(results: list[Any]) -> list[list[str]]:
             r.pack_version_now,
             r.differs_under_current_pack,
             " | ".join(r.error or []),
+            r.lateness,
+            r.verdict_line,
         ]
         rows.append([_safe_cell(c) for c in cells])
     return rows
@@ -127,14 +135,16 @@ def write_csv(results: list[Any]) -> None:
 
 def table_cells(words: Any, r: Any) -> list[str]:
     """The summary-table cells of one result, in the words of prompts/check/words.j2."""
+    from assistant.core.terminal import visible
+
     deadlines = {d.id: d for d in r.deadlines}
     return [
-        r.file,
-        str(words.verdict(r.verdict)),
+        visible(r.file),  # a line break in a file name stays on its row
+        str(words.verdict_cell(r)),
         str(len(r.findings)) if r.verdict != "error" else "-",
         str(words.deadline(deadlines.get("panel_notification"))),
         str(words.deadline(deadlines.get("rapid_review"))),
-        str(words.pack(r)) if r.verdict != "error" else "-",
+        visible(str(words.pack(r))) if r.verdict != "error" else "-",
     ]
 
 
@@ -154,6 +164,26 @@ def report(pack: Any, results: list[Any], skipped: list[str]) -> str:
         for row in rows
     ]
     table = "\n".join(lines)
-    return render(
+    text = render(
         pack, "check/report.txt.j2", table=table, results=results, words=words, skipped=skipped
     )
+    return terminal_safe(text)
+
+
+def terminal_safe_json(data: Any) -> str:
+    """JSON as `print_json` writes it, with every non-printable character written as a \\u
+    escape (the same data to a JSON reader; nothing a terminal would obey)."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return (
+        "".join(ch if ch.isprintable() or ch in "\n " else json.dumps(ch)[1:-1] for ch in text)
+        + "\n"
+    )
+
+
+def terminal_safe(text: str) -> str:
+    """Every line made safe for a terminal (file names, pack versions and errors come from files)."""
+    from assistant.core.terminal import visible
+
+    return "\n".join(visible(line) for line in text.split("\n"))

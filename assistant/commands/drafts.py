@@ -193,6 +193,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     for want of its passphrase (the file is untouched). The passphrase is asked on the terminal
     before the app starts.
     """
+    from assistant.commands.serve import resume_hint
     from assistant.core.drafts import (
         Autosave,
         DraftInUse,
@@ -286,7 +287,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
             "plain/saving.j2",
             draft_id=draft_id,
             encrypted=store.encrypting,
-            resume_command=f"review-assistant --resume {draft_id}",
+            resume_command=resume_hint(draft_id),  # a browser has no command line
         ).strip()
     )
     if draft is not None and draft.answers:

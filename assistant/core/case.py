@@ -213,6 +213,10 @@ class PartnershipDecision(BaseModel):
     national_review_referral: YesNo = None
     local_method: Literal[(*LOCAL_OPTIONS, "none")] | None = None  # type: ignore[valid-type]
     reasons: Text = None
+    # The partners later found the notification criteria not met (the one recorded ground for
+    # no rapid review after a notification), and the date they found it.
+    criteria_found_not_met: YesNo = None
+    criteria_found_not_met_on: DateValue = None
     pack_version: Annotated[
         str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)
     ] = None
@@ -311,6 +315,7 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
             (("decision", "decided_on"), case.decision.decided_on),
             (("decision", "notification_date"), case.decision.notification_date),
             (("decision", "rapid_review_completed"), case.decision.rapid_review_completed),
+            (("decision", "criteria_found_not_met_on"), case.decision.criteria_found_not_met_on),
         ]
     for loc, value in checks:
         if value and value > today:

@@ -33,7 +33,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.core.calendar import working_days_between
-from assistant.core.case import CaseFile, load_case
+from assistant.core.case import CaseFile, PartnershipDecision, load_case
 from assistant.core.engine import Decision, decide, in_force_on
 from assistant.core.errors import InputError
 from assistant.core.pack import Outputs, Pack, Rule
@@ -104,6 +104,10 @@ class CheckResult(BaseModel):
     route: str | None = None
     reasons_recorded: bool = False
     pack_changes: list[PackChange] = Field(default_factory=list)
+    # lateness of the statutory deadlines: "overdue" (one not done and past due) before "late"
+    # (one done late); the verdict and the lateness in the pack's words, for every output
+    lateness: Literal["late", "overdue"] | None = None
+    verdict_line: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -210,6 +214,7 @@ class _Words:
         self.pack = pack
         self.template = environment(pack).get_template("check/finding.txt.j2")
         self.cache: dict[tuple[Any, ...], str] = {}
+        self.module: Any = None
 
     def __call__(self, code: str, kind: str, **ctx: Any) -> str:
         key = (code, kind, *sorted(ctx.items()))
@@ -221,8 +226,104 @@ class _Words:
             text = self.cache[key] = " ".join(text.split())
         return text
 
+    def verdict_line(self, result: CheckResult) -> str:
+        """The verdict with each late or overdue deadline (prompts/check/words.j2)."""
+        from assistant.core.words import environment
 
-def _findings(pack: Pack, case: CaseFile, decision: Decision, words: _Words) -> list[Finding]:
+        if self.module is None:
+            self.module = environment(self.pack).get_template("check/words.j2").module
+        return " ".join(str(self.module.verdict_line(result)).split())
+
+
+def _lateness(deadlines: Sequence[DeadlineCheck]) -> Literal["late", "overdue"] | None:
+    statuses = {d.status for d in deadlines}
+    return "overdue" if "overdue" in statuses else "late" if "late" in statuses else None
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One yes/no choice in the `decision:` block compared with the rules' value for it.
+
+    `wanted`: the rules' values under which the choice is expected to be yes; `forbidden`: the
+    values under which a yes departs from what the partners may choose. `duty`: a statutory duty,
+    so a "no" where it is wanted differs (free-text reasons cannot excuse it). The codes name the
+    finding's words in prompts/check/finding.txt.j2 ({expected} is the rules' value).
+    """
+
+    field: str
+    reviews_field: str
+    wanted: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    duty: bool
+    not_recorded: str
+    declined: str
+    yes_forbidden: str
+    yes_unwanted: str
+    rule_for_yes: bool = True
+
+
+CHOICES = (
+    # A notification means a rapid review (R-05a): a duty, unless the partners later found the
+    # notification criteria not met (recorded as criteria_found_not_met, handled below).
+    _Choice(
+        "rapid_review",
+        "statutory",
+        wanted=("rapid_review",),
+        forbidden=("none",),
+        duty=True,
+        not_recorded="rapid_review_not_recorded",
+        declined="rapid_review_not_held",
+        yes_forbidden="rapid_review_not_expected",
+        yes_unwanted="rapid_review_not_expected",
+        rule_for_yes=False,
+    ),
+    # LCSPR: meeting the criteria does not oblige a review; the partners decide and record why.
+    _Choice(
+        "lcspr",
+        "lcspr",
+        wanted=("indicated", "possible"),
+        forbidden=("not_applicable",),
+        duty=False,
+        not_recorded="lcspr_not_recorded",
+        declined="lcspr_{expected}_not_commissioned",
+        yes_forbidden="lcspr_not_applicable",
+        yes_unwanted="lcspr_without_criteria",
+    ),
+    # National review: the partners may suggest one; the Panel decides.
+    _Choice(
+        "national_review_referral",
+        "national_review",
+        wanted=("suggested",),
+        forbidden=("not_applicable",),
+        duty=False,
+        not_recorded="national_not_recorded",
+        declined="national_not_referred",
+        yes_forbidden="national_not_applicable",
+        yes_unwanted="national_without_criteria",
+    ),
+)
+
+
+def _chosen(decision: PartnershipDecision, name: str) -> str | None:
+    """The record's yes/no for a choice; a rapid review completed was held, and one the partners
+    found not called for (criteria_found_not_met) was not."""
+    value = _yes_no(getattr(decision, name))
+    if name == "rapid_review" and value is None:
+        if decision.rapid_review_completed is not None:
+            return "yes"
+        if decision.criteria_found_not_met:
+            return "no"
+    return value
+
+
+def _findings(
+    pack: Pack,
+    case: CaseFile,
+    decision: Decision,
+    words: _Words,
+    notified: dt.date | None,
+    today: dt.date,
+) -> list[Finding]:
     chosen = case.decision
     assert chosen is not None
     reasons = bool(chosen.reasons and chosen.reasons.strip())
@@ -233,7 +334,9 @@ def _findings(pack: Pack, case: CaseFile, decision: Decision, words: _Words) -> 
     ) -> None:
         if kind == "needs_reason" and reasons:
             kind = "reason_recorded"
-        text = words(code, kind, expected=expected, chosen=value)
+        text = words(
+            code, kind, expected=expected, chosen=value, found_on=chosen.criteria_found_not_met_on
+        )
         out.append(
             Finding(
                 field=name,
@@ -246,99 +349,45 @@ def _findings(pack: Pack, case: CaseFile, decision: Decision, words: _Words) -> 
             )
         )
 
-    def rule(name: str, value: str) -> str | None:
-        return _rule_for(pack, decision, name, value)
+    # The Panel notification is a duty: one past due (or, with no date to count from, a decision
+    # taken without it) and not made differs, whatever the reasons say.
+    for n in decision.notifications:
+        if n.id == "panel_notification" and n.certain and notified is None:
+            if (today > n.due) if n.due is not None else chosen.decided_on is not None:
+                add(
+                    "notification_date",
+                    None,
+                    "panel_notification",
+                    "panel_not_notified",
+                    "differs",
+                    n.rule or None,
+                )
 
-    reviews = decision.reviews
-    # Rapid review: required after a notification (R-05a) unless the case is later found not to
-    # meet the notification criteria, which is a recorded reason.
-    held = _yes_no(chosen.rapid_review)
-    if held is None and chosen.rapid_review_completed is not None:
-        held = "yes"  # a completion date says it was held
-    if reviews.statutory == "rapid_review":
-        why = rule("reviews.statutory", "rapid_review")
-        if held is None:
-            add(
-                "rapid_review",
-                None,
-                "rapid_review",
-                "rapid_review_not_recorded",
-                "not_recorded",
-                why,
-            )
-        elif held == "no":
-            add("rapid_review", "no", "rapid_review", "rapid_review_not_held", "needs_reason", why)
-    elif held == "yes":
-        add("rapid_review", "yes", reviews.statutory, "rapid_review_not_expected", "differs", None)
-
-    # LCSPR: meeting the criteria does not oblige a review; the partners decide and record why.
-    lcspr = _yes_no(chosen.lcspr)
-    why = rule("reviews.lcspr", reviews.lcspr)
-    if reviews.lcspr in ("indicated", "possible"):
-        if lcspr is None:
-            add("lcspr", None, reviews.lcspr, "lcspr_not_recorded", "not_recorded", why)
-        elif lcspr == "no":
-            add(
-                "lcspr",
-                "no",
-                reviews.lcspr,
-                f"lcspr_{reviews.lcspr}_not_commissioned",
-                "needs_reason",
-                why,
-            )
-    elif lcspr == "yes":
-        if reviews.lcspr == "not_applicable":
-            add("lcspr", "yes", "not_applicable", "lcspr_not_applicable", "differs", why)
-        else:
-            add("lcspr", "yes", reviews.lcspr, "lcspr_without_criteria", "needs_reason", why)
-
-    # National review: the partners may suggest one; the Panel decides.
-    national = _yes_no(chosen.national_review_referral)
-    why = rule("reviews.national_review", reviews.national_review)
-    if reviews.national_review == "suggested":
-        if national is None:
-            add(
-                "national_review_referral",
-                None,
-                "suggested",
-                "national_not_recorded",
-                "not_recorded",
-                why,
-            )
-        elif national == "no":
-            add(
-                "national_review_referral",
-                "no",
-                "suggested",
-                "national_not_referred",
-                "needs_reason",
-                why,
-            )
-    elif national == "yes":
-        if reviews.national_review == "not_applicable":
-            add(
-                "national_review_referral",
-                "yes",
-                "not_applicable",
-                "national_not_applicable",
-                "differs",
-                why,
-            )
-        else:
-            add(
-                "national_review_referral",
-                "yes",
-                reviews.national_review,
-                "national_without_criteria",
-                "needs_reason",
-                why,
-            )
+    for choice in CHOICES:
+        expected = getattr(decision.reviews, choice.reviews_field)
+        value = _chosen(chosen, choice.field)
+        why = _rule_for(pack, decision, f"reviews.{choice.reviews_field}", expected)
+        if expected in choice.wanted:
+            if value is None:
+                add(choice.field, None, expected, choice.not_recorded, "not_recorded", why)
+            elif value == "no":
+                code = choice.declined.format(expected=expected)
+                kind: FindingKind = "differs" if choice.duty else "needs_reason"
+                if choice.duty and chosen.criteria_found_not_met:
+                    code, kind = "rapid_review_criteria_not_met", "needs_reason"
+                add(choice.field, "no", expected, code, kind, why)
+        elif value == "yes":
+            why = why if choice.rule_for_yes else None
+            if expected in choice.forbidden:
+                add(choice.field, "yes", expected, choice.yes_forbidden, "differs", why)
+            else:
+                add(choice.field, "yes", expected, choice.yes_unwanted, "needs_reason", why)
 
     # Local method: one of the methods the rules suggest for this case.
     method = chosen.local_method
-    if method and method != "none" and method not in reviews.local_options:
-        options = reviews.local_options
-        why = rule("reviews.local_options", options[0]) if options else None
+    options = decision.reviews.local_options
+    if method and method != "none" and method not in options:
+        why = _rule_for(pack, decision, "reviews.local_options", options[0]) if options else None
         add(
             "local_method",
             method,
@@ -383,7 +432,7 @@ def _deadlines(
     for d in decision.deadlines:
         if d.id == "rapid_review":
             done = chosen.rapid_review_completed
-            if chosen.rapid_review is False and done is None:
+            if _chosen(chosen, "rapid_review") == "no" and done is None:
                 out.append(
                     DeadlineCheck(
                         id=d.id,
@@ -427,9 +476,27 @@ def _impossible_dates(
     notified_in_decision: dt.date | None,
     completed: dt.date | None,
     notified: dt.date | None,
+    chosen: PartnershipDecision | None = None,
 ) -> list[str]:
     """Dates in the decision block that cannot be right, named with the fix."""
     problems: list[str] = []
+    if chosen is not None:
+        found, found_on = chosen.criteria_found_not_met, chosen.criteria_found_not_met_on
+        if found and found_on is None:
+            problems.append(
+                "decision.criteria_found_not_met: yes needs the date the partners found it: add "
+                "criteria_found_not_met_on: YYYY-MM-DD"
+            )
+        if found_on is not None and not found:
+            problems.append(
+                f"decision.criteria_found_not_met_on: {found_on} is given but "
+                "criteria_found_not_met is not yes; add criteria_found_not_met: yes, or remove the date"
+            )
+        if found and found_on is not None and notified is not None and found_on < notified:
+            problems.append(
+                f"decision.criteria_found_not_met_on: {found_on} is before the notification "
+                f"({notified}); the criteria are found not met after a notification. Check both dates."
+            )
     aware = facts.get("aware_date")
     if aware and notified_in_decision and notified_in_decision < aware:
         problems.append(
@@ -468,7 +535,7 @@ def check_case(
     facts = case.fact_values()
     notified = facts.get("notification_date") or chosen.notification_date
     problems = _impossible_dates(
-        facts, chosen.notification_date, chosen.rapid_review_completed, notified
+        facts, chosen.notification_date, chosen.rapid_review_completed, notified, chosen
     )
     if problems:
         raise InputError(f"{file}: {problems[0]}", [f"{file}: {p}" for p in problems])
@@ -476,7 +543,7 @@ def check_case(
         facts["notification_date"] = notified
     on = in_force_on(facts, today)
     decision = decide(pack, facts, on=on)
-    findings = _findings(pack, case, decision, words)
+    findings = _findings(pack, case, decision, words, notified, today)
     kinds = {f.kind for f in findings}
     verdict: Verdict = (
         "differs"
@@ -494,11 +561,13 @@ def check_case(
             for k in COMPARED_FIELDS
             if then_fields[k] != now_fields[k]
         ]
+    deadlines = _deadlines(case, decision, notified, today)
     result = CheckResult(
         file=file,
         verdict=verdict,
         findings=findings,
-        deadlines=_deadlines(case, decision, notified, today),
+        deadlines=deadlines,
+        lateness=_lateness(deadlines),
         pack_version_then=chosen.pack_version,
         pack_version_now=pack.version,
         differs_under_current_pack=bool(changes),
@@ -508,28 +577,62 @@ def check_case(
         reasons_recorded=bool(chosen.reasons and chosen.reasons.strip()),
         pack_changes=changes,
     )
+    result.verdict_line = words.verdict_line(result)
     return Checked(result=result, decision=decision, facts=facts)
 
 
-_QUOTED = re.compile(r"\(got [^)]*\)|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d[\d\- ]{3,}\d")
+_QUOTED = re.compile(r"\(got [^)]*\)|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NUMBERS = re.compile(r"\d[\d\- ]{3,}\d")
+_WORD = re.compile(r"[A-Za-z0-9_.\-]{1,40}:?")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
+_WHERE = re.compile(r"^(?P<head>.*?(?:, line \d+)?: )(?P<loc>[^:'\"]*?)(?P<rest>: .*)$", re.S)
 
 
-def _redact(problem: str) -> str:
-    """Referral details and recorded reasons are personal: keep where the problem is, not the value."""
-    starts = [i for i in (problem.find(": referral"), problem.find(": decision.reasons")) if i >= 0]
-    if not starts:
-        return problem
-    at = min(starts)
-    return problem[:at] + _QUOTED.sub("…", problem[at:])
+def _redact(problem: str, file: str = "") -> str:
+    """Only ids, dates and the pack's words: a typed value is replaced by "…".
+
+    Referral details and recorded reasons are free text: no value from them is kept. Elsewhere
+    (facts, dates, the decision's choices) a one-word value is kept, so a typo such as 'perhaps'
+    can be found and fixed, and anything longer (a name, an address typed into a value) is not.
+    A key that is not an identifier is replaced too.
+    """
+    head, body = (
+        (file, problem[len(file) :]) if file and problem.startswith(file) else ("", problem)
+    )
+    match = _WHERE.match(body)
+    if match is None:
+        head, loc, rest = head, "", body
+    else:
+        head += match["head"]
+        loc = ".".join(p if _IDENT.fullmatch(p) else "…" for p in match["loc"].split("."))
+        rest = match["rest"]
+    personal = loc.startswith(("referral", "decision.reasons", "…"))
+
+    def value(found: re.Match[str]) -> str:
+        text = found.group(0)
+        inner = text[5:-1] if text.startswith("(got ") else text[1:-1]
+        inner = inner.strip("'\"")
+        if not personal and _WORD.fullmatch(inner):
+            return text
+        return "(got …)" if text.startswith("(got ") else "…"
+
+    rest = _QUOTED.sub(value, rest)
+    if loc.startswith(("referral", "decision.reasons")):
+        rest = _NUMBERS.sub("…", rest)
+    return head + loc + rest
 
 
-def error_result(pack: Pack, file: str, problems: Sequence[str]) -> CheckResult:
-    return CheckResult(
+def error_result(
+    pack: Pack, file: str, problems: Sequence[str], words: _Words | None = None
+) -> CheckResult:
+    result = CheckResult(
         file=file,
         verdict="error",
         pack_version_now=pack.version,
-        error=[_redact(p) for p in problems],
+        error=[_redact(p, file) for p in problems],
     )
+    result.verdict_line = (words or _Words(pack)).verdict_line(result)
+    return result
 
 
 @dataclass
@@ -563,5 +666,5 @@ def check_paths(pack: Pack, paths: Iterable[Path | str], today: dt.date | None =
                 continue
             checked.append(check_case(pack, case, file, today, words))
         except InputError as exc:
-            checked.append(Checked(result=error_result(pack, file, exc.problems)))
+            checked.append(Checked(result=error_result(pack, file, exc.problems, words)))
     return CheckRun(checked=checked, skipped=skipped)

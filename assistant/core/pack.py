@@ -254,6 +254,16 @@ class Contact(BaseModel):
     when: str = ""
 
 
+class AgencyRequests(BaseModel):
+    """pack.yaml `agency_requests`: how long agencies have to return a summary and chronology."""
+
+    model_config = _STRICT
+    working_days: int = Field(ge=1, le=60)
+    period_months: int = Field(default=12, ge=1, le=240)  # the period the chronology covers
+    status: Literal["confirmed", "local", "unconfirmed"] = "unconfirmed"
+    source: str = ""
+
+
 class PackMeta(BaseModel):
     """pack.yaml: the pack's identity and its declared priority between conflicting rules."""
 
@@ -267,6 +277,8 @@ class PackMeta(BaseModel):
     precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
     contacts: list[Contact] = Field(default_factory=list)
     referral_destination: str = ""
+    referral_address: str = ""  # where referrals, agency summaries and chronologies are sent
+    agency_requests: AgencyRequests | None = None
 
     @field_validator("precedence")
     @classmethod
