@@ -26,7 +26,7 @@ TINY = HERE.parent.parent / "tests" / "lint" / "packs" / "clean"
 
 
 def child_measure(pack: str, budget: int, today: dt.date) -> dict:
-    from assistant.core.lint import lint_pack
+    from assistant.lint import lint_pack
 
     wall, cpu = time.perf_counter(), time.process_time()
     report = lint_pack(Path(pack) if pack else None, today=today, max_states=budget)
@@ -42,10 +42,10 @@ def child_measure(pack: str, budget: int, today: dt.date) -> dict:
 
 
 def child_parts(today: dt.date) -> dict:
-    from assistant.core.lint.schema import reference_findings
-    from assistant.core.lint.templates import form_findings, template_findings
-    from assistant.core.lint.walk import walk
     from assistant.core.pack import load_pack
+    from assistant.lint.schema import reference_findings
+    from assistant.lint.templates import form_findings, template_findings
+    from assistant.lint.walk import walk
 
     times: dict[str, float] = {}
     mark = time.process_time()

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from assistant.core import decide, evaluate, load_pack
-from assistant.core.lint import lint_pack
-from assistant.core.lint.stubs import FILL_IN, write_tests
-from assistant.core.lint.walk import residual, value_classes
 from assistant.core.logic import FALSE, TRUE, UNKNOWN
+from assistant.lint import lint_pack
+from assistant.lint.stubs import FILL_IN, write_tests
+from assistant.lint.walk import residual, value_classes
 
 PACKS = Path(__file__).parent / "packs"
 TODAY = dt.date(2026, 11, 27)

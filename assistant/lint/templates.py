@@ -18,9 +18,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.core.lint.findings import Finding
-from assistant.core.lint.walk import Sample
+import jinja2
+import jinja2.meta
+from jinja2 import nodes
+
 from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.words import environment
+from assistant.forms.selfcheck import check_forms
+from assistant.lint.findings import Finding
+from assistant.lint.schema import problem_finding
+from assistant.lint.walk import Sample
 
 Context = dict[str, Any]
 ContextBuilder = Callable[[Pack, list[Sample]], Iterable[tuple[str, Context]]]
@@ -46,11 +53,6 @@ def _describe(sample: Sample) -> str:
 
 def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], list[str], int]:
     """(findings, notes, renderings): render every known template against every sample."""
-    import jinja2
-    import jinja2.meta
-
-    from assistant.core.words import environment
-
     env = environment(pack)
     findings: list[Finding] = []
     notes: list[str] = []
@@ -119,7 +121,7 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
         notes.append(
             f"{len(unchecked)} templates are not rendered, only checked for the names and macros "
             "they use (lint cannot build their context; add one to TEMPLATE_CHECKS in "
-            f"assistant/core/lint/templates.py): {', '.join(unchecked)}"
+            f"assistant/lint/templates.py): {', '.join(unchecked)}"
         )
     return findings, notes, renderings
 
@@ -127,9 +129,6 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
 def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int]:
     """The referral forms in every format for the walked outcomes (assistant.forms.selfcheck),
     as findings; and how many outcomes were tried."""
-    from assistant.core.lint.schema import problem_finding
-    from assistant.forms.selfcheck import check_forms
-
     outcomes = [(s.decision, s.answers) for s in samples]
     problems = check_forms(pack, outcomes)
     return [problem_finding("template", file, problem) for file, problem in problems], len(outcomes)
@@ -142,8 +141,6 @@ def _names_read(tree: Any, env: Any) -> set[str]:
     """Names a template reads and never binds itself: never more than the names it needs from
     its context (jinja2.meta.find_undeclared_variables), so a name here that lint cannot give
     settles that the template cannot be checked, without generating its code."""
-    from jinja2 import nodes
-
     read: set[str] = set()
     bound: set[str] = set(_BOUND_BY_JINJA) | set(env.globals)
     for node in tree.find_all(nodes.Name):
@@ -169,8 +166,6 @@ def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
 def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) -> list[Finding]:
     """For a pack template lint cannot render: every name it reads must be one the shipped
     template mentions (those the assistant gives it)."""
-    from jinja2 import nodes
-
     given = {n.name for n in shipped.find_all(nodes.Name)} | {"pack", "labels"}
     unknown = sorted(_names_read(tree, env) - given)
     if not unknown:
@@ -216,8 +211,6 @@ def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> 
 
 def _is_module(tree: Any) -> bool:
     """Whether a template only defines words and macros (the app reads it as a module)."""
-    from jinja2 import nodes
-
     for node in tree.body:
         if isinstance(node, nodes.Output):
             if any(
@@ -231,8 +224,6 @@ def _is_module(tree: Any) -> bool:
 
 def _exported(tree: Any) -> dict[str, tuple[str, int]]:
     """What a template read as a module gives the app: its macros and top-level `set`s."""
-    from jinja2 import nodes
-
     found: dict[str, tuple[str, int]] = {}
     for node in tree.body:
         if isinstance(node, nodes.Macro):

@@ -39,9 +39,9 @@ from assistant.core.engine import (
     in_force_on,
     next_question,
 )
-from assistant.core.lint.findings import Answers, Finding, show_answers
 from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
 from assistant.core.pack import Outputs, Pack, Question
+from assistant.lint.findings import Answers, Finding, show_answers
 
 _U = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
 _ABSENT = "unanswered"

@@ -16,10 +16,10 @@ from typing import Any
 
 from assistant.core import contract as C
 from assistant.core.errors import InputError
-from assistant.core.lint.findings import Finding
 from assistant.core.logic import Condition, Leaf, leaves
 from assistant.core.pack import Outputs, Pack
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
+from assistant.lint.findings import Finding
 
 _WITH_LINE = re.compile(r"^(?P<file>.+?), line (?P<line>\d+): (?P<message>.*)$", re.S)
 _WITHOUT_LINE = re.compile(r"^(?P<file>[^:\n]+?\.ya?ml): (?P<message>.*)$", re.S)
