@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.screen import Screen
 
-from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
+from assistant.tui.screens.base import reword_bindings
+from assistant.tui.screens.chat import ChatScreen, Loaded
 from assistant.tui.words import UiWords, ui
 
 if TYPE_CHECKING:

@@ -38,6 +38,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from assistant.core import contract as C
+from assistant.tui.screens.base import reword_bindings
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
@@ -59,17 +60,6 @@ class Loaded(Protocol):
 
     state: ConversationState
     notices: list[str]
-
-
-def reword_bindings(node: Any, words: Any) -> None:
-    """Replace binding descriptions with the pack's words (prompts/chat/ui.j2 `bindings`)."""
-    from dataclasses import replace
-
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=words.binding(b.action.split("(")[0], b.description))
-            for b in bindings
-        ]
 
 
 class ChatScreen(Screen[None]):

@@ -20,8 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from assistant.tui.outcome_text import outcome_markdown
-from assistant.tui.screens.chat import reword_bindings
-from assistant.tui.screens.once import CloseOnce
+from assistant.tui.screens.base import CloseOnce, reword_bindings
 from assistant.tui.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.words import say, ui

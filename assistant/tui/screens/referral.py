@@ -59,7 +59,7 @@ from assistant.forms.context import field_value, visible_fields
 from assistant.forms.fields import parse_date, problem
 from assistant.forms.save import documents_folder, save_private, unused_path
 from assistant.forms.words import FormField, FormWords, load_form_words
-from assistant.tui.screens.once import CloseOnce
+from assistant.tui.screens.base import CloseOnce
 
 
 def widget_id(name: str) -> str:
