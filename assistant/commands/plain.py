@@ -187,7 +187,7 @@ class PlainSession:
         self.state = ConversationState(self.pack, answers, self.today)
         self.state.listeners.append(self.autosave.state_listener())
         self._announce_saving()
-        if answers:
+        if answers and draft:
             self.say(self.ui.resumed.format(id=draft.id, count=len(answers)))
             self._summary()
         return self._loop()
@@ -204,7 +204,7 @@ class PlainSession:
         from assistant.core.errors import InputError
 
         try:
-            draft = open_draft(store, self.resume, lambda exc: self._passphrase_for(exc))
+            draft = open_draft(store, self.resume or "", lambda exc: self._passphrase_for(exc))
         except DraftNotFound as exc:
             raise InputError(str(exc)) from None
         except (PassphraseNeeded, DraftWrongPassphrase) as exc:

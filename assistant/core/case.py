@@ -88,7 +88,7 @@ def _fact_field(name: str) -> tuple[Any, Any]:
     spec = FACTS[name]
     if spec.kind == "date":
         return (DateValue, None)
-    literal = Literal[spec.values]  # type: ignore[valid-type]
+    literal = Literal[spec.values]  # type: ignore[valid-type, name-defined]  # built at run time
     validator = _tri_value if spec.kind == "tri" else _choice_value
     return (Annotated[literal | None, BeforeValidator(validator)], None)
 
@@ -276,8 +276,9 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
                 f"{at('dates', name)}: dates.{name}: {in_dates} differs from facts.{name} "
                 f"({in_facts}); give it once, or the same date in both"
             )
-        if in_facts or in_dates:
-            merged[name] = in_facts or in_dates
+        given = in_facts or in_dates
+        if given:
+            merged[name] = given
             where[name] = ("facts", name) if in_facts else ("dates", name)
     incident, aware, notified = (
         merged.get("incident_date"),

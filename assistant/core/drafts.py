@@ -22,6 +22,7 @@ starts afresh with a new id. Nothing here prints or logs; the UI decides what to
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import os
@@ -30,7 +31,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -50,7 +51,7 @@ from assistant.core.settings import (  # the data folder and settings, re-export
     load_settings,  # noqa: F401
 )
 
-FORMAT = 1
+FORMAT: Final = 1
 ENV_PASSPHRASE = "REVIEW_ASSISTANT_PASSPHRASE"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -326,9 +327,11 @@ class DraftStore:
         _fsync_dir(self.root)
         return path
 
-    def purge(self, older_than_days: float, at: dt.datetime | None = None) -> list[DraftInfo]:
+    def purge(
+        self, older_than_days: float, at: dt.datetime | None = None
+    ) -> builtins.list[DraftInfo]:  # builtins: `list` in this class is the method below
         """Delete drafts last updated more than `older_than_days` ago; returns what was deleted."""
-        gone: list[DraftInfo] = []
+        gone: builtins.list[DraftInfo] = []
         for info in self.stale(older_than_days, at):
             try:
                 info.path.unlink()
@@ -502,7 +505,9 @@ class DraftStore:
             encrypted=encrypted,
         )
 
-    def stale(self, older_than_days: float, at: dt.datetime | None = None) -> list[DraftInfo]:
+    def stale(
+        self, older_than_days: float, at: dt.datetime | None = None
+    ) -> builtins.list[DraftInfo]:
         """Drafts last updated more than `older_than_days` ago (unreadable ones by file time)."""
         return [i for i in self.list() if i.age_days(at) > older_than_days]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when a validation error is described: InputError alone is light
@@ -75,7 +75,7 @@ def describe_validation_error(
     raw: Any,
     path: str,
     model: type[BaseModel] | None = None,
-    allowed: dict[str, Sequence[str]] | None = None,
+    allowed: Mapping[str, Sequence[str]] | None = None,
     prefix: Sequence[Any] = (),
 ) -> list[str]:
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""

@@ -513,7 +513,7 @@ def _load_pack(root: Path) -> Pack:
     def_path = root / "definitions.yaml"
     def_raw = read("definitions.yaml", required=False)
     if def_raw is not None:
-        if not isinstance(def_raw, dict):
+        if not isinstance(def_raw, LineDict):  # every YAML mapping is read as a LineDict
             problems.append(f"{def_path}: expected a mapping of name: condition")
         else:
             for name, value in def_raw.items():

@@ -81,9 +81,9 @@ def where(exc: BaseException) -> str:
     """The innermost frame inside the assistant (file:line in function), else the innermost one."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if f"{os.sep}assistant{os.sep}" in f.filename]
-    frame = (ours or frames or [None])[-1]
-    if frame is None:
+    if not (ours or frames):
         return "unknown place"
+    frame = (ours or frames)[-1]
     return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 

@@ -141,7 +141,7 @@ def _possible(value: Residual) -> frozenset[Any]:
         return frozenset(v if v == _U else not v for v in _possible(value[1]))
     parts = [_possible(p) for p in value[1]]
     deciding = kind == "any"
-    found = {_U} if any(_U in p for p in parts) else set()
+    found: set[Any] = {_U} if any(_U in p for p in parts) else set()
     if any(deciding in p for p in parts):
         found.add(deciding)
     if all((not deciding) in p for p in parts):
@@ -331,10 +331,10 @@ class _Walk:
             left = budget - 1
             count = 0
             for value in self.choices(question):
-                before = self.visited
+                visited = self.visited
                 child = {**answers, question.fact: value}
                 count += self.visit(child, left, values, (question.fact,))
-                left -= self.visited - before
+                left -= self.visited - visited
         self.memo[key] = count
         return count
 

@@ -84,7 +84,7 @@ class Opening:
             )
         ):
             return None
-        welcome, fact, question = texts
+        welcome, fact, question = (str(t) for t in texts)
         return cls(
             key=key,
             ui=ui,

@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -256,14 +256,14 @@ class PathScreen(TrainerScreen):
             yield Static(id="path-questions-heading", classes="subheading")
             for i, step in enumerate(self.walkthrough.steps, 1):
                 with Collapsible(
-                    title=Content(f"{i}. {step.question.text} -> {step.answer_words}"),
+                    title=escape(f"{i}. {step.question.text} -> {step.answer_words}"),
                     collapsed=True,
                     id=f"path-step-{i}",
                     classes="path-step" + (" -decides" if step.decides_route else ""),
                 ):
                     yield Static(id=f"path-detail-{i}", classes="path-detail")
             yield Static(id="path-more", classes="hint")
-            with Collapsible(title=Content(words.path_fired), collapsed=True, id="path-fired"):
+            with Collapsible(title=escape(words.path_fired), collapsed=True, id="path-fired"):
                 yield Static(id="path-fired-list", classes="path-detail")
             yield Static(id="path-outcome", classes="heading")
         yield Footer()

@@ -230,7 +230,7 @@ class ChatScreen(Screen[None]):
         given to that question, unchanged, once the pack is here (even if others came after)."""
         assert self.opening is not None
         fact = self.opening.fact
-        words = dict(self.opening.replies).get(value, str(value)) if typed is None else typed
+        words = dict(self.opening.replies).get(str(value), str(value)) if typed is None else typed
         shown = self.transcript.said(self.words.you_prefix, words)
 
         def give() -> None:

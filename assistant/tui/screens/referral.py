@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -291,7 +292,7 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 _text(value),
                 placeholder=placeholder,
                 id=ident,
-                validators=[Function(lambda text, f=f: self._problem(f, text) is None)],
+                validators=[Function(partial(self._accepts, f))],
                 validate_on=["changed", "blur", "submitted"],
             )
         yield Static("", id=f"error-{ident}", classes="error", markup=False)
@@ -328,6 +329,9 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         self._saved_state = self._typed()
 
     # --- checking ------------------------------------------------------------------------
+
+    def _accepts(self, f: FormField, text: str) -> bool:
+        return self._problem(f, text) is None
 
     def _problem(self, f: FormField, text: str) -> str | None:
         if f.name == "child.expected_due_date":  # the only date that may lie ahead
