@@ -58,7 +58,8 @@ def _days(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.core.drafts import DraftStore, load_settings
+    from assistant.core.drafts import DraftStore
+    from assistant.core.settings import load_settings
 
     store = DraftStore()
     action = args.action or "list"
@@ -190,10 +191,10 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         DraftTooNew,
         DraftWrongPassphrase,
         PassphraseNeeded,
-        load_settings,
         open_draft,
     )
     from assistant.core.errors import InputError
+    from assistant.core.settings import load_settings
     from assistant.core.words import environment, render
     from assistant.tui.state import ConversationState
 

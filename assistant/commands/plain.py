@@ -148,7 +148,8 @@ class PlainSession:
     # --- the conversation -----------------------------------------------------------------------
 
     def run(self) -> int:
-        from assistant.core.drafts import Autosave, DraftStore, load_settings
+        from assistant.core.drafts import Autosave, DraftStore
+        from assistant.core.settings import load_settings
         from assistant.tui.state import ConversationState
 
         if self.no_save:

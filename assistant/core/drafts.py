@@ -38,18 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.core import contract as C
 from assistant.core.crypto import CryptoError, Sealer, WrongPassphrase
 from assistant.core.errors import InputError
-from assistant.core.settings import (  # the data folder and settings, re-exported here
-    APP_NAME,  # noqa: F401
-    DEFAULT_RETENTION_DAYS,  # noqa: F401
-    DRAFT_ID,
-    ENV_DATA,  # noqa: F401
-    ENV_RETENTION,  # noqa: F401
-    SETTINGS_FILE,  # noqa: F401
-    Settings,  # noqa: F401
-    data_dir,  # noqa: F401
-    drafts_dir,
-    load_settings,  # noqa: F401
-)
+from assistant.core.settings import DRAFT_ID, drafts_dir
 
 FORMAT: Final = 1
 ENV_PASSPHRASE = "REVIEW_ASSISTANT_PASSPHRASE"
@@ -510,15 +499,6 @@ class DraftStore:
     ) -> builtins.list[DraftInfo]:
         """Drafts last updated more than `older_than_days` ago (unreadable ones by file time)."""
         return [i for i in self.list() if i.age_days(at) > older_than_days]
-
-
-def is_encrypted_file(path: Path) -> bool:
-    """Whether a draft file holds an encrypted block (False if it cannot be read)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(data, dict) and "encrypted" in data
 
 
 # --- keeping a conversation's draft -------------------------------------------------------------

@@ -34,7 +34,6 @@ from assistant.core.logic import (
     leaves,
     parse_condition,
 )
-from assistant.core.paths import default_prompts_dir as default_prompts_dir  # re-exported
 from assistant.core.paths import default_rules_dir
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
 
@@ -126,9 +125,6 @@ class Outputs(BaseModel):
         ):
             if value is not None:
                 yield name, value
-
-    def is_empty(self) -> bool:
-        return self == Outputs()
 
 
 class Rule(BaseModel):

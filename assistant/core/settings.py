@@ -1,8 +1,7 @@
 """The user's data folder and settings.toml, read without pydantic.
 
 The chat's quick start (assistant/commands/chat.py) reads these before anything heavy is
-imported, to know whether a passphrase or the drafts picker must come first;
-assistant.core.drafts re-exports every name here.
+imported, to know whether a passphrase or the drafts picker must come first.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import InputError
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 from assistant.forms.context import Form, show_date
 
 DOCX_TEMPLATES = {

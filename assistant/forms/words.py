@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.core import contract as C
 from assistant.core.case import Referral
 from assistant.core.errors import InputError, describe_validation_error
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 from assistant.core.yamlload import YamlError, load_yaml_file
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)

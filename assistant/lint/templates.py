@@ -22,7 +22,8 @@ import jinja2
 import jinja2.meta
 from jinja2 import nodes
 
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 from assistant.core.words import environment
 from assistant.forms.selfcheck import check_forms
 from assistant.lint.findings import Finding

@@ -101,13 +101,9 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         if not self.decision.form:
             self.notify(say(self.pack, "no_form"), markup=False)
             return
-        try:
-            from assistant.tui.screens.referral import ReferralFormScreen  # type: ignore[import-not-found]
-        except ImportError:
-            self.notify(
-                say(self.pack, "forms_unavailable"), severity="warning", timeout=8, markup=False
-            )
-            return
+        # lazy: the form screen loads the forms and Word machinery, needed only when chosen
+        from assistant.tui.screens.referral import ReferralFormScreen
+
         self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
 
     def action_step(self, index: int) -> None:
