@@ -58,7 +58,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     """The chat (no command) parses its few options without importing every command's module,
-    which keeps its start quick (issue 5); anything else, --help included, uses the whole parser."""
+    which keeps its start quick; anything else, --help included, uses the whole parser."""
     if not any(word in COMMANDS or word in ("-h", "--help") for word in argv):
         light = build_parser(commands=False)
 

@@ -1,6 +1,6 @@
-"""Draft speed, printed as figures (issue 7). Not a test: run it and read it.
+"""Draft speed, printed as figures. Not a test: run it and read it.
 
-    /work/venv/bin/python bench/bench_drafts.py [--saves 50]
+    python bench/bench_drafts.py [--saves 50]
 
 1. One autosave (atomic write: temp file, fsync, rename, fsync of the folder), plain and
    encrypted, median over N saves of a 20-answer draft; next to writing the same bytes with a

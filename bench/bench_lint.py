@@ -1,6 +1,6 @@
 """How long does `lint` take on the shipped pack, and how much of it does it walk? Prints figures.
 
-Target (issue 4): every path in under 5 s. Each measurement runs `lint_pack` in a fresh
+Target: every path in under 5 s. Each measurement runs `lint_pack` in a fresh
 process (so no template, pack or engine memory carries over from one run to the next), and
 prints the wall and CPU time, the paths covered (memoised subtrees counted), the states
 actually checked, whether the walk covered everything (complete) or stopped at the budget,

@@ -4,7 +4,7 @@
 outcome. Optional arguments let other parts of the product resume a conversation (`answers`),
 fix the date used for checks (`today`), or share a `ConversationState` they observe.
 
-`ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start (issue 5):
+`ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start:
 the first question, kept from an earlier run (assistant.tui.opening), is on screen before the
 rule pack is loaded; `load()` then runs in a worker thread and returns the conversation (see
 ChatScreen). Nothing heavy is imported by this module: the pack, the engine and Jinja2 come

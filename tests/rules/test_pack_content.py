@@ -20,7 +20,7 @@ from assistant.core.engine import next_question
 PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
 FACTS_MD = Path("/work/shared/domain/facts.md")
 
-# Terms a practitioner meets (issue 3), each to be found as a glossary term or alias.
+# Terms a practitioner meets, each to be found as a glossary term or alias.
 TERMS = [
     "serious harm",
     "neglect",

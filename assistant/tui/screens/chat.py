@@ -13,7 +13,7 @@
 | ? | every key (when not typing) |
 | ctrl+q | quit |
 
-The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
+The screen can open before the rule pack has loaded (the command line's quick start):
 given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
 the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
@@ -266,7 +266,7 @@ class ChatScreen(Screen[None]):
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
         for notice in getattr(
             self.app, "notices", ()
-        ):  # drafts: saving, incognito, resumed (issue 7)
+        ):  # drafts: saving, incognito, resumed
             self.transcript.say(self.words.assistant_prefix, notice)
         self.show_earlier_answers()
         self.refresh_facts()
