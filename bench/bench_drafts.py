@@ -30,11 +30,13 @@ def main() -> None:
     runs = parser.parse_args().saves
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["REVIEW_ASSISTANT_DATA"] = tmp
-        from assistant.core import contract as C
+        from assistant.core import contract
         from assistant.core.drafts import DraftStore, DraftWrongPassphrase
 
         answers = {
-            name: spec.values[0] for name, spec in list(C.FACTS.items())[:20] if spec.kind != "date"
+            name: spec.values[0]
+            for name, spec in list(contract.FACTS.items())[:20]
+            if spec.kind != "date"
         }
 
         def timed_saves(store: DraftStore) -> tuple[float, bytes]:

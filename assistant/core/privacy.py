@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 
 ENV_DEBUG_LOG = "REVIEW_ASSISTANT_DEBUG_LOG"
 LOGGER_NAME = "review_assistant"
@@ -50,14 +50,14 @@ COMMAND_WORDS = frozenset(
 def safe_words() -> frozenset[str]:
     """Every id the contract defines: fact names, their values, decision ids, statuses."""
     words: set[str] = set(COMMAND_WORDS)
-    for name, spec in C.FACTS.items():
+    for name, spec in contract.FACTS.items():
         words.add(name)
         words.update(spec.values)
-    for ids in C.IDS.values():
+    for ids in contract.IDS.values():
         words.update(ids)
-    words.update(C.SCALAR_FIELDS)
-    words.update(C.STATUSES)
-    words.update(C.PARALLEL_PROCESSES)
+    words.update(contract.SCALAR_FIELDS)
+    words.update(contract.STATUSES)
+    words.update(contract.PARALLEL_PROCESSES)
     words.update({"in_progress", "complete", "none", "unknown"})
     return frozenset(words)
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Agency, Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
@@ -37,7 +37,7 @@ FILLED = Referral(
     },
     agencies=[Agency(name="A", involvement="I")],
     reasons="R",
-    parallel_processes=list(C.PARALLEL_PROCESSES),
+    parallel_processes=list(contract.PARALLEL_PROCESSES),
     good_outcome={
         name: "G"
         for name in (
@@ -78,7 +78,7 @@ def check_forms(
         if decision.form:
             form_ids = [decision.form]
         elif not tried_every_form:  # an outcome without a form still shows the forms render
-            form_ids, tried_every_form = list(C.FORMS), True
+            form_ids, tried_every_form = list(contract.FORMS), True
         else:
             continue
         for form_id in form_ids:
@@ -110,7 +110,7 @@ def check_forms(
                                 f"fails for route {decision.route}: {exc}",
                             )
                         )
-    for form_id in C.FORMS:
+    for form_id in contract.FORMS:
         path = docx_template_path(pack, form_id)
         for problem in check_template(path, pack):
             problems.append((str(path), str(problem)))

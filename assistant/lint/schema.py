@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.errors import InputError
 from assistant.core.logic import Condition, Leaf, leaves
 from assistant.core.pack import Outputs, Pack
@@ -198,7 +198,7 @@ def _labels_for_unknown_values(pack: Pack) -> Iterator[Finding]:
     values_raw = raw.get("values") if isinstance(raw, LineDict) else None
     for fact, words in pack.labels.values.items():
         line = values_raw.key_lines.get(fact) if isinstance(values_raw, LineDict) else None
-        spec = C.FACTS.get(fact)
+        spec = contract.FACTS.get(fact)
         if spec is None:
             yield Finding("schema", labels_file, line, f"values: there is no fact called '{fact}'")
             continue

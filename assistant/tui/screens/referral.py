@@ -42,7 +42,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
@@ -279,7 +279,10 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         elif f.kind == "processes":
             processes = self.words.processes
             yield SelectionList[str](
-                *[Selection(processes.get(p, p), p, p in value) for p in C.PARALLEL_PROCESSES],
+                *[
+                    Selection(processes.get(p, p), p, p in value)
+                    for p in contract.PARALLEL_PROCESSES
+                ],
                 id=ident,
             )
         else:
