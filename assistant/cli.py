@@ -85,11 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # spares each run pydantic's scan of the installed packages' entry points.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = _parse(list(sys.argv[1:] if argv is None else argv))
-    from assistant.core.errors import InputError
+    from assistant.core.errors import InputError  # lazy: after parsing, so --help stays quick
 
     try:
         if args.command is None:
-            from assistant.commands import chat
+            from assistant.commands import chat  # lazy: only the chosen command is imported
 
             return chat.run(args)
         module = importlib.import_module(f"assistant.commands.{COMMANDS[args.command]}")
@@ -104,6 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         # unexpected: one line, never a traceback that could quote case details
-        from assistant.core.privacy import report_crash
+        from assistant.core.privacy import report_crash  # lazy: only on a crash
 
         return report_crash(exc)

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from assistant.core.paths import cache_dir, read_cache_file, write_cache_file
@@ -42,7 +43,6 @@ def _cache_file() -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    from importlib.util import find_spec
 
     spec = find_spec("holidays")
     if spec is None or not spec.submodule_search_locations:

@@ -59,7 +59,7 @@ def _model_fields(model: type[BaseModel] | None, loc: Sequence[Any]) -> list[str
 
 
 def _first_model(annotation: Any) -> type[BaseModel] | None:
-    from pydantic import BaseModel
+    from pydantic import BaseModel  # lazy: InputError alone must not import pydantic
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -79,7 +79,7 @@ def describe_validation_error(
     prefix: Sequence[Any] = (),
 ) -> list[str]:
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
-    from assistant.core.yamlload import line_of
+    from assistant.core.yamlload import line_of  # lazy: PyYAML only to describe a YAML error
 
     problems: list[str] = []
     lines: list[int] = []

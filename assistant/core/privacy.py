@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import traceback
 from collections.abc import Mapping
 from functools import lru_cache
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from assistant.core import contract
+from assistant.core import calendar, contract
 
 ENV_DEBUG_LOG = "REVIEW_ASSISTANT_DEBUG_LOG"
 LOGGER_NAME = "review_assistant"
@@ -168,8 +169,6 @@ def report_crash(exc: BaseException) -> int:
 
     Developers who want the full traceback set REVIEW_ASSISTANT_TRACEBACK=1 (then it is raised).
     """
-    import sys
-
     if os.environ.get(ENV_TRACEBACK):
         raise exc
     debug_logger().error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
@@ -184,8 +183,6 @@ def enter_incognito() -> None:
     the rule pack is loaded.
     """
     os.environ["REVIEW_ASSISTANT_CACHE"] = "off"
-    from assistant.core import calendar
-
     cache_file = getattr(calendar, "_cache_file", None)
     if cache_file is not None and hasattr(cache_file, "cache_clear"):
         cache_file.cache_clear()

@@ -18,7 +18,11 @@ from assistant.core.case import Agency, Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
-from assistant.forms.words import forms_file
+from assistant.forms import render
+from assistant.forms.context import build_form
+from assistant.forms.docx import check_template, docx_template_path
+from assistant.forms.text import TEMPLATES, environment
+from assistant.forms.words import forms_file, load_form_words
 
 FILLED = Referral(
     referrer={
@@ -58,15 +62,9 @@ def check_forms(
     pack: Pack, outcomes: Iterable[tuple[Decision, Mapping[str, Any]]]
 ) -> list[tuple[str, str]]:
     """(file, problem) for each way the pack's forms fail to render or its Word templates are wrong."""
-    from assistant.forms import render
-    from assistant.forms.context import build_form
-    from assistant.forms.docx import check_template, docx_template_path
-
     problems: list[tuple[str, str]] = []
     words_file = str(forms_file(pack))
     try:
-        from assistant.forms.words import load_form_words
-
         load_form_words(pack)
     except InputError as exc:
         return [(words_file, p) for p in exc.problems]
@@ -151,9 +149,6 @@ def context_features(value: Any, path: str = "") -> frozenset[tuple[str, Any]]:
 
 def _where(pack: Pack, form_id: str, fmt: str) -> str:
     """The file a format is rendered from (the pack's own, or the shipped one)."""
-    from assistant.forms.docx import docx_template_path
-    from assistant.forms.text import TEMPLATES, environment
-
     if fmt == "docx":
         return str(docx_template_path(pack, form_id))
     if fmt == "json":

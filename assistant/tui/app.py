@@ -54,7 +54,9 @@ class ReviewAssistantApp(App[None]):
         self.pack: Pack | None = pack
         self.state: ConversationState | None = None
         if pack is not None:
-            from assistant.tui.state import ConversationState
+            from assistant.tui.state import (
+                ConversationState,  # lazy: the quick start has no pack yet
+            )
 
             self.state = state or ConversationState(pack, answers, today)
             self.words = ui(pack)
