@@ -398,7 +398,7 @@ class TrainerWords:
 
     def result(self, result: str) -> str:
         """A rule's result (a trace id) in words."""
-        results: Mapping[str, str] = self.ui.results  # type: ignore[attr-defined]
+        results: Mapping[str, str] = self.ui.results
         return results.get(result, result.replace("_", " "))
 
     def render(self, name: str, **context: Any) -> str:

@@ -87,7 +87,7 @@ def _offline_server(base: type) -> type:
     import aiohttp_jinja2
     import jinja2
 
-    class OfflineServer(base):  # type: ignore[misc, valid-type]
+    class OfflineServer(base):
         async def _make_app(self) -> object:
             app = await super()._make_app()
             page = (self.templates_path / "app_index.html").read_text(encoding="utf-8")

@@ -342,14 +342,14 @@ class ChatScreen(Screen[None]):
         if decision is not None and decision.halted:
             self.asking = None
             self.mode = "complete"
-            route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+            route = self.pack.labels.routes.get(decision.route)
             self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=False)
             self._offer_steps()
             self.show_outcome()
             return
         if self.state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
             self.warned_not_sure = True
-            route = self.pack.labels.routes.get("urgent_safeguarding_referral")  # type: ignore[call-overload]
+            route = self.pack.labels.routes.get("urgent_safeguarding_referral")
             self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True)
         current = self.state.current
         if current is not None:
@@ -358,7 +358,7 @@ class ChatScreen(Screen[None]):
         assert decision is not None
         self.asking = None
         self.mode = "complete"
-        route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+        route = self.pack.labels.routes.get(decision.route)
         self.assistant("complete", route=route, certain=decision.certain)
         self._offer_steps()
 
@@ -544,7 +544,7 @@ class ChatScreen(Screen[None]):
     def summary(self) -> None:
         facts, aside = self.fact_lines()
         decision = self.state.decision()
-        route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+        route = self.pack.labels.routes.get(decision.route)
         self.assistant(
             "summary", facts=facts, set_aside=aside, route=route.label if route and facts else None
         )
