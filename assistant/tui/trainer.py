@@ -103,6 +103,12 @@ class StepScreen(TrainerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,space,n", "next", "Next"),
         Binding("left,b", "back", "Back"),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home", "scroll('home')", "Top", show=False),
+        Binding("end", "scroll('end')", "End", show=False),
         Binding("g", "guess", "Guess"),
         Binding("r", "reveal", "Reveal"),
         Binding("p", "path", "Path"),
@@ -183,21 +189,29 @@ class StepScreen(TrainerScreen):
             text.append(words.no_rules)
             return text
         for change in item.changes:
-            line = f"  [{change.rule.id}] {change.rule.title}"
+            text.append(f"  [{change.rule.id}] {change.rule.title}\n")
             if not self.hide:
-                line += f": {words.result(change.before)} -> {words.result(change.after)}"
-            text.append(line + "\n")
+                text.append(
+                    f"      {words.result(change.before)} -> {words.result(change.after)}\n"
+                )
         return text
+
+    def action_scroll(self, where: str) -> None:
+        """Read a long step by keyboard: the stage scrolls (the mouse wheel works too)."""
+        stage = self.query_one("#stage", VerticalScroll)
+        getattr(stage, f"scroll_{where}")(animate=False)
 
     def action_next(self) -> None:
         if self.index < self.total - 1:
             self.index += 1
             self.refresh_step()
+            self.action_scroll("home")  # each step starts at its top
 
     def action_back(self) -> None:
         if self.index > 0:
             self.index -= 1
             self.refresh_step()
+            self.action_scroll("home")
 
     def action_guess(self) -> None:
         self.trainer.guess_first = not self.trainer.guess_first
@@ -311,17 +325,15 @@ class PathScreen(TrainerScreen):
         )
 
     def _detail(self, step: Step) -> str:
+        """Under an opened question: the rules its answer changed (the answer is in the title)."""
         words = self.words
-        lines = [f"-> {step.answer_words}" + ("" if step.said else f" ({words.not_said})")]
+        lines = [] if step.said else [f"({words.not_said})"]
         if not step.changes:
             lines.append(words.no_rules)
         for change in step.changes:
-            result = (
-                ""
-                if self.hide
-                else f": {words.result(change.before)} -> {words.result(change.after)}"
-            )
-            lines.append(f"[{change.rule.id}] {change.rule.title}{result}")
+            lines.append(f"[{change.rule.id}] {change.rule.title}")
+            if not self.hide:
+                lines.append(f"    {words.result(change.before)} -> {words.result(change.after)}")
         return "\n".join(lines)
 
     def action_all_questions(self) -> None:

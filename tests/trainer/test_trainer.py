@@ -15,7 +15,7 @@ import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, OptionList, Static
 
-from assistant.core.pack import load_pack
+from assistant.core.pack import default_rules_dir, load_pack
 from assistant.training import find_scenario, load_scenarios, scenarios_dir
 from assistant.tui.trainer import PathScreen, PickScreen, StepScreen, TrainerApp, WhatIfScreen
 
@@ -103,7 +103,7 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
 
         await pilot.press("left")  # back on a question, the rules now show their results
         assert (
-            "[T-06N] National importance: may apply (an answer is not sure) -> did not fire"
+            "[T-06N] National importance\n      may apply (an answer is not sure) -> did not fire"
             in shown(app, "#rules")
         )
 
@@ -250,12 +250,10 @@ async def test_at_80x24_the_path_opens_collapsed_to_the_questions_that_decided_t
         detail = screen.query_one("#path-detail-3", Static)
         text = shown(app, "#path-detail-3")
         assert text.splitlines() == [
-            "-> They were seriously harmed",
-            "[T-07] Below the threshold, agencies working together: may apply (an answer is "
-            "not sure) -> did not fire",
+            "[T-07] Below the threshold, agencies working together",
+            "    may apply (an answer is not sure) -> did not fire",
         ]
         assert detail.region.right <= 80
-        assert detail.size.height == 3  # the long rule line wraps instead of being cut off
 
         await pilot.press("a")  # every question
         await pilot.pause()
@@ -300,3 +298,43 @@ async def test_room_mode_makes_the_text_bolder_and_roomier_and_back(pack, scenar
         await pilot.pause()
         assert not app.has_class("-room")
         assert main.styles.padding.left == 4
+
+
+async def test_at_80x24_a_long_step_scrolls_by_keyboard_and_each_step_starts_at_its_top(
+    pack, scenarios
+):
+    app = TrainerApp(pack, scenarios, start=scenarios[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        while screen.kind != "outcome":
+            await pilot.press("right")
+        stage = screen.query_one("#stage", VerticalScroll)
+        await pilot.pause()
+        assert stage.max_scroll_y > 0  # the outcome with its teaching points is taller
+        await pilot.press("down")
+        await pilot.pause()
+        assert stage.scroll_y == 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert stage.scroll_y == stage.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert stage.scroll_y == 0
+        await pilot.press("pagedown", "left")
+        await pilot.pause()
+        assert stage.scroll_y == 0
+
+
+async def test_at_80x24_a_long_question_in_the_path_wraps_instead_of_being_cut():
+    shipped = load_pack(default_rules_dir())
+    found, _ = load_scenarios(scenarios_dir(shipped))
+    app = TrainerApp(shipped, found, start=found[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        titles = list(app.screen.query("CollapsibleTitle"))
+        longest = max(titles, key=lambda t: len(str(t.render())))
+        assert len(str(longest.render())) > 80  # wider than the screen, so it must wrap
+        assert longest.region.right <= 80
+        assert longest.size.height >= 2
