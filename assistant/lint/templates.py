@@ -138,24 +138,26 @@ def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int
 _BOUND_BY_JINJA = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
 
 
-def _names_read(tree: Any, env: Any) -> set[str]:
+def _names_read(tree: nodes.Template, env: jinja2.Environment) -> set[str]:
     """Names a template reads and never binds itself: never more than the names it needs from
     its context (jinja2.meta.find_undeclared_variables), so a name here that lint cannot give
     settles that the template cannot be checked, without generating its code."""
     read: set[str] = set()
     bound: set[str] = set(_BOUND_BY_JINJA) | set(env.globals)
-    for node in tree.find_all(nodes.Name):
-        (read if node.ctx == "load" else bound).add(node.name)
-    for node in tree.find_all(nodes.Import):
-        bound.add(node.target)
-    for node in tree.find_all(nodes.FromImport):
-        bound.update(n if isinstance(n, str) else n[1] for n in node.names)
-    for node in tree.find_all(nodes.Macro):
-        bound.add(node.name)
+    for name in tree.find_all(nodes.Name):
+        (read if name.ctx == "load" else bound).add(name.name)
+    for imported in tree.find_all(nodes.Import):
+        bound.add(imported.target)
+    for from_import in tree.find_all(nodes.FromImport):
+        bound.update(n if isinstance(n, str) else n[1] for n in from_import.names)
+    for macro in tree.find_all(nodes.Macro):
+        bound.add(macro.name)
     return read - bound
 
 
-def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
+def _shipped_tree(
+    env: jinja2.Environment, name: str, filename: str | None
+) -> nodes.Template | None:
     """The parsed shipped template that the pack's own `filename` stands in for; None when
     `filename` is the shipped template itself (tested with the app) or a new one."""
     shipped = default_prompts_dir() / name
@@ -164,7 +166,13 @@ def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
     return env.parse(shipped.read_text(encoding="utf-8"), name, str(shipped))
 
 
-def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) -> list[Finding]:
+def _unknown_names(
+    env: jinja2.Environment,
+    name: str,
+    tree: nodes.Template,
+    shipped: nodes.Template,
+    filename: str,
+) -> list[Finding]:
     """For a pack template lint cannot render: every name it reads must be one the shipped
     template mentions (those the assistant gives it)."""
     given = {n.name for n in shipped.find_all(nodes.Name)} | {"pack", "labels"}
@@ -189,7 +197,9 @@ def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) 
     return found
 
 
-def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> list[Finding]:
+def _missing_exports(
+    name: str, tree: nodes.Template, shipped_tree: nodes.Template, filename: str
+) -> list[Finding]:
     """For a template the app reads as a module (only `set`s and macros, as chat/ui.j2): every
     word and macro of the shipped one must be there (the assistant uses them)."""
     if not _is_module(shipped_tree):
@@ -210,7 +220,7 @@ def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> 
     return found
 
 
-def _is_module(tree: Any) -> bool:
+def _is_module(tree: nodes.Template) -> bool:
     """Whether a template only defines words and macros (the app reads it as a module)."""
     for node in tree.body:
         if isinstance(node, nodes.Output):
@@ -223,7 +233,7 @@ def _is_module(tree: Any) -> bool:
     return True
 
 
-def _exported(tree: Any) -> dict[str, tuple[str, int]]:
+def _exported(tree: nodes.Template) -> dict[str, tuple[str, int]]:
     """What a template read as a module gives the app: its macros and top-level `set`s."""
     found: dict[str, tuple[str, int]] = {}
     for node in tree.body:

@@ -40,7 +40,7 @@ from assistant.core.engine import (
     next_question,
 )
 from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
-from assistant.core.pack import Outputs, Pack, Question
+from assistant.core.pack import Outputs, Pack, Question, Rule
 from assistant.lint.findings import Answers, Finding, show_answers
 
 _U = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
@@ -153,7 +153,7 @@ def _settled(value: Residual) -> bool:
     return value is True or value is False or value == _U
 
 
-def _proposals(rule: Any) -> dict[str, set[str]]:
+def _proposals(rule: Rule) -> dict[str, set[str]]:
     """Every value a rule can propose for each single-valued field, certain or not."""
     found: dict[str, set[str]] = {}
     for outputs in (rule.then, rule.if_unknown):
