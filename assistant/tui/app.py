@@ -54,9 +54,8 @@ class ReviewAssistantApp(App[None]):
         self.pack: Pack | None = pack
         self.state: ConversationState | None = None
         if pack is not None:
-            from assistant.tui.state import (
-                ConversationState,  # lazy: the quick start has no pack yet
-            )
+            # lazy: the quick start opens before the pack and the engine are loaded
+            from assistant.tui.state import ConversationState
 
             self.state = state or ConversationState(pack, answers, today)
             self.words = ui(pack)
