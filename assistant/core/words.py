@@ -27,7 +27,7 @@ def prompt_loader(pack_prompts: Path | None) -> Any:
 
 @lru_cache(maxsize=8)
 def _environment(pack_prompts: Path | None) -> Any:
-    import jinja2
+    import jinja2  # lazy: as above
 
     env = jinja2.Environment(
         loader=prompt_loader(pack_prompts),
