@@ -59,7 +59,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     """The chat (no command) parses its few options without importing every command's module,
-    which keeps its start quick (issue 5); anything else, --help included, uses the whole parser."""
+    which keeps its start quick; anything else, --help included, uses the whole parser."""
     if not any(word in COMMANDS or word in ("-h", "--help") for word in argv):
         light = build_parser(commands=False)
 
@@ -86,11 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # spares each run pydantic's scan of the installed packages' entry points.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = _parse(list(sys.argv[1:] if argv is None else argv))
-    from assistant.core.errors import InputError
+    from assistant.core.errors import InputError  # lazy: after parsing, so --help stays quick
 
     try:
         if args.command is None:
-            from assistant.commands import chat
+            from assistant.commands import chat  # lazy: only the chosen command is imported
 
             return chat.run(args)
         module = importlib.import_module(f"assistant.commands.{COMMANDS[args.command]}")
@@ -105,6 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:
         # unexpected: one line, never a traceback that could quote case details
-        from assistant.core.privacy import report_crash
+        from assistant.core.privacy import report_crash  # lazy: only on a crash
 
         return report_crash(exc)

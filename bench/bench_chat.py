@@ -1,6 +1,6 @@
-"""Chat speed and memory, printed as figures (issue 5). Not a test: run it and read it.
+"""Chat speed and memory, printed as figures. Not a test: run it and read it.
 
-    /work/venv/bin/python bench/bench_chat.py [--runs 7]
+    python bench/bench_chat.py [--runs 7]
 
 1. Start-up: from process start to the first question on screen with its answers, for
    `review-assistant` (the real command line path, headless) next to a bare Textual app

@@ -3,7 +3,7 @@
 Generates 1,000 fictional records (a mix of routes, choices and dates) in a temporary folder,
 then times the whole check against the shipped pack: reading and validating every file, deciding each
 case (again as of today when a dated rule changes in between), and comparing. For scale it also
-prints, from the same run, the time to read and decide each record once. Run: /work/venv/bin/python bench/bench_check.py
+prints, from the same run, the time to read and decide each record once. Run: python bench/bench_check.py
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.core import contract as C  # noqa: E402
+from assistant.core import contract  # noqa: E402
 from assistant.core.engine import decide  # noqa: E402
 from assistant.core.pack import load_pack  # noqa: E402
 
@@ -54,7 +54,7 @@ facts:
 
 def random_case(rng: random.Random, today: dt.date) -> dict[str, object]:
     facts: dict[str, object] = {}
-    for name, spec in C.FACTS.items():
+    for name, spec in contract.FACTS.items():
         if spec.kind == "date":
             continue
         roll = rng.random()

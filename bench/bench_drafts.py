@@ -1,6 +1,6 @@
-"""Draft speed, printed as figures (issue 7). Not a test: run it and read it.
+"""Draft speed, printed as figures. Not a test: run it and read it.
 
-    /work/venv/bin/python bench/bench_drafts.py [--saves 50]
+    python bench/bench_drafts.py [--saves 50]
 
 1. One autosave (atomic write: temp file, fsync, rename, fsync of the folder), plain and
    encrypted, median over N saves of a 20-answer draft; next to writing the same bytes with a
@@ -30,11 +30,13 @@ def main() -> None:
     runs = parser.parse_args().saves
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["REVIEW_ASSISTANT_DATA"] = tmp
-        from assistant.core import contract as C
+        from assistant.core import contract
         from assistant.core.drafts import DraftStore, DraftWrongPassphrase
 
         answers = {
-            name: spec.values[0] for name, spec in list(C.FACTS.items())[:20] if spec.kind != "date"
+            name: spec.values[0]
+            for name, spec in list(contract.FACTS.items())[:20]
+            if spec.kind != "date"
         }
 
         def timed_saves(store: DraftStore) -> tuple[float, bytes]:

@@ -1,6 +1,6 @@
 """How long each referral form format takes to render, and what each one imports.
 
-    /work/venv/bin/python bench/bench_forms.py [--repeat N]
+    python bench/bench_forms.py [--repeat N]
 
 Prints, for the fixed test case in tests/forms/cases/serious.yaml:
 - the first render of each format in a fresh process (imports and template loading included),

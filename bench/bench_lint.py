@@ -1,6 +1,6 @@
 """How long does `lint` take on the shipped pack, and how much of it does it walk? Prints figures.
 
-Target (issue 4): every path in under 5 s. Each measurement runs `lint_pack` in a fresh
+Target: every path in under 5 s. Each measurement runs `lint_pack` in a fresh
 process (so no template, pack or engine memory carries over from one run to the next), and
 prints the wall and CPU time, the paths covered (memoised subtrees counted), the states
 actually checked, whether the walk covered everything (complete) or stopped at the budget,
@@ -26,7 +26,7 @@ TINY = HERE.parent.parent / "tests" / "lint" / "packs" / "clean"
 
 
 def child_measure(pack: str, budget: int, today: dt.date) -> dict:
-    from assistant.core.lint import lint_pack
+    from assistant.lint import lint_pack
 
     wall, cpu = time.perf_counter(), time.process_time()
     report = lint_pack(Path(pack) if pack else None, today=today, max_states=budget)
@@ -42,10 +42,10 @@ def child_measure(pack: str, budget: int, today: dt.date) -> dict:
 
 
 def child_parts(today: dt.date) -> dict:
-    from assistant.core.lint.schema import reference_findings
-    from assistant.core.lint.templates import form_findings, template_findings
-    from assistant.core.lint.walk import walk
     from assistant.core.pack import load_pack
+    from assistant.lint.schema import reference_findings
+    from assistant.lint.templates import form_findings, template_findings
+    from assistant.lint.walk import walk
 
     times: dict[str, float] = {}
     mark = time.process_time()

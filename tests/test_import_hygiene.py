@@ -1,5 +1,6 @@
-"""The core never imports Textual: each module is imported in a fresh interpreter and
-`textual` must be absent from sys.modules afterwards (as harlequin does)."""
+"""The layers hold: the import contracts in pyproject.toml (import-linter) pass, and the core
+never imports Textual at run time either: each core module is imported in a fresh interpreter
+and `textual` must be absent from sys.modules afterwards (as harlequin does)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,23 @@ def test_decide_json_does_not_load_jinja2_or_holidays_needlessly(tmp_path: Path)
     assert "textual" not in loaded
     assert "jinja2" not in loaded
     assert "holidays" not in loaded
+
+
+def test_the_import_contracts_hold() -> None:
+    """`lint-imports` over pyproject.toml's contracts: core, forms, lint, training stay UI-free."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\nfrom importlinter.cli import lint_imports_command\n"
+            "sys.exit(lint_imports_command())",
+            "--no-cache",
+            "--no-logo",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout

@@ -22,6 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # lazy: every command's parser imports this module; the models load only to decide
     from assistant.core.case import load_case
     from assistant.core.engine import decide
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json(trace=not args.no_trace))
         return 0
-    from assistant.core.words import render
+    from assistant.core.words import render  # lazy: --json renders no words (no Jinja2)
 
     print(render(pack, "decision.txt.j2", decision=decision, facts=facts), end="")
     return 0

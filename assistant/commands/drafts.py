@@ -65,7 +65,8 @@ def _days(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from assistant.core.drafts import DraftStore, PurgeIncomplete, load_settings
+    from assistant.core.drafts import DraftStore, PurgeIncomplete
+    from assistant.core.settings import load_settings
 
     store = DraftStore()
     action = args.action or "list"
@@ -193,7 +194,6 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     for want of its passphrase (the file is untouched). The passphrase is asked on the terminal
     before the app starts.
     """
-    from assistant.commands.serve import resume_hint
     from assistant.core.drafts import (
         Autosave,
         DraftInUse,
@@ -203,10 +203,11 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         DraftWrongPassphrase,
         PassphraseNeeded,
         choose_passphrase,
-        load_settings,
         open_draft,
     )
     from assistant.core.errors import InputError
+    from assistant.core.served import resume_hint
+    from assistant.core.settings import load_settings
     from assistant.core.words import environment, render
     from assistant.tui.state import ConversationState
 
@@ -287,7 +288,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
             "plain/saving.j2",
             draft_id=draft_id,
             encrypted=store.encrypting,
-            resume_command=resume_hint(draft_id),  # a browser has no command line
+            resume_command=resume_hint(draft_id or ""),  # a browser has no command line
         ).strip()
     )
     if draft is not None and draft.answers:

@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
             "form: give a case file, for example: review-assistant form case.yaml --format docx -o referral.docx"
         )
 
-    from assistant.forms import format_for
+    from assistant.forms import (
+        format_for,  # lazy (here and below): every parser imports this module
+    )
 
     output = Path(args.output).expanduser() if args.output else None
     named = format_for(output) if output else None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from assistant.commands.common import add_rules_option
+from assistant.lint import DEFAULT_MAX_STATES, lint_pack
+from assistant.lint.stubs import write_tests
 
 
 def _date(text: str) -> dt.date:
@@ -25,8 +28,6 @@ def _positive(text: str) -> int:
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    from assistant.core.lint import DEFAULT_MAX_STATES
-
     parser = subparsers.add_parser(
         "lint",
         help="check a rule pack: every path of answers ends in one route, rules do not clash",
@@ -59,11 +60,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from assistant.core.lint import lint_pack
-    from assistant.core.lint.stubs import write_tests
-
     folder = args.rules_dir or getattr(args, "rules", None)
     report = lint_pack(folder, today=args.today, max_states=args.max_states)
     for finding in report.findings:

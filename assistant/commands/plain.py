@@ -148,7 +148,8 @@ class PlainSession:
     # --- the conversation -----------------------------------------------------------------------
 
     def run(self) -> int:
-        from assistant.core.drafts import Autosave, DraftStore, load_settings
+        from assistant.core.drafts import Autosave, DraftStore
+        from assistant.core.settings import load_settings
         from assistant.tui.state import ConversationState
 
         if self.no_save:
@@ -190,7 +191,7 @@ class PlainSession:
         self.state = ConversationState(self.pack, answers, self.today)
         self.state.listeners.append(self.autosave.state_listener())
         self._announce_saving()
-        if answers:
+        if answers and draft:
             self.say(self.ui.resumed.format(id=draft.id, count=len(answers)))
             self._summary()
         return self._loop()
@@ -208,11 +209,13 @@ class PlainSession:
         from assistant.core.errors import InputError
 
         try:
-            draft = open_draft(store, self.resume, lambda exc: self._passphrase_for(exc))
+            draft = open_draft(store, self.resume or "", lambda exc: self._passphrase_for(exc))
         except DraftNotFound as exc:
             raise InputError(str(exc)) from None
         except DraftInUse as exc:  # open in another session: carry on in a copy
             self.say(str(exc))
+            if exc.copy is None:
+                return False
             draft = exc.copy
         except (PassphraseNeeded, DraftWrongPassphrase) as exc:
             self.say(self.words("plain/draft_problem.j2", error=exc, fresh=False))

@@ -25,6 +25,7 @@ import socket
 import sys
 
 from assistant.commands.common import add_rules_option, pack_from
+from assistant.core.served import SERVED_ENV, in_browser, resume_hint  # noqa: F401 (re-exported)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +69,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 DEFAULT_MAX_SESSIONS = 4
 MAX_SESSIONS_LIMIT = 64
-SERVED_ENV = "REVIEW_ASSISTANT_SERVED"
 
 
 def _sessions(text: str) -> int:
@@ -77,20 +77,6 @@ def _sessions(text: str) -> int:
             f"{text!r}: give a whole number of sessions from 1 to {MAX_SESSIONS_LIMIT}"
         )
     return int(text)
-
-
-def in_browser() -> bool:
-    """Whether this process is the app served to a browser by `review-assistant serve`."""
-    import os
-
-    return os.environ.get(SERVED_ENV) == "1"
-
-
-def resume_hint(draft_id: str) -> str:
-    """How to carry on with a draft later: a command in a terminal, the picker in a browser."""
-    if in_browser():
-        return "open this page again and choose the draft in the list"
-    return f"review-assistant --resume {draft_id}"
 
 
 def allowed_hosts(host: str, port: int, public_url: str | None) -> set[str]:
@@ -148,7 +134,7 @@ def is_loopback(host: str) -> bool:
         return False
     addresses = {info[4][0] for info in infos}
     return bool(addresses) and all(
-        ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses
+        ipaddress.ip_address(str(a).split("%")[0]).is_loopback for a in addresses
     )
 
 
@@ -175,7 +161,7 @@ def _offline_server(base: type) -> type:
     import aiohttp_jinja2
     import jinja2
 
-    class OfflineServer(base):  # type: ignore[misc, valid-type]
+    class OfflineServer(base):
         async def _make_app(self) -> object:
             app = await super()._make_app()
             page = (self.templates_path / "app_index.html").read_text(encoding="utf-8")
@@ -202,7 +188,7 @@ def _guarded_server(base: type, max_sessions: int, hosts: set[str], origins: set
             return web.Response(status=403, text=FORBIDDEN_TEXT)
         return await handler(request)  # type: ignore[operator]
 
-    class GuardedServer(base):  # type: ignore[misc, valid-type]
+    class GuardedServer(base):
         sessions = 0
 
         def busy(self) -> web.Response:
@@ -215,7 +201,7 @@ def _guarded_server(base: type, max_sessions: int, hosts: set[str], origins: set
 
         async def _make_app(self) -> object:
             app = await super()._make_app()
-            app.middlewares.append(same_origin)  # type: ignore[attr-defined]
+            app.middlewares.append(same_origin)
             return app
 
         async def handle_index(self, request: web.Request) -> object:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from assistant.commands.common import add_rules_option, pack_from
+from assistant.core.errors import InputError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -31,14 +33,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--guess-first", action="store_true", help="start with the outcome hidden until revealed"
     )
+    parser.add_argument(
+        "--room",
+        action="store_true",
+        help="start in room mode: larger, bolder, high-contrast text for a projector (M toggles it)",
+    )
     add_rules_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from assistant.core.errors import InputError
-    from assistant.tui.trainer import TrainerApp, find_scenario, load_scenarios, scenarios_dir
+    # lazy: every command's parser imports this module; the scenarios load only to train
+    from assistant.training import find_scenario, load_scenarios, scenarios_dir
+    from assistant.tui.trainer import TrainerApp  # lazy: Textual loads only when the trainer starts
 
     pack = pack_from(args)
     folder = Path(args.scenarios) if args.scenarios else scenarios_dir(pack)
@@ -52,5 +58,12 @@ def run(args: argparse.Namespace) -> int:
             or [f"{folder}: no training scenarios (YAML files with title, story and case)"],
         )
     start = find_scenario(scenarios, args.scenario) if args.scenario else None
-    TrainerApp(pack, scenarios, problems=problems, start=start, guess_first=args.guess_first).run()
+    TrainerApp(
+        pack,
+        scenarios,
+        problems=problems,
+        start=start,
+        guess_first=args.guess_first,
+        room=args.room,
+    ).run()
     return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from assistant.core import cache
@@ -40,7 +41,6 @@ def _cache_file() -> Path | None:
     """The cache file for the installed `holidays` version (found without importing it)."""
     if not cache.enabled():
         return None
-    from importlib.util import find_spec
 
     spec = find_spec("holidays")
     if spec is None or not spec.submodule_search_locations:

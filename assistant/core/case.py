@@ -88,7 +88,7 @@ def _fact_field(name: str) -> tuple[Any, Any]:
     spec = FACTS[name]
     if spec.kind == "date":
         return (DateValue, None)
-    literal = Literal[spec.values]  # type: ignore[valid-type]
+    literal = Literal[spec.values]  # type: ignore[name-defined]  # built at run time
     validator = _tri_value if spec.kind == "tri" else _choice_value
     return (Annotated[literal | None, BeforeValidator(validator)], None)
 
@@ -227,7 +227,7 @@ class CaseFile(BaseModel):
 
     model_config = _STRICT
     contract: Literal[1] = 1
-    facts: Facts = Field(default_factory=Facts)  # type: ignore[valid-type]
+    facts: Facts = Field(default_factory=Facts)
     dates: Dates = Field(default_factory=Dates)
     referral: Referral | None = None
     decision: PartnershipDecision | None = None
@@ -235,7 +235,7 @@ class CaseFile(BaseModel):
     def fact_values(self) -> dict[str, Any]:
         """The known facts as the engine takes them: unknowns left out, dates merged in."""
         values: dict[str, Any] = {}
-        for name, value in self.facts.model_dump().items():  # type: ignore[attr-defined]
+        for name, value in self.facts.model_dump().items():
             if value is not None and value != UNKNOWN:
                 values[name] = value
         for name, value in self.dates.model_dump().items():
@@ -247,7 +247,7 @@ class CaseFile(BaseModel):
         """Every fact the file states, including the ones stated as unknown."""
         values = {
             name: value
-            for name, value in self.facts.model_dump(exclude_unset=True).items()  # type: ignore[attr-defined]
+            for name, value in self.facts.model_dump(exclude_unset=True).items()
             if value is not None
         }
         values.update({k: v for k, v in self.dates.model_dump().items() if v is not None})
@@ -264,7 +264,7 @@ ALLOWED_VALUES["local_method"] = (*LOCAL_OPTIONS, "none")
 def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> list[str]:
     """Dates that cannot be right: given twice differently, aware before incident, in the future."""
     problems: list[str] = []
-    facts = case.facts.model_dump()  # type: ignore[attr-defined]
+    facts = case.facts.model_dump()
     dates = case.dates.model_dump()
 
     def at(*loc: Any) -> str:
@@ -280,8 +280,9 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
                 f"{at('dates', name)}: dates.{name}: {in_dates} differs from facts.{name} "
                 f"({in_facts}); give it once, or the same date in both"
             )
-        if in_facts or in_dates:
-            merged[name] = in_facts or in_dates
+        given = in_facts or in_dates
+        if given:
+            merged[name] = given
             where[name] = ("facts", name) if in_facts else ("dates", name)
     incident, aware, notified = (
         merged.get("incident_date"),

@@ -37,6 +37,7 @@ from assistant.core.case import CaseFile, PartnershipDecision, load_case
 from assistant.core.engine import Decision, decide, in_force_on
 from assistant.core.errors import InputError
 from assistant.core.pack import Outputs, Pack, Rule
+from assistant.core.words import environment
 
 Verdict = Literal["agrees", "differs", "needs_reason", "error"]
 FindingKind = Literal["differs", "needs_reason", "not_recorded", "reason_recorded"]
@@ -209,8 +210,6 @@ class _Words:
     """Finding texts from prompts/check/finding.txt.j2, so a partnership can reword them."""
 
     def __init__(self, pack: Pack) -> None:
-        from assistant.core.words import environment
-
         self.pack = pack
         self.template = environment(pack).get_template("check/finding.txt.j2")
         self.cache: dict[tuple[Any, ...], str] = {}

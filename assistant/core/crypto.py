@@ -51,7 +51,7 @@ def check_new_passphrase(passphrase: str) -> str | None:
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # lazy: only with a passphrase
 
     key = Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
     return base64.urlsafe_b64encode(key)
@@ -79,7 +79,7 @@ class Sealer:
 
     def seal(self, plaintext: bytes) -> dict[str, Any]:
         """The encrypted block stored in a draft file."""
-        from cryptography.fernet import Fernet
+        from cryptography.fernet import Fernet  # lazy: only with a passphrase
 
         token = Fernet(self.key()).encrypt(plaintext)
         return {
@@ -97,7 +97,7 @@ class Sealer:
         When the block's salt differs from ours, the key is derived for that salt; later saves
         by this Sealer keep using its own salt, which is harmless (each file stores its salt).
         """
-        from cryptography.fernet import Fernet, InvalidToken
+        from cryptography.fernet import Fernet, InvalidToken  # lazy: only with a passphrase
 
         salt, n, r, p, token = _parse_block(block)
         key = (

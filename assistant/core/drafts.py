@@ -55,18 +55,7 @@ from assistant.core.crypto import (
     check_new_passphrase,
 )
 from assistant.core.errors import InputError
-from assistant.core.settings import (  # the data folder and settings, re-exported here
-    APP_NAME,  # noqa: F401
-    DEFAULT_RETENTION_DAYS,  # noqa: F401
-    DRAFT_ID,
-    ENV_DATA,  # noqa: F401
-    ENV_RETENTION,  # noqa: F401
-    SETTINGS_FILE,  # noqa: F401
-    Settings,  # noqa: F401
-    data_dir,  # noqa: F401
-    drafts_dir,
-    load_settings,  # noqa: F401
-)
+from assistant.core.settings import DRAFT_ID, drafts_dir
 
 FORMAT: Literal[1] = 1
 ENV_PASSPHRASE = "REVIEW_ASSISTANT_PASSPHRASE"
@@ -846,15 +835,6 @@ def _read_regular_file(draft_id: str, path: Path) -> bytes:
     if len(raw) > _MAX_BYTES:
         raise DraftStore._damaged(draft_id, path, "it is far too big to be a draft")
     return raw
-
-
-def is_encrypted_file(path: Path) -> bool:
-    """Whether a draft file holds an encrypted block (False if it cannot be read)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return False
-    return isinstance(data, dict) and "encrypted" in data
 
 
 # --- keeping a conversation's draft -------------------------------------------------------------

@@ -534,8 +534,8 @@ def decide(
             result = "not_in_force"
         else:
             result = _RESULTS[firing.value]
-        key = (index, result, values_of(firing.facts))
-        entry = entries.get(key)
+        entry_key = (index, result, values_of(firing.facts))
+        entry = entries.get(entry_key)
         if entry is None:
             shown = words(firing.facts)
             entry = (
@@ -561,7 +561,7 @@ def decide(
             )
             if len(entries) > _MAX_ENTRIES:
                 entries.clear()
-            entries[key] = entry
+            entries[entry_key] = entry
         trace.append(entry[0])
         if entry[1] is not None:
             reasons.append(entry[1])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when a validation error is described: InputError alone is light
@@ -59,7 +59,7 @@ def _model_fields(model: type[BaseModel] | None, loc: Sequence[Any]) -> list[str
 
 
 def _first_model(annotation: Any) -> type[BaseModel] | None:
-    from pydantic import BaseModel
+    from pydantic import BaseModel  # lazy: InputError alone must not import pydantic
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -75,11 +75,11 @@ def describe_validation_error(
     raw: Any,
     path: str,
     model: type[BaseModel] | None = None,
-    allowed: dict[str, Sequence[str]] | None = None,
+    allowed: Mapping[str, Sequence[str]] | None = None,
     prefix: Sequence[Any] = (),
 ) -> list[str]:
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
-    from assistant.core.yamlload import line_of
+    from assistant.core.yamlload import line_of  # lazy: PyYAML only to describe a YAML error
 
     problems: list[str] = []
     lines: list[int] = []

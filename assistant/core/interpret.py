@@ -295,9 +295,9 @@ def _interpret(
     if text in _NOT_SURE or text.rstrip("?") in _NOT_SURE:
         return Answer(UNKNOWN, "not_sure")
     if kind == "date":
-        found = _date(text, today or dt.date.today())
-        if found is not None:
-            return found
+        day = _date(text, today or dt.date.today())
+        if day is not None:
+            return day
         if re.search(r"\d", text):
             return Problem("not_a_date", raw)
         return Unrecognised(raw)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
-TRI_NAMES = {FALSE: "false", UNKNOWN: "unknown", TRUE: "true"}
 
 Facts = Mapping[str, Any]
 Result = tuple[int, frozenset[str]]

@@ -38,7 +38,6 @@ from assistant.core.logic import (
     leaves,
     parse_condition,
 )
-from assistant.core.paths import default_prompts_dir as default_prompts_dir  # re-exported
 from assistant.core.paths import default_rules_dir
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
 
@@ -130,9 +129,6 @@ class Outputs(BaseModel):
         ):
             if value is not None:
                 yield name, value
-
-    def is_empty(self) -> bool:
-        return self == Outputs()
 
 
 class Rule(BaseModel):
@@ -543,7 +539,7 @@ def _load_pack(root: Path) -> Pack:
     def_path = root / "definitions.yaml"
     def_raw = read("definitions.yaml", required=False)
     if def_raw is not None:
-        if not isinstance(def_raw, dict):
+        if not isinstance(def_raw, LineDict):  # every YAML mapping is read as a LineDict
             problems.append(f"{def_path}: expected a mapping of name: condition")
         else:
             for name, value in def_raw.items():

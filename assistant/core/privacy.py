@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import traceback
 from collections.abc import Mapping
 from functools import lru_cache
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import calendar, contract
 
 ENV_DEBUG_LOG = "REVIEW_ASSISTANT_DEBUG_LOG"
 LOGGER_NAME = "review_assistant"
@@ -50,14 +51,14 @@ COMMAND_WORDS = frozenset(
 def safe_words() -> frozenset[str]:
     """Every id the contract defines: fact names, their values, decision ids, statuses."""
     words: set[str] = set(COMMAND_WORDS)
-    for name, spec in C.FACTS.items():
+    for name, spec in contract.FACTS.items():
         words.add(name)
         words.update(spec.values)
-    for ids in C.IDS.values():
+    for ids in contract.IDS.values():
         words.update(ids)
-    words.update(C.SCALAR_FIELDS)
-    words.update(C.STATUSES)
-    words.update(C.PARALLEL_PROCESSES)
+    words.update(contract.SCALAR_FIELDS)
+    words.update(contract.STATUSES)
+    words.update(contract.PARALLEL_PROCESSES)
     words.update({"in_progress", "complete", "none", "unknown"})
     return frozenset(words)
 
@@ -81,10 +82,9 @@ def where(exc: BaseException) -> str:
     """The innermost frame inside the assistant (file:line in function), else the innermost one."""
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if f"{os.sep}assistant{os.sep}" in f.filename]
-    found = ours or frames
-    if not found:
+    if not (ours or frames):
         return "unknown place"
-    frame = found[-1]
+    frame = (ours or frames)[-1]
     return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 
@@ -169,8 +169,6 @@ def report_crash(exc: BaseException) -> int:
 
     Developers who want the full traceback set REVIEW_ASSISTANT_TRACEBACK=1 (then it is raised).
     """
-    import sys
-
     if os.environ.get(ENV_TRACEBACK):
         raise exc
     debug_logger().error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
@@ -185,8 +183,6 @@ def enter_incognito() -> None:
     the rule pack is loaded.
     """
     os.environ["REVIEW_ASSISTANT_CACHE"] = "off"
-    from assistant.core import calendar
-
     cache_file = getattr(calendar, "_cache_file", None)
     if cache_file is not None and hasattr(cache_file, "cache_clear"):
         cache_file.cache_clear()

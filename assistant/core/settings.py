@@ -1,8 +1,7 @@
 """The user's data folder and settings.toml, read without pydantic.
 
 The chat's quick start (assistant/commands/chat.py) reads these before anything heavy is
-imported, to know whether a passphrase or the drafts picker must come first;
-assistant.core.drafts re-exports every name here.
+imported, to know whether a passphrase or the drafts picker must come first.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ def data_dir() -> Path:
     override = os.environ.get(ENV_DATA)
     if override:
         return Path(override)
-    import platformdirs
+    import platformdirs  # lazy: the chat's quick start reads settings before anything else
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -52,7 +51,7 @@ def load_settings() -> Settings:
     path = data_dir() / SETTINGS_FILE
     raw: dict[str, Any] = {}
     if path.is_file():
-        import tomllib
+        import tomllib  # lazy: most starts have no settings file
 
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))

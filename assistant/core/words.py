@@ -10,7 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 
 
 def prompt_loader(pack_prompts: Path | None) -> Any:
@@ -26,7 +27,7 @@ def prompt_loader(pack_prompts: Path | None) -> Any:
 
 @lru_cache(maxsize=8)
 def _environment(pack_prompts: Path | None) -> Any:
-    import jinja2
+    import jinja2  # lazy: as above
 
     env = jinja2.Environment(
         loader=prompt_loader(pack_prompts),

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.forms.context import Form, build_form, choose_form, prefill
+from assistant.forms.record import render_json
+from assistant.forms.text import render_text
 
 FORMATS: dict[str, str] = {
     "md": ".md",
@@ -32,16 +34,12 @@ MEDIA_TYPES: dict[str, str] = {
 def render(form: Form, fmt: str, template: Path | None = None) -> str | bytes:
     """The form in one format: text for md, txt, html and json; bytes for docx."""
     if fmt == "docx":
-        from assistant.forms.docx import render_docx
+        from assistant.forms.docx import render_docx  # lazy: Word's machinery only for docx
 
         return render_docx(form, template)
     if fmt == "json":
-        from assistant.forms.record import render_json
-
         return render_json(form)
     if fmt in ("md", "txt", "html"):
-        from assistant.forms.text import render_text
-
         return render_text(form, fmt)
     raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
 

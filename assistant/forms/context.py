@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
@@ -67,14 +67,16 @@ def is_unborn(referral: Referral, answers: Mapping[str, Any]) -> bool:
 def choose_form(decision: Decision, override: str | None = None) -> str:
     """The form the decision calls for, or the override; InputError when there is none."""
     if override:
-        if override not in C.FORMS:
-            raise InputError(f"--form: {override!r} is not a form; forms: {', '.join(C.FORMS)}")
+        if override not in contract.FORMS:
+            raise InputError(
+                f"--form: {override!r} is not a form; forms: {', '.join(contract.FORMS)}"
+            )
         return override
     if decision.form is None:
         raise InputError(
             f"the decision for this case calls for no referral form (outcome: "
             f"{decision.route.replace('_', ' ')}); to prepare one anyway, give --form "
-            f"{' or --form '.join(C.FORMS)}"
+            f"{' or --form '.join(contract.FORMS)}"
         )
     return decision.form
 
@@ -365,12 +367,12 @@ def fact_words(pack: Pack, fact: str) -> str:
 def answer_rows(pack: Pack, answers: Mapping[str, Any]) -> list[dict[str, str]]:
     """The answers given, in the order the questions are asked, in plain words."""
     order = {q.fact: i for i, q in enumerate(pack.questions)}
-    names = list(C.FACTS)
+    names = list(contract.FACTS)
     rows = []
     for fact in sorted(
         answers, key=lambda f: (order.get(f, len(order)), names.index(f) if f in names else 0)
     ):
-        if fact not in C.FACTS:
+        if fact not in contract.FACTS:
             continue
         question = pack.question_for.get(fact)
         rows.append(
@@ -420,7 +422,7 @@ def prefill(
     if not data["parallel_processes"]:
         data["parallel_processes"] = [
             p
-            for p in C.PARALLEL_PROCESSES
+            for p in contract.PARALLEL_PROCESSES
             if p in {SIGNPOST_PROCESSES.get(s) for s in decision.signposts}
         ]
     if data["referral_date"] is None:

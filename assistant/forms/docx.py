@@ -11,6 +11,7 @@ character reference, because docxtpl turns `{_{` into `{{` after rendering.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import re
 import zipfile
@@ -19,9 +20,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2 import Environment, TemplateSyntaxError, nodes
+from markupsafe import Markup, escape
+
+from assistant.core.case import Agency, Referral
+from assistant.core.engine import Deadline, Decision, Notification, Reason, Reviews, RulesInfo
 from assistant.core.errors import InputError
-from assistant.core.pack import Pack, default_prompts_dir
-from assistant.forms.context import Form, show_date
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
+from assistant.forms.context import Form, build_form, show_date
 
 DOCX_TEMPLATES = {
     "practice_review_referral": "referral.docx",
@@ -44,7 +52,6 @@ def docx_template_path(pack: Pack, form_id: str) -> Path:
 
 def docx_text(value: Any) -> Any:
     """A value as text that is safe inside a Word XML run (returns markupsafe.Markup)."""
-    from markupsafe import Markup, escape
 
     if value is None:
         return Markup("")
@@ -63,7 +70,6 @@ def _environment() -> Any:
     docxtpl compiles the document's XML with `from_string` on every render; the XML of a given
     template is the same each time, so the compiled template is reused (about half the time).
     """
-    import jinja2
 
     class CachingEnvironment(jinja2.Environment):
         compiled: dict[str, Any]
@@ -85,8 +91,7 @@ def _environment() -> Any:
 
 def render_docx(form: Form, template: Path | None = None) -> bytes:
     """The form as a Word document (bytes), from `template` or the pack's template for the form."""
-    import jinja2
-    from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate  # lazy: python-docx and lxml load only to write Word
 
     path = Path(template) if template else docx_template_path(form.pack, form.id)
     if not path.is_file():
@@ -149,7 +154,7 @@ def _xml_parts(path: Path) -> list[tuple[str, bytes]]:
 
 def split_tags(path: Path) -> list[TemplateProblem]:
     """Tags that Word split across several runs, and tags not closed in their paragraph."""
-    from lxml import etree
+    from lxml import etree  # lazy: only a Word template's check reads its XML
 
     problems: list[TemplateProblem] = []
     for part, xml in _xml_parts(path):
@@ -204,9 +209,6 @@ ANY = _Any()
 
 def _sample_schema(pack: Pack) -> dict[str, Any]:
     """Every name a template may use, from a form built with one of everything."""
-    from assistant.core.case import Agency, Referral
-    from assistant.core.engine import Deadline, Decision, Notification, Reason, Reviews, RulesInfo
-    from assistant.forms.context import build_form
 
     referral = Referral(
         agencies=[Agency(name="a", involvement="b")], parallel_processes=["inquest"]
@@ -232,7 +234,6 @@ def _sample_schema(pack: Pack) -> dict[str, Any]:
 
 def _unknown_names(source: str, schema: dict[str, Any]) -> list[tuple[int, str]]:
     """(line, name) for every variable or attribute the template uses that the form lacks."""
-    from jinja2 import Environment, nodes
 
     tree = Environment().parse(source)
     found: list[tuple[int, str]] = []
@@ -310,7 +311,6 @@ def _unknown_names(source: str, schema: dict[str, Any]) -> list[tuple[int, str]]
 
 def _suggest(name: str, schema: dict[str, Any]) -> str | None:
     """The nearest known name for a misspelt one: chid.name -> child.name."""
-    import difflib
 
     node: Any = schema
     known: list[str] = []
@@ -331,8 +331,7 @@ def _suggest(name: str, schema: dict[str, Any]) -> str | None:
 
 def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
     """Every problem in a Word template: unknown tags, tags split across runs, bad syntax."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError
+    from docxtpl import DocxTemplate  # lazy: python-docx and lxml load only to read Word
 
     path = Path(path)
     if not path.is_file():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.forms.context import Form
 
 RECORD_KIND = "referral_form"
@@ -18,10 +18,10 @@ RECORD_KIND = "referral_form"
 def decision_record(form: Form) -> dict[str, Any]:
     """The record as plain JSON data."""
     facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in form.answers.items()}
-    case: dict[str, Any] = {"contract": C.CONTRACT_VERSION, "facts": facts}
+    case: dict[str, Any] = {"contract": contract.CONTRACT_VERSION, "facts": facts}
     case["referral"] = form.referral.model_dump(mode="json", exclude_none=True)
     return {
-        "contract": C.CONTRACT_VERSION,
+        "contract": contract.CONTRACT_VERSION,
         "record": RECORD_KIND,
         "form": form.id,
         "prepared_on": form.prepared_on.isoformat(),

@@ -28,7 +28,8 @@ from typing import Any
 
 from assistant.core.case import CaseFile
 from assistant.core.errors import InputError
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 
 FORMATS = {"docx": ".docx", "md": ".md", "html": ".html"}
 TEMPLATES = {"md": "requests/request.md.j2", "html": "requests/request.html.j2"}

@@ -54,7 +54,7 @@ def unused_path(folder: Path, stem: str, suffix: str) -> Path:
 
 def documents_folder() -> Path:
     """The user's documents folder (platformdirs), or the home folder if there is none."""
-    from platformdirs import user_documents_dir
+    from platformdirs import user_documents_dir  # lazy: asked only when a form is saved
 
     folder = Path(user_documents_dir())
     return folder if folder.is_dir() else Path.home()

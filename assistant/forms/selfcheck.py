@@ -13,12 +13,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Agency, Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
-from assistant.forms.words import forms_file
+from assistant.forms import render
+from assistant.forms.context import build_form
+from assistant.forms.docx import check_template, docx_template_path
+from assistant.forms.text import TEMPLATES, environment
+from assistant.forms.words import forms_file, load_form_words
 
 FILLED = Referral(
     referrer={
@@ -37,7 +41,7 @@ FILLED = Referral(
     },
     agencies=[Agency(name="A", involvement="I")],
     reasons="R",
-    parallel_processes=list(C.PARALLEL_PROCESSES),
+    parallel_processes=list(contract.PARALLEL_PROCESSES),
     good_outcome={
         name: "G"
         for name in (
@@ -58,15 +62,9 @@ def check_forms(
     pack: Pack, outcomes: Iterable[tuple[Decision, Mapping[str, Any]]]
 ) -> list[tuple[str, str]]:
     """(file, problem) for each way the pack's forms fail to render or its Word templates are wrong."""
-    from assistant.forms import render
-    from assistant.forms.context import build_form
-    from assistant.forms.docx import check_template, docx_template_path
-
     problems: list[tuple[str, str]] = []
     words_file = str(forms_file(pack))
     try:
-        from assistant.forms.words import load_form_words
-
         load_form_words(pack)
     except InputError as exc:
         return [(words_file, p) for p in exc.problems]
@@ -78,7 +76,7 @@ def check_forms(
         if decision.form:
             form_ids = [decision.form]
         elif not tried_every_form:  # an outcome without a form still shows the forms render
-            form_ids, tried_every_form = list(C.FORMS), True
+            form_ids, tried_every_form = list(contract.FORMS), True
         else:
             continue
         for form_id in form_ids:
@@ -110,7 +108,7 @@ def check_forms(
                                 f"fails for route {decision.route}: {exc}",
                             )
                         )
-    for form_id in C.FORMS:
+    for form_id in contract.FORMS:
         path = docx_template_path(pack, form_id)
         for problem in check_template(path, pack):
             problems.append((str(path), str(problem)))
@@ -151,9 +149,6 @@ def context_features(value: Any, path: str = "") -> frozenset[tuple[str, Any]]:
 
 def _where(pack: Pack, form_id: str, fmt: str) -> str:
     """The file a format is rendered from (the pack's own, or the shipped one)."""
-    from assistant.forms.docx import docx_template_path
-    from assistant.forms.text import TEMPLATES, environment
-
     if fmt == "docx":
         return str(docx_template_path(pack, form_id))
     if fmt == "json":

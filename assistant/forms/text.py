@@ -86,7 +86,7 @@ def _plain(value: Any) -> Any:
 
 @lru_cache(maxsize=16)
 def _environment(kind: str, pack_prompts: Path | None) -> Any:
-    import jinja2
+    import jinja2  # lazy: importing the forms package (the chat's form screen) renders nothing
 
     env = jinja2.Environment(
         loader=prompt_loader(pack_prompts),

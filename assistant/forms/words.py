@@ -12,10 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Referral
 from assistant.core.errors import InputError, describe_validation_error
-from assistant.core.pack import Pack, default_prompts_dir
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
 from assistant.core.yamlload import YamlError, load_yaml_file
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -77,8 +78,8 @@ class FormWords(BaseModel):
 
     model_config = _STRICT
     words: dict[str, str]
-    forms: dict[Literal[C.FORMS], FormSpec]  # type: ignore[valid-type]
-    processes: dict[Literal[C.PARALLEL_PROCESSES], str] = Field(default_factory=dict)  # type: ignore[valid-type]
+    forms: dict[Literal[contract.FORMS], FormSpec]  # type: ignore[valid-type]
+    processes: dict[Literal[contract.PARALLEL_PROCESSES], str] = Field(default_factory=dict)  # type: ignore[valid-type]
     screen: dict[str, str] = Field(default_factory=dict)
 
     def word(self, key: str) -> str:

@@ -4,7 +4,7 @@
 outcome. Optional arguments let other parts of the product resume a conversation (`answers`),
 fix the date used for checks (`today`), or share a `ConversationState` they observe.
 
-`ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start (issue 5):
+`ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start:
 the first question, kept from an earlier run (assistant.tui.opening), is on screen before the
 rule pack is loaded; `load()` then runs in a worker thread and returns the conversation (see
 ChatScreen). Nothing heavy is imported by this module: the pack, the engine and Jinja2 come
@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.screen import Screen
 
-from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
+from assistant.tui.screens.base import reword_bindings
+from assistant.tui.screens.chat import ChatScreen, Loaded
 from assistant.tui.words import UiWords, ui
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ReviewAssistantApp(App[None]):
         self.pack: Pack | None = pack
         self.state: ConversationState | None = None
         if pack is not None:
+            # lazy: the quick start opens before the pack and the engine are loaded
             from assistant.tui.state import ConversationState
 
             self.state = state or ConversationState(pack, answers, today)

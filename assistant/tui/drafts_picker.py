@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from assistant.core.pack import Pack
 from assistant.core.words import environment
+from assistant.tui.safe_errors import protect
 
 NEW = "new"
 
@@ -75,6 +76,4 @@ class DraftPicker(App[str | None]):
 
 def pick_draft(pack: Pack, drafts: list[Any]) -> str | None:
     """Run the picker in the terminal; the chosen draft id, or None for a new conversation."""
-    from assistant.tui.safe_errors import protect
-
     return protect(DraftPicker(pack, drafts)).run()

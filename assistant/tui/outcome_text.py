@@ -17,7 +17,7 @@ from assistant.tui.words import say, ui
 
 
 def fact_label(pack: Pack, fact: str) -> str:
-    label = pack.labels.facts.get(fact)  # type: ignore[call-overload]
+    label = pack.labels.facts.get(fact)
     if label is not None:
         return str(label.label)
     question = pack.question_for.get(fact)
@@ -28,7 +28,7 @@ def timeline(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
     """Notifications and deadlines, dated ones first in date order."""
     items: list[dict[str, Any]] = []
     for n in decision.notifications:
-        label = pack.labels.notifications.get(n.id)  # type: ignore[call-overload]
+        label = pack.labels.notifications.get(n.id)
         items.append(
             {
                 "due": n.due,
@@ -56,7 +56,7 @@ def review_options(pack: Pack, decision: Decision) -> list[dict[str, str]]:
     """Each local review option with its explanation and why it fits (the proposing rules)."""
     out: list[dict[str, str]] = []
     for option in decision.reviews.local_options:
-        label = pack.labels.local_options.get(option)  # type: ignore[call-overload]
+        label = pack.labels.local_options.get(option)
         why = [
             r.title or r.text
             for r in decision.reasons

@@ -21,7 +21,7 @@ def protect(app: Any) -> Any:
         return app
 
     def fatal_error() -> None:
-        from rich.text import Text
+        from rich.text import Text  # lazy: only when the app has crashed
 
         error = getattr(app, "_exception", None)
         if error is not None:

@@ -43,7 +43,7 @@ class TakeOverDriver(WebDriver):
         def without_prelude(data: bytes) -> Any:
             return None if data == PRELUDE else write(data)
 
-        self._write = without_prelude
+        self._write = without_prelude  # type: ignore[assignment]
 
 
 def _use_driver(driver: type) -> None:
@@ -57,7 +57,7 @@ def pick_then_chat(pick: Callable[[], Any]) -> Any:
 
     Outside a browser this is just `pick()`.
     """
-    from assistant.commands.serve import in_browser
+    from assistant.core.served import in_browser
 
     if not in_browser() or os.environ.get("TEXTUAL_DRIVER", "").rpartition(":")[2] != "WebDriver":
         return pick()

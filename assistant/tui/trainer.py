@@ -1,284 +1,42 @@
-"""Trainer mode: replay a training scenario to a room, step by step, with guess-first and what-if.
+"""Trainer mode's screens: replay a training scenario to a room, step by step.
 
-`review-assistant train [SCENARIO]`. A scenario (rules/<pack>/scenarios/*.yaml) is a short
-fictional story with a case file:
+`review-assistant train [SCENARIO]`. The scenarios, the replayed conversation and what-if are
+UI-free (assistant/training.py); this module only shows them.
 
-    title: ...
-    story: ...
-    case: {contract: 1, facts: {...}, dates: {...}}
-    expected: {route: ..., ...}          # what the scenario's author expects
-    teaching_points: [...]
-
-The conversation the assistant would have had is replayed at the presenter's pace (Right/Space:
-next, Left: back): the story, then each question with its answer and the rules that answer
-engages, then the outcome. With "guess first" (G) the outcome and the rules' results stay hidden
-until revealed (R), so the room can vote. P opens the decision path as a tree; W opens what-if:
-change one answer and see both outcomes side by side with the rules that make the difference.
-
-The first part of this module (scenarios, walkthroughs, what-if) uses no Textual: tests and
-other front ends can call `load_scenarios`, `walk` and `what_if` directly.
+Right/Space: next, Left: back. The story, then each question with its answer and the rules that
+answer changed, then the outcome. With "guess first" (G) the outcome and the rules' results stay
+hidden until revealed (R), so the room can vote. P opens the decision path (the questions that
+decided the route; A shows every question); W opens what-if: change one answer and see both
+outcomes side by side with the rules that make the difference. M (room mode) makes the text
+larger and bolder for a projector, in the terminal and in the browser (`serve --app train`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, Tree
+from textual.widgets import Collapsible, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.core import contract as C
-from assistant.core.case import ALLOWED_VALUES, CaseFile
-from assistant.core.engine import Decision, TraceEntry, decide, replay
-from assistant.core.errors import InputError, describe_validation_error
-from assistant.core.pack import Pack, Question, Rule
-from assistant.core.yamlload import YamlError, load_yaml_file
-
-AnswerValue = str | dt.date
-
-# --- scenarios ----------------------------------------------------------------------------------
-
-
-class Scenario(BaseModel):
-    """A training scenario: a story a trainer tells, its case, and what its author expects."""
-
-    model_config = ConfigDict(extra="ignore")
-    title: str
-    story: str
-    case: CaseFile
-    expected: dict[str, Any] = Field(default_factory=dict)
-    teaching_points: list[str] = Field(default_factory=list)
-    file: str = ""
-
-    @property
-    def name(self) -> str:
-        return Path(self.file).stem
-
-    def answers(self) -> dict[str, AnswerValue]:
-        """Every fact the scenario states, "unknown" included (as a practitioner's "Not sure")."""
-        return dict(self.case.answered())
-
-
-def scenarios_dir(pack: Pack) -> Path:
-    return pack.path / "scenarios"
-
-
-def load_scenario(path: Path) -> Scenario:
-    try:
-        raw = load_yaml_file(path)
-    except YamlError as exc:
-        raise InputError(str(exc)) from None
-    if not isinstance(raw, dict):
-        raise InputError(f"{path}: a scenario is a mapping with title, story and case")
-    try:
-        return Scenario.model_validate({**raw, "file": str(path)})
-    except ValidationError as exc:
-        allowed = dict(ALLOWED_VALUES)
-        problems = describe_validation_error(exc, raw, str(path), Scenario, allowed)
-        raise InputError(problems[0], problems) from None
-
-
-def load_scenarios(folder: Path) -> tuple[list[Scenario], list[str]]:
-    """Every scenario in `folder` (by file name), and the problems of any that cannot be read."""
-    scenarios: list[Scenario] = []
-    problems: list[str] = []
-    files = (
-        sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml"))
-        if folder.is_dir()
-        else []
-    )
-    for path in files:
-        try:
-            scenarios.append(load_scenario(path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    return scenarios, problems
-
-
-def find_scenario(scenarios: Sequence[Scenario], wanted: str) -> Scenario:
-    """A scenario by file name (with or without .yaml), number (1 = first) or title."""
-    key = wanted.strip().lower()
-    for s in scenarios:
-        if key in (s.name.lower(), Path(s.file).name.lower(), s.title.strip().lower()):
-            return s
-    if key.isdigit() and 1 <= int(key) <= len(scenarios):
-        return scenarios[int(key) - 1]
-    names = ", ".join(s.name for s in scenarios) or "none"
-    raise InputError(f"no training scenario called {wanted!r}; the scenarios are: {names}")
-
-
-# --- the replayed conversation ------------------------------------------------------------------
-
-
-@dataclass
-class Step:
-    """One question of the replayed conversation, its answer, and the rules it engages."""
-
-    question: Question
-    value: AnswerValue
-    said: bool  # False: the story does not say, so the answer is "Not sure"
-    rules: list[Rule]
-    answer_words: str
-
-
-@dataclass
-class Walkthrough:
-    """The conversation the assistant would have had with these answers, and its outcome."""
-
-    answers: dict[str, AnswerValue]
-    steps: list[Step]
-    decision: Decision
-
-    def trace(self) -> dict[str, TraceEntry]:
-        return {entry.rule: entry for entry in self.decision.trace}
-
-
-def answer_words(pack: Pack, question: Question, value: AnswerValue) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    for option in question.choices():
-        if option.value == value:
-            return option.label
-    return pack.value_words(question.fact, value)
-
-
-def walk(
-    pack: Pack, answers: Mapping[str, AnswerValue], today: dt.date | None = None
-) -> Walkthrough:
-    """Replay the questions with `answers`; a question the story does not answer gets "Not sure"."""
-    given = dict(answers)
-    filled = dict(given)
-    path = replay(pack, filled, today)
-    for _ in range(len(pack.questions) + 1):
-        if path.current is None:
-            break
-        filled[path.current.fact] = C.UNKNOWN
-        path = replay(pack, filled, today)
-    decision = decide(pack, path.applied, today=today)
-    on = decision.rules.in_force_on
-    steps = [
-        Step(
-            question=q,
-            value=v,
-            said=q.fact in given,
-            rules=[r for r in pack.rules_needing(q.fact) if r.in_force(on)],
-            answer_words=answer_words(pack, q, v),
-        )
-        for q, v in path.asked
-    ]
-    return Walkthrough(answers=given, steps=steps, decision=decision)
-
-
-@dataclass
-class RuleChange:
-    rule: Rule
-    before: str
-    after: str
-
-
-@dataclass
-class FieldChange:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass
-class WhatIf:
-    """One answer changed: both outcomes and what makes the difference."""
-
-    fact: str
-    old: AnswerValue
-    new: AnswerValue
-    before: Walkthrough
-    after: Walkthrough
-    fields: list[FieldChange]
-    rules: list[RuleChange]
-
-
-def _fields(decision: Decision) -> dict[str, str]:
-    r = decision.reviews
-    return {
-        "route": decision.route,
-        "rapid_review": r.statutory,
-        "lcspr": r.lcspr,
-        "national_review": r.national_review,
-        "local_options": ", ".join(r.local_options) or "none",
-        "notifications": ", ".join(n.id for n in decision.notifications) or "none",
-        "signposts": ", ".join(decision.signposts) or "none",
-    }
-
-
-_MATTERS = ("fired", "possible")
-
-
-def what_if(
-    pack: Pack, before: Walkthrough, fact: str, value: AnswerValue, today: dt.date | None = None
-) -> WhatIf:
-    """Change one answer (keeping the others as the scenario gives them) and compare outcomes."""
-    after = walk(pack, {**before.answers, fact: value}, today)
-    old_fields, new_fields = _fields(before.decision), _fields(after.decision)
-    fields = [
-        FieldChange(k, old_fields[k], new_fields[k])
-        for k in old_fields
-        if old_fields[k] != new_fields[k]
-    ]
-    old_trace, new_trace = before.trace(), after.trace()
-    rules: list[RuleChange] = []
-    for rule_id, entry in new_trace.items():
-        was = old_trace.get(rule_id)
-        was_result = was.result if was else "not_in_force"
-        if entry.result == was_result or not ({entry.result, was_result} & set(_MATTERS)):
-            continue
-        rule = next(
-            (
-                r
-                for r in pack.rules_by_id.get(rule_id, [])
-                if r.in_force(after.decision.rules.in_force_on)
-            ),
-            None,
-        )
-        if rule is not None:
-            rules.append(RuleChange(rule, was_result, entry.result))
-    old = next(
-        (s.value for s in before.steps if s.question.fact == fact),
-        before.answers.get(fact, C.UNKNOWN),
-    )
-    return WhatIf(
-        fact=fact, old=old, new=value, before=before, after=after, fields=fields, rules=rules
-    )
-
-
-# --- the Textual app ----------------------------------------------------------------------------
-
-
-class TrainerWords:
-    """The `set` variables of prompts/trainer/ui.j2, and the trainer's templates."""
-
-    def __init__(self, pack: Pack) -> None:
-        from assistant.core.words import environment
-
-        self.pack = pack
-        self.env = environment(pack)
-        self.ui = self.env.get_template("trainer/ui.j2").module
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.ui, name)
-
-    def render(self, name: str, **context: Any) -> str:
-        text = self.env.get_template(f"trainer/{name}.j2").render(
-            pack=self.pack, labels=self.pack.labels, words=self.ui, **context
-        )
-        return text.strip("\n").rstrip()
+from assistant.core.pack import Pack
+from assistant.training import (
+    Scenario,
+    Step,
+    TrainerWords,
+    Walkthrough,
+    WhatIf,
+    answer_words,
+    walk,
+    what_if,
+)
 
 
 def _plain(text: str, style: str = "") -> Text:
@@ -286,15 +44,35 @@ def _plain(text: str, style: str = "") -> Text:
     return Text(text, style=style)
 
 
-class PickScreen(Screen[None]):
+class TrainerScreen(Screen[None]):
+    """What every trainer screen shares: the app, its words, and whether results are hidden."""
+
+    @property
+    def trainer(self) -> TrainerApp:
+        app = self.app
+        assert isinstance(app, TrainerApp)
+        return app
+
+    @property
+    def words(self) -> TrainerWords:
+        return self.trainer.words
+
+    @property
+    def hide(self) -> bool:
+        """Guessing first and not yet revealed: results stay hidden."""
+        return self.trainer.guess_first and not self.trainer.revealed
+
+
+class PickScreen(TrainerScreen):
     """The list of training scenarios."""
 
-    BINDINGS: ClassVar = [Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         app = self.trainer
         yield Header()
         yield Static(_plain(app.words.pick_title), id="pick-title", classes="heading")
+        yield Static(_plain(app.pack.meta.title), id="pick-pack", classes="hint")
         if app.scenarios:
             yield OptionList(
                 *[
@@ -310,30 +88,30 @@ class PickScreen(Screen[None]):
             yield Static(_plain(problem), classes="problem")
         yield Footer()
 
-    @property
-    def trainer(self) -> TrainerApp:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        return app
-
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         assert event.option.id is not None
         self.trainer.start(self.trainer.scenarios[int(event.option.id)])
 
 
-class StepScreen(Screen[None]):
+class StepScreen(TrainerScreen):
     """The presenter's view: the story, each question and answer, then the outcome.
 
     Keys: Right/Space/N next, Left/B back, G guess first, R reveal, P decision path, W what if,
-    S scenarios, Q quit.
+    S scenarios, M room mode, Q quit.
     """
 
-    BINDINGS: ClassVar = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,space,n", "next", "Next"),
         Binding("left,b", "back", "Back"),
-        Binding("g", "guess", "Guess first"),
+        Binding("down", "scroll('down')", "Scroll down", show=False),
+        Binding("up", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home", "scroll('home')", "Top", show=False),
+        Binding("end", "scroll('end')", "End", show=False),
+        Binding("g", "guess", "Guess"),
         Binding("r", "reveal", "Reveal"),
-        Binding("p", "path", "Decision path"),
+        Binding("p", "path", "Path"),
         Binding("w", "whatif", "What if"),
         Binding("s", "scenarios", "Scenarios"),
         Binding("q", "app.quit", "Quit"),
@@ -344,12 +122,6 @@ class StepScreen(Screen[None]):
         self.scenario = scenario
         self.walkthrough = walkthrough
         self.index = 0
-
-    @property
-    def trainer(self) -> TrainerApp:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        return app
 
     @property
     def total(self) -> int:
@@ -378,7 +150,7 @@ class StepScreen(Screen[None]):
         self.refresh_step()
 
     def refresh_step(self) -> None:
-        words = self.trainer.words
+        words = self.words
         kind = self.kind
         self.query_one("#progress", Static).update(
             _plain(f"{self.scenario.title}   ({self.index + 1} / {self.total})")
@@ -402,37 +174,44 @@ class StepScreen(Screen[None]):
         )
         self.query_one("#main", Static).update(_plain(main))
         self.query_one("#rules", Static).update(self._rules_text(item))
-        self.query_one("#mode", Static).update(
-            _plain(words.guess_on if self.trainer.guess_first else words.guess_off)
-        )
+        self.query_one("#mode", Static).update(_plain(self.trainer.mode_words()))
 
     def _rules_text(self, item: Step | None) -> Text:
+        """The rules whose result this answer changed, with the change unless hidden."""
         if item is None:
             return Text()
-        words = self.trainer.words
-        text = Text(words.rules_heading + "\n", style="bold")
-        if not item.rules:
+        words = self.words
+        text = Text(words.rules_heading, style="bold")
+        if self.hide and item.changes:
+            text.append(f" {words.rules_hidden}")
+        text.append("\n")
+        if not item.changes:
             text.append(words.no_rules)
             return text
-        trace = self.walkthrough.trace()
-        hide = self.trainer.guess_first and not self.trainer.revealed
-        for rule in item.rules:
-            line = f"  [{rule.id}] {rule.title}"
-            entry = trace.get(rule.id)
-            if not hide and entry is not None:
-                line += f": {words.results.get(entry.result, entry.result)}"
-            text.append(line + "\n")
+        for change in item.changes:
+            text.append(f"  [{change.rule.id}] {change.rule.title}\n")
+            if not self.hide:
+                text.append(
+                    f"      {words.result(change.before)} -> {words.result(change.after)}\n"
+                )
         return text
+
+    def action_scroll(self, where: str) -> None:
+        """Read a long step by keyboard: the stage scrolls (the mouse wheel works too)."""
+        stage = self.query_one("#stage", VerticalScroll)
+        getattr(stage, f"scroll_{where}")(animate=False)
 
     def action_next(self) -> None:
         if self.index < self.total - 1:
             self.index += 1
             self.refresh_step()
+            self.action_scroll("home")  # each step starts at its top
 
     def action_back(self) -> None:
         if self.index > 0:
             self.index -= 1
             self.refresh_step()
+            self.action_scroll("home")
 
     def action_guess(self) -> None:
         self.trainer.guess_first = not self.trainer.guess_first
@@ -456,11 +235,20 @@ class StepScreen(Screen[None]):
         self.refresh_step()
 
 
-class PathScreen(Screen[None]):
-    """The decision path as a tree: questions, answers, the rules each engaged; the outcome."""
+class PathScreen(TrainerScreen):
+    """The decision path: the questions that decided the route, each opening to its answer and
+    the rules it changed; every question on A; the rules that fired; the outcome.
 
-    BINDINGS: ClassVar = [
+    Long lines wrap. Up/Down (or Tab) move between questions, Enter opens or closes one.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p", "app.pop_screen", "Close"),
+        Binding("a", "all_questions", "All questions"),
+        Binding("e", "expand_all", "Open all"),
+        Binding("c", "collapse_all", "Close all"),
+        Binding("down", "app.focus_next", "Next", show=False),
+        Binding("up", "app.focus_previous", "Previous", show=False),
         Binding("r", "reveal", "Reveal"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -469,63 +257,110 @@ class PathScreen(Screen[None]):
         super().__init__()
         self.scenario = scenario
         self.walkthrough = walkthrough
+        self.show_all = False
 
     def compose(self) -> ComposeResult:
+        words = self.words
         yield Header()
-        yield Tree(_plain(self.scenario.title), id="path-tree")
+        yield Static(
+            _plain(f"{words.path_title}: {self.scenario.title}"), id="path-title", classes="heading"
+        )
+        yield Static(_plain(words.path_help), classes="hint")
+        with VerticalScroll(id="path"):
+            yield Static(id="path-questions-heading", classes="subheading")
+            for i, step in enumerate(self.walkthrough.steps, 1):
+                with Collapsible(
+                    title=escape(f"{i}. {step.question.text} -> {step.answer_words}"),
+                    collapsed=True,
+                    id=f"path-step-{i}",
+                    classes="path-step" + (" -decides" if step.decides_route else ""),
+                ):
+                    yield Static(id=f"path-detail-{i}", classes="path-detail")
+            yield Static(id="path-more", classes="hint")
+            with Collapsible(title=escape(words.path_fired), collapsed=True, id="path-fired"):
+                yield Static(id="path-fired-list", classes="path-detail")
+            yield Static(id="path-outcome", classes="heading")
         yield Footer()
 
     def on_mount(self) -> None:
         self.build()
+        first = self.query(".path-step.-decides CollapsibleTitle")
+        if first:
+            first.first().focus()
 
     def build(self) -> None:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        words = app.words
-        hide = app.guess_first and not app.revealed
-        tree = self.query_one("#path-tree", Tree)
-        tree.clear()
-        tree.root.set_label(_plain(f"{words.path_title}: {self.scenario.title}"))
-        trace = self.walkthrough.trace()
-        asked = tree.root.add(_plain(words.path_questions), expand=True)
-        for i, step in enumerate(self.walkthrough.steps, 1):
-            node = asked.add(_plain(f"{i}. {step.question.text}"), expand=True)
-            node.add_leaf(
-                _plain(f"-> {step.answer_words}" + ("" if step.said else f" ({words.not_said})"))
-            )
-            for rule in step.rules:
-                entry = trace.get(rule.id)
-                result = (
-                    ""
-                    if hide or entry is None
-                    else f": {words.results.get(entry.result, entry.result)}"
-                )
-                node.add_leaf(_plain(f"[{rule.id}] {rule.title}{result}"))
-        fired = tree.root.add(_plain(words.path_fired), expand=True)
+        """Fill in the details (results hidden while guessing first) and show the questions."""
+        words = self.words
+        hide = self.hide
+        steps = self.walkthrough.steps
+        shown_steps = [s for s in steps if self.show_all or s.decides_route]
+        self.query_one("#path-questions-heading", Static).update(
+            _plain(words.path_all_questions if self.show_all else words.path_questions)
+        )
+        for i, step in enumerate(steps, 1):
+            box = self.query_one(f"#path-step-{i}", Collapsible)
+            box.display = step in shown_steps
+            self.query_one(f"#path-detail-{i}", Static).update(_plain(self._detail(step)))
+        hidden_count = len(steps) - len(shown_steps)
+        more = self.query_one("#path-more", Static)
+        more.display = hidden_count > 0
+        more.update(_plain(f"+ {hidden_count} {words.path_more}"))
+        fired = self.query_one("#path-fired-list", Static)
         if hide:
-            fired.add_leaf(_plain(words.hidden))
+            fired.update(_plain(words.hidden))
         else:
-            for entry in self.walkthrough.decision.trace:
-                if entry.result in _MATTERS:
-                    suffix = "" if entry.result == "fired" else f" ({words.results[entry.result]})"
-                    fired.add_leaf(_plain(f"[{entry.rule}] {entry.title}{suffix}"))
-        decision = self.walkthrough.decision
-        route = app.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
-        outcome = words.hidden if hide else (route.label if route else decision.route)
-        tree.root.add_leaf(_plain(f"{words.outcome_heading}: {outcome}"))
-        tree.root.expand()
+            fired.update(
+                _plain(
+                    "\n".join(
+                        f"[{entry.rule}] {entry.title}"
+                        + ("" if entry.result == "fired" else f" ({words.result(entry.result)})")
+                        for entry in self.walkthrough.decision.trace
+                        if entry.result in ("fired", "possible")
+                    )
+                )
+            )
+        route = self.trainer.words.lines(self.walkthrough.decision)[0].value
+        self.query_one("#path-outcome", Static).update(
+            _plain(f"{words.outcome_heading}: {words.hidden if hide else route}")
+        )
+
+    def _detail(self, step: Step) -> str:
+        """Under an opened question: the rules its answer changed (the answer is in the title)."""
+        words = self.words
+        lines = [] if step.said else [f"({words.not_said})"]
+        if not step.changes:
+            lines.append(words.no_rules)
+        for change in step.changes:
+            lines.append(f"[{change.rule.id}] {change.rule.title}")
+            if not self.hide:
+                lines.append(f"    {words.result(change.before)} -> {words.result(change.after)}")
+        return "\n".join(lines)
+
+    def action_all_questions(self) -> None:
+        self.show_all = not self.show_all
+        self.build()
+
+    def action_expand_all(self) -> None:
+        for box in self.query(Collapsible):
+            if box.display:
+                box.collapsed = False
+
+    def action_collapse_all(self) -> None:
+        for box in self.query(Collapsible):
+            box.collapsed = True
 
     def action_reveal(self) -> None:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        app.revealed = True
+        self.trainer.revealed = True
         self.build()
 
 
-class WhatIfScreen(Screen[None]):
-    """Change one answer: the outcome before and after, side by side, and the rule that differs."""
+class WhatIfScreen(TrainerScreen):
+    """Change one answer: the outcome before and after, side by side, and the rules that differ.
 
-    BINDINGS: ClassVar = [
+    The comparison is one scrolling area: PageUp/PageDown, Up/Down and Home/End read it all.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "step_back", "Back"),
         Binding("w", "close", "Close"),
         Binding("r", "reveal", "Reveal"),
@@ -538,14 +373,8 @@ class WhatIfScreen(Screen[None]):
         self.step: Step | None = None
         self.result: WhatIf | None = None
 
-    @property
-    def trainer(self) -> TrainerApp:
-        app = self.app
-        assert isinstance(app, TrainerApp)
-        return app
-
     def compose(self) -> ComposeResult:
-        words = self.trainer.words
+        words = self.words
         yield Header()
         yield Static(_plain(words.whatif_pick_step), id="whatif-prompt", classes="heading")
         with Horizontal(id="whatif-choose"):
@@ -557,14 +386,14 @@ class WhatIfScreen(Screen[None]):
                 id="whatif-steps",
             )
             yield OptionList(id="whatif-answers")
-        with Horizontal(id="whatif-compare"):
-            with VerticalScroll(classes="side"):
-                yield Static(_plain(words.before), classes="heading")
-                yield Static(id="whatif-before")
-            with VerticalScroll(classes="side"):
-                yield Static(_plain(words.after), classes="heading")
-                yield Static(id="whatif-after")
-        with VerticalScroll(id="whatif-difference-box"):
+        with VerticalScroll(id="whatif-compare"):
+            with Horizontal(id="whatif-sides"):
+                with Vertical(classes="side"):
+                    yield Static(_plain(words.before), classes="heading")
+                    yield Static(id="whatif-before")
+                with Vertical(classes="side"):
+                    yield Static(_plain(words.after), classes="heading")
+                    yield Static(id="whatif-after")
             yield Static(_plain(words.difference_heading), classes="heading")
             yield Static(id="whatif-difference")
         yield Footer()
@@ -583,9 +412,7 @@ class WhatIfScreen(Screen[None]):
             for option in self.step.question.choices():
                 if option.value != self.step.value:
                     answers.add_option(Option(_plain(option.label), id=option.value))
-            self.query_one("#whatif-prompt", Static).update(
-                _plain(self.trainer.words.whatif_pick_value)
-            )
+            self.query_one("#whatif-prompt", Static).update(_plain(self.words.whatif_pick_value))
             answers.highlighted = 0
             answers.focus()
         elif event.option_list.id == "whatif-answers" and self.step is not None:
@@ -595,15 +422,19 @@ class WhatIfScreen(Screen[None]):
                 self.step.question.fact,
                 event.option.id,
                 self.trainer.today,
+                self.words.field_names,
             )
             self.remove_class("-choosing")
             self.add_class("-compared")
-            self.query_one("#whatif-prompt", Static).update(_plain(self.trainer.words.whatif_again))
+            self.query_one("#whatif-prompt", Static).update(_plain(self.words.whatif_again))
             self.show()
+            compare = self.query_one("#whatif-compare", VerticalScroll)
+            compare.scroll_home(animate=False)
+            compare.focus()
 
     def show(self) -> None:
-        words = self.trainer.words
-        hide = self.trainer.guess_first and not self.trainer.revealed
+        words = self.words
+        hide = self.hide
         self.query_one("#whatif-before", Static).update(
             _plain(words.render("whatif", decision=self.walkthrough.decision, hidden=hide))
         )
@@ -640,9 +471,7 @@ class WhatIfScreen(Screen[None]):
         if self.has_class("-compared"):
             self.remove_class("-compared")
             self.add_class("-choosing")
-            self.query_one("#whatif-prompt", Static).update(
-                _plain(self.trainer.words.whatif_pick_step)
-            )
+            self.query_one("#whatif-prompt", Static).update(_plain(self.words.whatif_pick_step))
             self.query_one("#whatif-steps", OptionList).focus()
         else:
             self.app.pop_screen()
@@ -656,6 +485,7 @@ class TrainerApp(App[None]):
 
     CSS_PATH = "trainer.tcss"
     ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("m", "room_mode", "Room mode")]
 
     def __init__(
         self,
@@ -665,6 +495,7 @@ class TrainerApp(App[None]):
         problems: Sequence[str] = (),
         start: Scenario | None = None,
         guess_first: bool = False,
+        room: bool = False,
         today: dt.date | None = None,
         **kwargs: Any,
     ) -> None:
@@ -674,16 +505,33 @@ class TrainerApp(App[None]):
         self.problems = list(problems)
         self.words = TrainerWords(pack)
         self.title = self.words.app_title
-        self.sub_title = pack.meta.title
         self.guess_first = guess_first
         self.revealed = False
+        self.room = room
         self.today = today
         self.first = start
 
     def on_mount(self) -> None:
+        self.set_class(self.room, "-room")
         self.push_screen(PickScreen())
         if self.first is not None:
             self.start(self.first)
+
+    def mode_words(self) -> str:
+        """The line under a step: guess first (hidden or revealed) and room mode, as they are."""
+        words = self.words
+        if not self.guess_first:
+            mode = words.guess_off
+        else:
+            mode = words.guess_revealed if self.revealed else words.guess_on
+        return f"{mode}   {words.room_on}" if self.room else mode
+
+    def action_room_mode(self) -> None:
+        """Larger, bolder, high-contrast text for a projector (the same in the browser)."""
+        self.room = not self.room
+        self.set_class(self.room, "-room")
+        if isinstance(self.screen, StepScreen):
+            self.screen.refresh_step()
 
     def start(self, scenario: Scenario) -> None:
         """Open a scenario at its story; the outcome is hidden again if guessing first."""

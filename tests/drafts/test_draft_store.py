@@ -16,10 +16,9 @@ from assistant.core.drafts import (
     DraftTooNew,
     DraftWrongPassphrase,
     PassphraseNeeded,
-    drafts_dir,
-    load_settings,
 )
 from assistant.core.errors import InputError
+from assistant.core.settings import drafts_dir, load_settings
 
 
 def _draft(store: DraftStore, **answers) -> Draft:

@@ -166,12 +166,12 @@ def test_a_broken_forms_file_is_a_clear_error(tmp_path):
 
 
 def test_the_shipped_forms_file_has_every_form_and_screen_word(pack):
-    from assistant.core import contract as C
+    from assistant.core import contract
     from assistant.forms.words import load_form_words
 
     words = load_form_words(load_pack())
-    assert set(words.forms) == set(C.FORMS)
-    assert set(words.processes) == set(C.PARALLEL_PROCESSES)
+    assert set(words.forms) == set(contract.FORMS)
+    assert set(words.processes) == set(contract.PARALLEL_PROCESSES)
     for key in (
         "saved",
         "delivered",

@@ -68,7 +68,8 @@ def test_a_broken_forms_file_is_reported_not_raised(tmp_path):
 
 def test_a_template_line_only_some_outcomes_reach_is_still_checked(tmp_path):
     """Outcomes that take no new template line are skipped; one that does is never skipped."""
-    from assistant.core.pack import default_prompts_dir, default_rules_dir
+    from assistant.core.pack import default_rules_dir
+    from assistant.core.paths import default_prompts_dir
 
     own = tmp_path / "pack"
     shutil.copytree(default_rules_dir(), own)

@@ -12,7 +12,7 @@ from form_cases import HOSTILE
 from form_readback import docx_all_text
 
 from assistant.core.errors import InputError
-from assistant.core.pack import default_prompts_dir
+from assistant.core.paths import default_prompts_dir
 from assistant.forms import render
 from assistant.forms.docx import DOCX_TEMPLATES, check_template
 
@@ -127,8 +127,8 @@ def test_hostile_text_in_a_partnership_template(pack, make_form, tmp_path):
 
 
 def test_build_script_reproduces_the_shipped_templates(tmp_path):
-    """The committed templates are what build_docx_template.py makes from forms.yaml."""
-    script = default_prompts_dir() / "forms" / "build_docx_template.py"
+    """The committed templates are what scripts/build_docx_template.py makes from forms.yaml."""
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_docx_template.py"
     subprocess.run(
         [sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True
     )

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from assistant.core import decide, evaluate, load_pack
-from assistant.core.lint import lint_pack
-from assistant.core.lint.stubs import FILL_IN, write_tests
-from assistant.core.lint.walk import residual, value_classes
 from assistant.core.logic import FALSE, TRUE, UNKNOWN
+from assistant.lint import lint_pack
+from assistant.lint.stubs import FILL_IN, write_tests
+from assistant.lint.walk import residual, value_classes
 
 PACKS = Path(__file__).parent / "packs"
 TODAY = dt.date(2026, 11, 27)
@@ -155,7 +155,7 @@ def test_a_signpost_rule_that_can_never_hold_is_found(tmp_path):
 def test_a_broken_referral_form_template_is_a_finding(tmp_path):
     import shutil
 
-    from assistant.core.pack import default_prompts_dir
+    from assistant.core.paths import default_prompts_dir
 
     pack = tmp_path / "pack"
     shutil.copytree(PACKS / "clean", pack)
@@ -172,7 +172,7 @@ def test_a_packs_own_chat_templates_are_checked_against_the_shipped_ones(tmp_pat
     the assistant never gives them, and a word or macro the app needs but the pack dropped."""
     import shutil
 
-    from assistant.core.pack import default_prompts_dir
+    from assistant.core.paths import default_prompts_dir
 
     pack = tmp_path / "pack"
     shutil.copytree(PACKS / "clean", pack)

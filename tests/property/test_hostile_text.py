@@ -13,8 +13,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assistant.core import contract as C
-from assistant.core import load_pack
+from assistant.core import contract, load_pack
 from assistant.core.case import CaseFile, parse_case
 from assistant.core.errors import InputError
 from assistant.core.interpret import Answer, Command, Problem, Unclear, Unrecognised, interpret
@@ -82,7 +81,7 @@ def test_interpret_never_raises(text: str, question) -> None:
     assert isinstance(result, Answer | Command | Problem | Unclear | Unrecognised)
     if isinstance(result, Answer):
         if question.kind == "date":
-            assert result.value == C.UNKNOWN or (
+            assert result.value == contract.UNKNOWN or (
                 isinstance(result.value, dt.date) and result.value <= TODAY
             )
         else:
@@ -112,12 +111,12 @@ KEYS = [
     "email",
     "agencies",
     "reasons",
-    *C.FACTS,
+    *contract.FACTS,
     "notification_date",
     "rapid_review",
     "local_method",
 ]
-VALUES = [v for spec in C.FACTS.values() for v in spec.values] + [
+VALUES = [v for spec in contract.FACTS.values() for v in spec.values] + [
     "2026-01-01",
     "2099-12-31",
     "yes",
@@ -144,13 +143,15 @@ documents = st.recursive(
 case_like = st.fixed_dictionaries(
     {
         "facts": st.dictionaries(
-            st.sampled_from(list(C.FACTS)), st.one_of(st.sampled_from(VALUES), scalars), max_size=8
+            st.sampled_from(list(contract.FACTS)),
+            st.one_of(st.sampled_from(VALUES), scalars),
+            max_size=8,
         )
     },
     optional={
         "contract": st.one_of(st.just(1), scalars),
         "dates": st.dictionaries(
-            st.sampled_from(C.DATE_FACTS), st.one_of(st.dates(), scalars), max_size=3
+            st.sampled_from(contract.DATE_FACTS), st.one_of(st.dates(), scalars), max_size=3
         ),
         "referral": documents,
         "decision": documents,

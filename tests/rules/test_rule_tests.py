@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from rule_case_runner import RuleCase, compare, load_rule_cases, run_case
 
-from assistant.core import Decision, Pack, load_pack
-from assistant.core import contract as C
+from assistant.core import Decision, Pack, contract, load_pack
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
 CASES = load_rule_cases(PACK_DIR / "tests")
@@ -47,7 +46,7 @@ def test_there_are_enough_cases_with_unique_names() -> None:
 
 def _expected_ids() -> dict[str, set[str]]:
     """Every id the cases assert, by kind (asserted ids are produced, or their case fails)."""
-    found: dict[str, set[str]] = {k: set() for k in C.IDS}
+    found: dict[str, set[str]] = {k: set() for k in contract.IDS}
     for case in CASES:
         exp = case.expected
         if "route" in exp:
@@ -70,10 +69,10 @@ def _expected_ids() -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("kind", sorted(C.IDS))
+@pytest.mark.parametrize("kind", sorted(contract.IDS))
 def test_every_contract_id_is_produced_by_a_rule_test(kind: str) -> None:
     asserted = _expected_ids()[kind]
-    missing = [i for i in C.IDS[kind] if i not in asserted]
+    missing = [i for i in contract.IDS[kind] if i not in asserted]
     assert not missing, f"no rule test expects these {kind} ids: {missing}"
 
 

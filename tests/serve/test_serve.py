@@ -341,7 +341,7 @@ def test_in_the_browser_drafts_are_offered_in_the_picker_and_resume_words_fit(tm
 
 
 def test_resume_words_depend_on_where_the_app_runs(monkeypatch):
-    from assistant.commands.serve import SERVED_ENV, resume_hint
+    from assistant.core.served import SERVED_ENV, resume_hint
 
     monkeypatch.delenv(SERVED_ENV, raising=False)
     assert resume_hint("abc123") == "review-assistant --resume abc123"

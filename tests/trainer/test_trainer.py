@@ -1,4 +1,5 @@
-"""Trainer mode, driven as a presenter would: Pilot key presses on the real app.
+"""Trainer mode's screens, driven as a presenter would: Pilot key presses on the real app.
+The replayed conversation and what-if are tested below the UI in test_training.py.
 
 Uses the fixed test pack (tests/check/pack) and its own scenarios folder, so it does not depend
 on the shipped pack's rules or scenarios.
@@ -11,22 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static, Tree
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible, OptionList, Static
 
-from assistant.core.errors import InputError
-from assistant.core.pack import load_pack
-from assistant.tui.trainer import (
-    PathScreen,
-    PickScreen,
-    StepScreen,
-    TrainerApp,
-    WhatIfScreen,
-    find_scenario,
-    load_scenarios,
-    scenarios_dir,
-    walk,
-    what_if,
-)
+from assistant.core.pack import default_rules_dir, load_pack
+from assistant.training import find_scenario, load_scenarios, scenarios_dir
+from assistant.tui.trainer import PathScreen, PickScreen, StepScreen, TrainerApp, WhatIfScreen
 
 HERE = Path(__file__).parent
 PACK = HERE.parent / "check" / "pack"
@@ -50,16 +41,13 @@ def shown(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def tree_labels(tree: Tree) -> list[str]:
-    out: list[str] = []
-
-    def visit(node) -> None:
-        out.append(str(node.label))
-        for child in node.children:
-            visit(child)
-
-    visit(tree.root)
-    return out
+def path_questions(screen) -> list[tuple[str, bool]]:
+    """The questions the decision path shows: (title, collapsed)."""
+    return [
+        (str(box.title), box.collapsed)
+        for box in screen.query(".path-step").results(Collapsible)
+        if box.display
+    ]
 
 
 async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_if(pack, scenarios):
@@ -81,7 +69,9 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         assert "What happened to them?" in shown(app, "#heading")
         assert "They were seriously harmed" in shown(app, "#main")
         rules = shown(app, "#rules")
-        assert "[T-02] Serious child safeguarding case" in rules
+        assert "Rules this answer changed (results hidden until R)" in rules
+        assert "[T-07] Below the threshold, agencies working together" in rules
+        assert "[T-02]" not in rules  # only what this answer changed, not every rule it touches
         assert "fired" not in rules  # guessing first: the rules' results stay hidden
         await pilot.press("left")
         assert "How old was the person" in shown(app, "#heading")
@@ -94,24 +84,28 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         assert "Hidden: the room votes first" in shown(app, "#main")
         assert "Serious child safeguarding incident" not in shown(app, "#main")
 
-        # the decision path, as a tree, still hiding the outcome
+        # the decision path, still hiding the outcome
         await pilot.press("p")
         assert isinstance(app.screen, PathScreen)
-        labels = tree_labels(app.screen.query_one("#path-tree", Tree))
-        assert any(label.startswith("3. What happened to them?") for label in labels)
-        assert "-> They were seriously harmed" in labels
-        assert any(label.startswith("The outcome: Hidden") for label in labels)
+        assert ("3. What happened to them? -> They were seriously harmed", True) in path_questions(
+            app.screen
+        )
+        assert shown(app, "#path-outcome").startswith("The outcome: Hidden")
         await pilot.press("escape")
         assert isinstance(app.screen, StepScreen)
 
         await pilot.press("r")  # the room has voted
+        assert shown(app, "#mode") == "Guess first: ON, outcome revealed"
         outcome = shown(app, "#main")
         assert "Serious child safeguarding incident" in outcome
         assert "Meeting the LCSPR criteria does not oblige a review" in outcome  # teaching point
         assert "the safeguarding partners decide" in outcome
 
         await pilot.press("left")  # back on a question, the rules now show their results
-        assert "[T-06N] National importance: did not fire" in shown(app, "#rules")
+        assert (
+            "[T-06N] National importance\n      may apply (an answer is not sure) -> did not fire"
+            in shown(app, "#rules")
+        )
 
         # what if the harm had not been serious?
         await pilot.press("w")
@@ -131,6 +125,10 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         difference = shown(app, "#whatif-difference")
         assert "Serious child safeguarding incident" in before
         assert "Refer to the practice review subgroup" in after
+        assert "Notifications: Notify the Panel, by Mon 9 Mar 2026" in before
+        assert "Deadlines: Rapid review completed, by Mon 30 Mar 2026" in before
+        assert "panel_notification" not in before + after + difference  # labels, never ids
+        assert "Route: Serious child safeguarding incident\n    becomes Refer to" in difference
         assert "[T-02] Serious child safeguarding case: fired -> did not fire" in difference
         assert (
             "[T-07] Below the threshold, agencies working together: did not fire -> fired"
@@ -169,33 +167,7 @@ async def test_scenario_text_is_shown_literally_never_as_markup(pack, scenarios)
         assert "A bruise [bold]nobody[/] followed up" in shown(app, "#progress")
         assert "School and the school nurse" in shown(app, "#main")
         await pilot.press("p")
-        labels = tree_labels(app.screen.query_one("#path-tree", Tree))
-        assert "Decision path: A bruise [bold]nobody[/] followed up" in labels
-
-
-def test_a_question_the_story_does_not_answer_is_replayed_as_not_sure(pack):
-    walkthrough = walk(
-        pack, {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm"}
-    )
-    unsaid = [s for s in walkthrough.steps if not s.said]
-    assert unsaid and all(s.value == "unknown" and s.answer_words == "Not sure" for s in unsaid)
-    assert walkthrough.decision.route == "serious_incident"  # an unknown never lowers the route
-    assert walkthrough.decision.certain is False
-
-
-def test_what_if_names_the_rules_that_make_the_difference(pack, scenarios):
-    before = walk(pack, scenarios[0].answers())
-    result = what_if(pack, before, "multi_agency_concerns", "no")
-    assert [f.field for f in result.fields] == ["lcspr"]
-    assert [(c.rule.id, c.before, c.after) for c in result.rules] == [
-        ("T-06c", "fired", "not_fired")
-    ]
-
-
-def test_unknown_scenario_names_the_ones_there_are(scenarios):
-    with pytest.raises(InputError) as caught:
-        find_scenario(scenarios, "no such story")
-    assert "01-baby-head-injury" in str(caught.value)
+        assert shown(app, "#path-title") == "Decision path: A bruise [bold]nobody[/] followed up"
 
 
 def test_train_command_refuses_an_unknown_scenario_clearly():
@@ -210,17 +182,6 @@ def test_train_command_refuses_an_unknown_scenario_clearly():
     assert "Traceback" not in done.stderr
 
 
-def test_a_broken_scenario_is_reported_with_its_file_and_line(tmp_path, pack):
-    (tmp_path / "bad.yaml").write_text(
-        "title: Bad\nstory: x\ncase:\n  facts:\n    harm: dead\n", encoding="utf-8"
-    )
-    found, problems = load_scenarios(tmp_path)
-    assert found == []
-    assert any(
-        "bad.yaml, line 5" in p and "case.facts.harm" in p and "'dead'" in p for p in problems
-    )
-
-
 async def test_a_scenario_whose_expectation_the_rules_no_longer_meet_says_so(pack, scenarios):
     app = TrainerApp(pack, scenarios, start=find_scenario(scenarios, "03-stale-expectation"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -231,3 +192,149 @@ async def test_a_scenario_whose_expectation_the_rules_no_longer_meet_says_so(pac
         outcome = shown(app, "#main")
         assert 'This scenario was written expecting "No referral needed"' in outcome
         assert 'the rules now give "Serious child safeguarding incident"' in outcome
+
+
+async def test_at_80x24_the_what_if_comparison_scrolls_by_keyboard(pack, scenarios):
+    app = TrainerApp(pack, scenarios, start=scenarios[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w", "down", "down", "enter", "down", "enter")  # harm -> not serious
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WhatIfScreen) and screen.has_class("-compared")
+        compare = screen.query_one("#whatif-compare", VerticalScroll)
+        assert compare.has_focus
+        assert compare.region.right <= 80 and compare.region.bottom <= 24
+        assert compare.max_scroll_y > 0  # more than a screenful: the keys must reach it all
+        assert compare.scroll_y == 0
+        await pilot.press("down")
+        await pilot.pause()
+        assert compare.scroll_y == 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert compare.scroll_y > 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert compare.scroll_y == compare.max_scroll_y
+        difference = screen.query_one("#whatif-difference", Static)
+        assert difference.region.bottom > 0  # the rules that differ are on screen at the end
+        assert "[T-07]" in shown(app, "#whatif-difference")
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert compare.scroll_y < compare.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert compare.scroll_y == 0
+
+
+async def test_at_80x24_the_path_opens_collapsed_to_the_questions_that_decided_the_route(
+    pack, scenarios
+):
+    app = TrainerApp(pack, scenarios, start=scenarios[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PathScreen)
+        assert path_questions(screen) == [
+            ("1. Is any child at risk of harm right now? -> No, every child is safe", True),
+            ("2. How old was the person who died or was harmed? -> Under 16", True),
+            ("3. What happened to them? -> They were seriously harmed", True),
+            ("4. Is abuse or neglect known or suspected? -> Suspected", True),
+        ]
+        assert shown(app, "#path-more") == "+ 3 more questions: A shows them all"
+        assert shown(app, "#path-outcome") == "The outcome: Serious child safeguarding incident"
+
+        await pilot.press("down", "down", "enter")  # open the third question
+        await pilot.pause()
+        assert [collapsed for _, collapsed in path_questions(screen)] == [True, True, False, True]
+        detail = screen.query_one("#path-detail-3", Static)
+        text = shown(app, "#path-detail-3")
+        assert text.splitlines() == [
+            "[T-07] Below the threshold, agencies working together",
+            "    may apply (an answer is not sure) -> did not fire",
+        ]
+        assert detail.region.right <= 80
+
+        await pilot.press("a")  # every question
+        await pilot.pause()
+        assert len(path_questions(screen)) == 7
+        assert not screen.query_one("#path-more").display
+        await pilot.press("e")
+        await pilot.pause()
+        assert not any(collapsed for _, collapsed in path_questions(screen))
+        await pilot.press("c")
+        await pilot.pause()
+        assert all(collapsed for _, collapsed in path_questions(screen))
+
+
+async def test_at_80x24_the_header_fits_and_the_mode_line_tells_the_truth(pack, scenarios):
+    app = TrainerApp(pack, scenarios, start=scenarios[0], guess_first=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        header = app.screen.query_one("HeaderTitle")
+        assert "Practice review trainer" in str(header.render())
+        assert header.region.right <= 80 and app.sub_title == ""
+        assert shown(app, "#mode") == "Guess first: ON, outcome hidden (R reveals)"
+        await pilot.press("r")
+        assert shown(app, "#mode") == "Guess first: ON, outcome revealed"
+        await pilot.press("g")
+        assert shown(app, "#mode") == "Guess first: off"
+        for name in ("#progress", "#mode"):
+            assert app.screen.query_one(name).region.right <= 80
+
+
+async def test_room_mode_makes_the_text_bolder_and_roomier_and_back(pack, scenarios):
+    app = TrainerApp(pack, scenarios, start=scenarios[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.screen.query_one("#main", Static)
+        assert main.styles.padding.left == 4
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.has_class("-room")
+        assert main.styles.padding.left == 6
+        assert main.styles.text_style.bold
+        assert str(main.styles.color) == str(app.screen.query_one("#rules").styles.color)
+        assert shown(app, "#mode").endswith("Room mode")
+        await pilot.press("m")
+        await pilot.pause()
+        assert not app.has_class("-room")
+        assert main.styles.padding.left == 4
+
+
+async def test_at_80x24_a_long_step_scrolls_by_keyboard_and_each_step_starts_at_its_top(
+    pack, scenarios
+):
+    app = TrainerApp(pack, scenarios, start=scenarios[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        while screen.kind != "outcome":
+            await pilot.press("right")
+        stage = screen.query_one("#stage", VerticalScroll)
+        await pilot.pause()
+        assert stage.max_scroll_y > 0  # the outcome with its teaching points is taller
+        await pilot.press("down")
+        await pilot.pause()
+        assert stage.scroll_y == 1
+        await pilot.press("end")
+        await pilot.pause()
+        assert stage.scroll_y == stage.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert stage.scroll_y == 0
+        await pilot.press("pagedown", "left")
+        await pilot.pause()
+        assert stage.scroll_y == 0
+
+
+async def test_at_80x24_a_long_question_in_the_path_wraps_instead_of_being_cut():
+    shipped = load_pack(default_rules_dir())
+    found, _ = load_scenarios(scenarios_dir(shipped))
+    app = TrainerApp(shipped, found, start=found[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        titles = list(app.screen.query("CollapsibleTitle"))
+        longest = max(titles, key=lambda t: len(str(t.render())))
+        assert len(str(longest.render())) > 80  # wider than the screen, so it must wrap
+        assert longest.region.right <= 80
+        assert longest.size.height >= 2

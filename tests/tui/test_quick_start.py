@@ -1,4 +1,4 @@
-"""The chat's quick start (issue 5): the first question is on screen before the pack loads.
+"""The chat's quick start: the first question is on screen before the pack loads.
 
 The app is given the opening (rendered from the real pack, as the command line keeps it) and a
 `load` function that waits until the test lets it finish, so the user can act while the pack is

@@ -1,5 +1,5 @@
 """The quick start through the real command line: the kept opening file, when the chat may start
-on it, and what is imported before the first question (issue 5)."""
+on it, and what is imported before the first question."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@
 | ? | every key (when not typing) |
 | ctrl+q | quit |
 
-The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
+The screen can open before the rule pack has loaded (the command line's quick start):
 given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
 the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
@@ -38,6 +38,7 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from assistant.core import contract as C
+from assistant.tui.screens.base import reword_bindings
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
@@ -59,17 +60,6 @@ class Loaded(Protocol):
 
     state: ConversationState
     notices: list[str]
-
-
-def reword_bindings(node: Any, words: Any) -> None:
-    """Replace binding descriptions with the pack's words (prompts/chat/ui.j2 `bindings`)."""
-    from dataclasses import replace
-
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=words.binding(b.action.split("(")[0], b.description))
-            for b in bindings
-        ]
 
 
 class ChatScreen(Screen[None]):
@@ -240,7 +230,7 @@ class ChatScreen(Screen[None]):
         given to that question, unchanged, once the pack is here (even if others came after)."""
         assert self.opening is not None
         fact = self.opening.fact
-        words = dict(self.opening.replies).get(value, str(value)) if typed is None else typed
+        words = dict(self.opening.replies).get(str(value), str(value)) if typed is None else typed
         shown = self.transcript.said(self.words.you_prefix, words)
 
         def give() -> None:
@@ -274,9 +264,7 @@ class ChatScreen(Screen[None]):
         """The conversation's opening, from the pack: welcome, notices, earlier answers, question."""
         self.state.listeners.append(self._answers_changed)
         self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
-        for notice in getattr(
-            self.app, "notices", ()
-        ):  # drafts: saving, incognito, resumed (issue 7)
+        for notice in getattr(self.app, "notices", ()):  # drafts: saving, incognito, resumed
             self.transcript.say(self.words.assistant_prefix, notice)
         self.show_earlier_answers()
         self.refresh_facts()
@@ -352,14 +340,14 @@ class ChatScreen(Screen[None]):
         if decision is not None and decision.halted:
             self.asking = None
             self.mode = "complete"
-            route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+            route = self.pack.labels.routes.get(decision.route)
             self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=False)
             self._offer_steps()
             self.show_outcome()
             return
         if self.state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
             self.warned_not_sure = True
-            route = self.pack.labels.routes.get("urgent_safeguarding_referral")  # type: ignore[call-overload]
+            route = self.pack.labels.routes.get("urgent_safeguarding_referral")
             self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True)
         current = self.state.current
         if current is not None:
@@ -368,7 +356,7 @@ class ChatScreen(Screen[None]):
         assert decision is not None
         self.asking = None
         self.mode = "complete"
-        route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+        route = self.pack.labels.routes.get(decision.route)
         self.assistant("complete", route=route, certain=decision.certain)
         self._offer_steps()
 
@@ -554,7 +542,7 @@ class ChatScreen(Screen[None]):
     def summary(self) -> None:
         facts, aside = self.fact_lines()
         decision = self.state.decision()
-        route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
+        route = self.pack.labels.routes.get(decision.route)
         self.assistant(
             "summary", facts=facts, set_aside=aside, route=route.label if route and facts else None
         )

@@ -20,8 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from assistant.tui.outcome_text import outcome_markdown
-from assistant.tui.screens.chat import reword_bindings
-from assistant.tui.screens.once import CloseOnce
+from assistant.tui.screens.base import CloseOnce, reword_bindings
 from assistant.tui.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.words import say, ui
@@ -102,13 +101,9 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         if not self.decision.form:
             self.notify(say(self.pack, "no_form"), markup=False)
             return
-        try:
-            from assistant.tui.screens.referral import ReferralFormScreen  # type: ignore[import-not-found]
-        except ImportError:
-            self.notify(
-                say(self.pack, "forms_unavailable"), severity="warning", timeout=8, markup=False
-            )
-            return
+        # lazy: the form screen loads the forms and Word machinery, needed only when chosen
+        from assistant.tui.screens.referral import ReferralFormScreen
+
         self.app.push_screen(ReferralFormScreen(self.pack, self.decision, dict(self.state.applied)))
 
     def action_step(self, index: int) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.case import Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
@@ -59,7 +60,7 @@ from assistant.forms.context import field_value, visible_fields
 from assistant.forms.fields import parse_date, problem
 from assistant.forms.save import documents_folder, save_private, unused_path
 from assistant.forms.words import FormField, FormWords, load_form_words
-from assistant.tui.screens.once import CloseOnce
+from assistant.tui.screens.base import CloseOnce
 
 
 def widget_id(name: str) -> str:
@@ -278,7 +279,10 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         elif f.kind == "processes":
             processes = self.words.processes
             yield SelectionList[str](
-                *[Selection(processes.get(p, p), p, p in value) for p in C.PARALLEL_PROCESSES],
+                *[
+                    Selection(processes.get(p, p), p, p in value)
+                    for p in contract.PARALLEL_PROCESSES
+                ],
                 id=ident,
             )
         else:
@@ -291,7 +295,7 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 _text(value),
                 placeholder=placeholder,
                 id=ident,
-                validators=[Function(lambda text, f=f: self._problem(f, text) is None)],
+                validators=[Function(partial(self._accepts, f))],
                 validate_on=["changed", "blur", "submitted"],
             )
         yield Static("", id=f"error-{ident}", classes="error", markup=False)
@@ -328,6 +332,9 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         self._saved_state = self._typed()
 
     # --- checking ------------------------------------------------------------------------
+
+    def _accepts(self, f: FormField, text: str) -> bool:
+        return self._problem(f, text) is None
 
     def _problem(self, f: FormField, text: str) -> str | None:
         if f.name == "child.expected_due_date":  # the only date that may lie ahead

@@ -24,13 +24,12 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from assistant.core.interpret import Answer, Problem, interpret
 from assistant.core.pack import Question
-from assistant.tui.screens.chat import reword_bindings
-from assistant.tui.screens.once import CloseOnce
+from assistant.tui.screens.base import CloseOnce, KeysPanel, reword_bindings
 from assistant.tui.state import ConversationState
 from assistant.tui.words import say, ui
 
 
-class ReviewScreen(CloseOnce, Screen[str]):
+class ReviewScreen(CloseOnce, KeysPanel, Screen[str]):
     """All answers, editable. Dismisses with "outcome" or "chat"."""
 
     BINDINGS = [
@@ -191,11 +190,3 @@ class ReviewScreen(CloseOnce, Screen[str]):
 
     def action_close(self) -> None:
         self.dismiss("chat")
-
-    def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel
-
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()

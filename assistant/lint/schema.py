@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.errors import InputError
-from assistant.core.lint.findings import Finding
 from assistant.core.logic import Condition, Leaf, leaves
 from assistant.core.pack import Outputs, Pack
 from assistant.core.yamlload import LineDict, YamlError, load_yaml_file
+from assistant.lint.findings import Finding
 
 _WITH_LINE = re.compile(r"^(?P<file>.+?), line (?P<line>\d+): (?P<message>.*)$", re.S)
 _WITHOUT_LINE = re.compile(r"^(?P<file>[^:\n]+?\.ya?ml): (?P<message>.*)$", re.S)
@@ -198,7 +198,7 @@ def _labels_for_unknown_values(pack: Pack) -> Iterator[Finding]:
     values_raw = raw.get("values") if isinstance(raw, LineDict) else None
     for fact, words in pack.labels.values.items():
         line = values_raw.key_lines.get(fact) if isinstance(values_raw, LineDict) else None
-        spec = C.FACTS.get(fact)
+        spec = contract.FACTS.get(fact)
         if spec is None:
             yield Finding("schema", labels_file, line, f"values: there is no fact called '{fact}'")
             continue

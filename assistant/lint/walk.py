@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.engine import (
     Decision,
     _tally,
@@ -39,9 +39,9 @@ from assistant.core.engine import (
     in_force_on,
     next_question,
 )
-from assistant.core.lint.findings import Answers, Finding, show_answers
 from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
-from assistant.core.pack import Outputs, Pack, Question
+from assistant.core.pack import Outputs, Pack, Question, Rule
+from assistant.lint.findings import Answers, Finding, show_answers
 
 _U = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
 _ABSENT = "unanswered"
@@ -65,7 +65,7 @@ def residual(
         if condition.fact not in answers:
             return ("fact", condition.fact, condition.values)
         value = answers[condition.fact]
-        if value is None or value == C.UNKNOWN:
+        if value is None or value == contract.UNKNOWN:
             return _U
         return value in condition.values
     if isinstance(condition, Ref):
@@ -109,7 +109,7 @@ class _Ahead(str):
     """ "unknown", given ahead by the walk rather than chosen (see _Walk.fill)."""
 
 
-_AHEAD = _Ahead(C.UNKNOWN)
+_AHEAD = _Ahead(contract.UNKNOWN)
 
 
 def _trail(answers: Mapping[str, Any]) -> Answers:
@@ -135,13 +135,13 @@ def _possible(value: Residual) -> frozenset[Any]:
         return frozenset((value,))
     kind = value[0]
     if kind == "fact":
-        every = set(C.FACTS[value[1]].known_values) <= value[2]
+        every = set(contract.FACTS[value[1]].known_values) <= value[2]
         return frozenset((True, _U) if every else (True, False, _U))
     if kind == "not":
         return frozenset(v if v == _U else not v for v in _possible(value[1]))
     parts = [_possible(p) for p in value[1]]
     deciding = kind == "any"
-    found = {_U} if any(_U in p for p in parts) else set()
+    found: set[Any] = {_U} if any(_U in p for p in parts) else set()
     if any(deciding in p for p in parts):
         found.add(deciding)
     if all((not deciding) in p for p in parts):
@@ -153,7 +153,7 @@ def _settled(value: Residual) -> bool:
     return value is True or value is False or value == _U
 
 
-def _proposals(rule: Any) -> dict[str, set[str]]:
+def _proposals(rule: Rule) -> dict[str, set[str]]:
     """Every value a rule can propose for each single-valued field, certain or not."""
     found: dict[str, set[str]] = {}
     for outputs in (rule.then, rule.if_unknown):
@@ -186,7 +186,7 @@ def value_classes(pack: Pack) -> dict[str, tuple[str, ...]]:
             if isinstance(leaf, Leaf):
                 tests.setdefault(leaf.fact, []).append(leaf.values)
     classes: dict[str, tuple[str, ...]] = {}
-    for name, spec in C.FACTS.items():
+    for name, spec in contract.FACTS.items():
         if spec.kind == "date":
             continue
         firsts: dict[tuple[bool, ...], str] = {}
@@ -250,7 +250,7 @@ class _Walk:
         for i, rule in enumerate(self.rules):
             for fact in rule.when.facts_used(pack.definitions):
                 self.testing.setdefault(fact, []).append(i)
-        self.undeclared = [n for n in C.SCALAR_FIELDS if n not in pack.meta.precedence]
+        self.undeclared = [n for n in contract.SCALAR_FIELDS if n not in pack.meta.precedence]
         self.fired: set[int] = set()
         self.asked: set[str] = set()
         self.truncated = False
@@ -287,8 +287,8 @@ class _Walk:
     def choices(self, question: Question) -> list[Any]:
         if question.kind == "date":
             days = self.era_days if question.fact in _ERA_FACTS else [self.today]
-            return [*days, C.UNKNOWN]
-        return [*self.classes[question.fact], C.UNKNOWN]
+            return [*days, contract.UNKNOWN]
+        return [*self.classes[question.fact], contract.UNKNOWN]
 
     def visit(
         self,
@@ -331,10 +331,10 @@ class _Walk:
             left = budget - 1
             count = 0
             for value in self.choices(question):
-                before = self.visited
+                visited = self.visited
                 child = {**answers, question.fact: value}
                 count += self.visit(child, left, values, (question.fact,))
-                left -= self.visited - before
+                left -= self.visited - visited
         self.memo[key] = count
         return count
 
@@ -394,7 +394,7 @@ class _Walk:
         Computing it also records, for every state reached (memoised or not), which rules apply
         for certain, which proposals are overridden and which rules overlap.
         """
-        known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
+        known = {k: v for k, v in answers.items() if v != contract.UNKNOWN}
         on = in_force_on(known, self.today)
         pending = self.pending_now = self.pending(answers)
         # (rule, residual, in force now), in rule order: rules that apply (TRUE or "not sure")
@@ -454,11 +454,13 @@ class _Walk:
         # date still to come could change them; otherwise known, "not sure" or not yet asked.
         dates = (
             tuple(
-                answers.get(f, _ABSENT) if answers.get(f, C.UNKNOWN) == C.UNKNOWN else True
-                for f in C.DATE_FACTS
+                answers.get(f, _ABSENT)
+                if answers.get(f, contract.UNKNOWN) == contract.UNKNOWN
+                else True
+                for f in contract.DATE_FACTS
             )
             if not pending
-            else tuple(answers.get(f, _ABSENT) for f in C.DATE_FACTS)
+            else tuple(answers.get(f, _ABSENT) for f in contract.DATE_FACTS)
         )
         era = bisect_right(self.starts, on) if pending else None
         return (era, frozenset(parts), frozenset(asking), dates)
@@ -572,7 +574,7 @@ class _Walk:
         `values` holds every rule's residual for `answers`."""
         self.ends += 1
         pack = self.pack
-        known = {k: v for k, v in answers.items() if v != C.UNKNOWN}
+        known = {k: v for k, v in answers.items() if v != contract.UNKNOWN}
         tally = _tally(pack, known, in_force_on(known, self.today))
         trail: Answers = _trail(answers)
         decision = decide(pack, answers, today=self.today)  # its tally is the one above
@@ -742,7 +744,7 @@ def _while_unknown(condition: Condition, definitions: Mapping[str, Condition]) -
         part = condition.part
         if isinstance(part, Ref):
             part = definitions.get(part.name, part)
-        if isinstance(part, Leaf) and set(C.FACTS[part.fact].known_values) <= part.values:
+        if isinstance(part, Leaf) and set(contract.FACTS[part.fact].known_values) <= part.values:
             return True
         return _while_unknown(part, definitions)
     if isinstance(condition, All | Any_):
@@ -778,7 +780,7 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
     the rules that can change that field and finishing a path as soon as nothing left to ask can
     change it. Everything found on any walk is reported once.
     """
-    fields = list(C.SCALAR_FIELDS)
+    fields = list(contract.SCALAR_FIELDS)
     state = _Walk(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
     paths = 0
     for name in fields:

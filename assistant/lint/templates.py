@@ -18,9 +18,17 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.core.lint.findings import Finding
-from assistant.core.lint.walk import Sample
-from assistant.core.pack import Pack, default_prompts_dir
+import jinja2
+import jinja2.meta
+from jinja2 import nodes
+
+from assistant.core.pack import Pack
+from assistant.core.paths import default_prompts_dir
+from assistant.core.words import environment
+from assistant.forms.selfcheck import check_forms
+from assistant.lint.findings import Finding
+from assistant.lint.schema import problem_finding
+from assistant.lint.walk import Sample
 
 Context = dict[str, Any]
 ContextBuilder = Callable[[Pack, list[Sample]], Iterable[tuple[str, Context]]]
@@ -46,11 +54,6 @@ def _describe(sample: Sample) -> str:
 
 def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], list[str], int]:
     """(findings, notes, renderings): render every known template against every sample."""
-    import jinja2
-    import jinja2.meta
-
-    from assistant.core.words import environment
-
     env = environment(pack)
     findings: list[Finding] = []
     notes: list[str] = []
@@ -119,7 +122,7 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
         notes.append(
             f"{len(unchecked)} templates are not rendered, only checked for the names and macros "
             "they use (lint cannot build their context; add one to TEMPLATE_CHECKS in "
-            f"assistant/core/lint/templates.py): {', '.join(unchecked)}"
+            f"assistant/lint/templates.py): {', '.join(unchecked)}"
         )
     return findings, notes, renderings
 
@@ -127,9 +130,6 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
 def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int]:
     """The referral forms in every format for the walked outcomes (assistant.forms.selfcheck),
     as findings; and how many outcomes were tried."""
-    from assistant.core.lint.schema import problem_finding
-    from assistant.forms.selfcheck import check_forms
-
     outcomes = [(s.decision, s.answers) for s in samples]
     problems = check_forms(pack, outcomes)
     return [problem_finding("template", file, problem) for file, problem in problems], len(outcomes)
@@ -138,26 +138,26 @@ def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int
 _BOUND_BY_JINJA = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
 
 
-def _names_read(tree: Any, env: Any) -> set[str]:
+def _names_read(tree: nodes.Template, env: jinja2.Environment) -> set[str]:
     """Names a template reads and never binds itself: never more than the names it needs from
     its context (jinja2.meta.find_undeclared_variables), so a name here that lint cannot give
     settles that the template cannot be checked, without generating its code."""
-    from jinja2 import nodes
-
     read: set[str] = set()
     bound: set[str] = set(_BOUND_BY_JINJA) | set(env.globals)
-    for node in tree.find_all(nodes.Name):
-        (read if node.ctx == "load" else bound).add(node.name)
-    for node in tree.find_all(nodes.Import):
-        bound.add(node.target)
-    for node in tree.find_all(nodes.FromImport):
-        bound.update(n if isinstance(n, str) else n[1] for n in node.names)
-    for node in tree.find_all(nodes.Macro):
-        bound.add(node.name)
+    for name in tree.find_all(nodes.Name):
+        (read if name.ctx == "load" else bound).add(name.name)
+    for imported in tree.find_all(nodes.Import):
+        bound.add(imported.target)
+    for from_import in tree.find_all(nodes.FromImport):
+        bound.update(n if isinstance(n, str) else n[1] for n in from_import.names)
+    for macro in tree.find_all(nodes.Macro):
+        bound.add(macro.name)
     return read - bound
 
 
-def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
+def _shipped_tree(
+    env: jinja2.Environment, name: str, filename: str | None
+) -> nodes.Template | None:
     """The parsed shipped template that the pack's own `filename` stands in for; None when
     `filename` is the shipped template itself (tested with the app) or a new one."""
     shipped = default_prompts_dir() / name
@@ -166,11 +166,15 @@ def _shipped_tree(env: Any, name: str, filename: str | None) -> Any:
     return env.parse(shipped.read_text(encoding="utf-8"), name, str(shipped))
 
 
-def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) -> list[Finding]:
+def _unknown_names(
+    env: jinja2.Environment,
+    name: str,
+    tree: nodes.Template,
+    shipped: nodes.Template,
+    filename: str,
+) -> list[Finding]:
     """For a pack template lint cannot render: every name it reads must be one the shipped
     template mentions (those the assistant gives it)."""
-    from jinja2 import nodes
-
     given = {n.name for n in shipped.find_all(nodes.Name)} | {"pack", "labels"}
     unknown = sorted(_names_read(tree, env) - given)
     if not unknown:
@@ -193,7 +197,9 @@ def _unknown_names(env: Any, name: str, tree: Any, shipped: Any, filename: str) 
     return found
 
 
-def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> list[Finding]:
+def _missing_exports(
+    name: str, tree: nodes.Template, shipped_tree: nodes.Template, filename: str
+) -> list[Finding]:
     """For a template the app reads as a module (only `set`s and macros, as chat/ui.j2): every
     word and macro of the shipped one must be there (the assistant uses them)."""
     if not _is_module(shipped_tree):
@@ -214,10 +220,8 @@ def _missing_exports(name: str, tree: Any, shipped_tree: Any, filename: str) -> 
     return found
 
 
-def _is_module(tree: Any) -> bool:
+def _is_module(tree: nodes.Template) -> bool:
     """Whether a template only defines words and macros (the app reads it as a module)."""
-    from jinja2 import nodes
-
     for node in tree.body:
         if isinstance(node, nodes.Output):
             if any(
@@ -229,10 +233,8 @@ def _is_module(tree: Any) -> bool:
     return True
 
 
-def _exported(tree: Any) -> dict[str, tuple[str, int]]:
+def _exported(tree: nodes.Template) -> dict[str, tuple[str, int]]:
     """What a template read as a module gives the app: its macros and top-level `set`s."""
-    from jinja2 import nodes
-
     found: dict[str, tuple[str, int]] = {}
     for node in tree.body:
         if isinstance(node, nodes.Macro):

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from assistant.core.lint.findings import Finding
+from assistant.lint.findings import Finding
 
 FILL_IN = "FILL_IN"
 """Written where a person must decide the expected value: a test with it fails until they do."""

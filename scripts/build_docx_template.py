@@ -1,9 +1,9 @@
 """Build the Word templates for the referral forms from forms.yaml.
 
-    /work/venv/bin/python prompts/forms/build_docx_template.py [--forms FORMS.yaml] [--out DIR]
+    python scripts/build_docx_template.py [--forms FORMS.yaml] [--out DIR]
 
 Writes referral.docx (practice review referral) and good-outcome.docx (seriously good outcome
-referral) beside this script, or into DIR. Headings and labels are copied from forms.yaml, so
+referral) into prompts/forms/ (beside forms.yaml), or into DIR. Needs python-docx (the test extra). Headings and labels are copied from forms.yaml, so
 run this again after rewording them. Everything that varies per case is a docxtpl tag (see
 docs/word-template.md), and every tag is written in a single run so Word cannot split it.
 A partnership with its own Word form adds the same tags to it instead of using these.
@@ -23,8 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+FORMS = ROOT / "prompts" / "forms"
+sys.path.insert(0, str(ROOT))  # run from a checkout: the assistant package beside scripts/
 
 from assistant.forms.words import FormField, FormSpec, FormWords  # noqa: E402
 
@@ -321,9 +322,11 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--forms", type=Path, default=HERE / "forms.yaml", help="forms.yaml to read"
+        "--forms", type=Path, default=FORMS / "forms.yaml", help="forms.yaml to read"
     )
-    parser.add_argument("--out", type=Path, default=HERE, help="folder to write the templates into")
+    parser.add_argument(
+        "--out", type=Path, default=FORMS, help="folder to write the templates into"
+    )
     args = parser.parse_args(argv)
     from assistant.core.yamlload import load_yaml_file
 

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from assistant.core.errors import InputError
-from assistant.core.lint.findings import Finding, Report
 from assistant.core.pack import default_rules_dir, load_pack
+from assistant.lint.findings import Finding, Report
 
 DEFAULT_MAX_STATES = 12000
 
@@ -28,9 +28,10 @@ def lint_pack(
     max_states: int = DEFAULT_MAX_STATES,
 ) -> Report:
     """Check the pack in `path` (default: the shipped pack) and report what needs changing."""
-    from assistant.core.lint.schema import load_findings, reference_findings
-    from assistant.core.lint.templates import form_findings, template_findings
-    from assistant.core.lint.walk import walk
+    # lazy: every command's parser reads DEFAULT_MAX_STATES; Jinja2 and the walk load only to lint
+    from assistant.lint.schema import load_findings, reference_findings
+    from assistant.lint.templates import form_findings, template_findings
+    from assistant.lint.walk import walk
 
     started = time.perf_counter()
     root = Path(path) if path is not None else default_rules_dir()

@@ -1,0 +1,168 @@
+"""The trainer's logic below the UI: scenarios, the replayed conversation, what-if, and the
+outcome in the pack's words. No Textual here (assistant.training imports none)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.core.errors import InputError
+from assistant.core.pack import load_pack
+from assistant.training import (
+    TrainerWords,
+    answer_words,
+    find_scenario,
+    load_scenarios,
+    outcome_lines,
+    show_date,
+    walk,
+    what_if,
+)
+
+HERE = Path(__file__).parent
+PACK = HERE.parent / "check" / "pack"
+SCENARIOS = PACK / "scenarios"
+ROOT = HERE.parent.parent
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(PACK)
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    found, problems = load_scenarios(SCENARIOS)
+    assert problems == []
+    return found
+
+
+@pytest.fixture(scope="module")
+def baby(pack, scenarios):
+    return walk(pack, find_scenario(scenarios, "01-baby-head-injury").answers())
+
+
+def test_a_question_the_story_does_not_answer_is_replayed_as_not_sure(pack):
+    walkthrough = walk(
+        pack, {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm"}
+    )
+    unsaid = [s for s in walkthrough.steps if not s.said]
+    assert unsaid and all(s.value == "unknown" and s.answer_words == "Not sure" for s in unsaid)
+    assert walkthrough.decision.route == "serious_incident"  # an unknown never lowers the route
+    assert walkthrough.decision.certain is False
+
+
+def test_each_step_lists_only_the_rules_its_answer_changed(baby):
+    changed = {
+        s.question.fact: [(c.rule.id, c.before, c.after) for c in s.changes] for s in baby.steps
+    }
+    assert changed == {
+        "immediate_risk": [("T-00", "possible", "not_fired")],
+        "subject_age_band": [],
+        "harm": [("T-07", "possible", "not_fired")],
+        "abuse_or_neglect": [("T-02", "possible", "fired")],
+        "incident_location": [("T-03", "possible", "fired")],
+        "multi_agency_concerns": [("T-06c", "possible", "fired")],
+        "national_issues": [("T-06N", "possible", "not_fired")],
+    }
+
+
+def test_the_route_deciding_questions_are_the_ones_another_answer_would_reroute(baby):
+    assert [s.question.fact for s in baby.steps if s.decides_route] == [
+        "immediate_risk",
+        "subject_age_band",
+        "harm",
+        "abuse_or_neglect",
+    ]
+
+
+def test_an_outcome_is_worded_with_the_pack_labels_and_chat_dates(pack, baby):
+    lines = {line.field: (line.name, line.value) for line in outcome_lines(pack, baby.decision)}
+    assert lines == {
+        "route": ("Route", "Serious child safeguarding incident"),
+        "rapid_review": ("Rapid review", "Rapid review"),
+        "lcspr": ("LCSPR", "LCSPR criteria met"),
+        "national_review": ("National review", "No national review suggested"),
+        "local_options": ("Local options", "none"),
+        "notifications": ("Notifications", "Notify the Panel, by Mon 9 Mar 2026"),
+        "deadlines": ("Deadlines", "Rapid review completed, by Mon 30 Mar 2026"),
+        "signposts": ("Also consider", "none"),
+    }
+    assert show_date(dt.date(2026, 12, 7)) == "Mon 7 Dec 2026"
+
+
+def test_a_date_answer_reads_as_the_chat_writes_it(pack):
+    question = pack.question_for["aware_date"]
+    assert answer_words(pack, question, dt.date(2026, 12, 7)) == "Mon 7 Dec 2026"
+
+
+def test_what_if_names_the_rules_that_make_the_difference(pack, baby):
+    result = what_if(pack, baby, "multi_agency_concerns", "no")
+    assert [(f.field, f.before, f.after) for f in result.fields] == [
+        ("lcspr", "LCSPR criteria met", "LCSPR criteria not met")
+    ]
+    assert [(c.rule.id, c.before, c.after) for c in result.rules] == [
+        ("T-06c", "fired", "not_fired")
+    ]
+
+
+def test_what_if_words_every_value_with_a_label_never_an_id(pack, baby):
+    result = what_if(pack, baby, "harm", "other_harm")
+    fields = {f.field: (f.before, f.after) for f in result.fields}
+    assert fields["route"] == (
+        "Serious child safeguarding incident",
+        "Refer to the practice review subgroup",
+    )
+    assert fields["notifications"] == ("Notify the Panel, by Mon 9 Mar 2026", "none")
+    assert fields["deadlines"] == ("Rapid review completed, by Mon 30 Mar 2026", "none")
+    words = " ".join(f"{f.name} {f.before} {f.after}" for f in result.fields)
+    for raw in ("panel_notification", "serious_incident", "not_applicable", "rapid_review"):
+        assert raw not in words
+
+
+def test_the_trainer_words_come_from_the_prompts(pack, baby):
+    words = TrainerWords(pack)
+    assert words.result("possible") == "may apply (an answer is not sure)"
+    assert words.field_names["lcspr"] == "LCSPR"
+    side = words.render("whatif", decision=baby.decision, hidden=False)
+    assert side.splitlines()[0] == "Serious child safeguarding incident"
+    assert "Deadlines: Rapid review completed, by Mon 30 Mar 2026" in side
+    assert words.render("whatif", decision=baby.decision, hidden=True) == (
+        "Hidden: press R to reveal."
+    )
+
+
+def test_unknown_scenario_names_the_ones_there_are(scenarios):
+    with pytest.raises(InputError) as caught:
+        find_scenario(scenarios, "no such story")
+    assert "01-baby-head-injury" in str(caught.value)
+
+
+def test_a_broken_scenario_is_reported_with_its_file_and_line(tmp_path):
+    (tmp_path / "bad.yaml").write_text(
+        "title: Bad\nstory: x\ncase:\n  facts:\n    harm: dead\n", encoding="utf-8"
+    )
+    found, problems = load_scenarios(tmp_path)
+    assert found == []
+    assert any(
+        "bad.yaml, line 5" in p and "case.facts.harm" in p and "'dead'" in p for p in problems
+    )
+
+
+def test_the_training_logic_imports_no_textual():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, assistant.training\nassert 'textual' not in sys.modules, 'textual'",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
