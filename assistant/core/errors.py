@@ -16,7 +16,9 @@ MAX_PROBLEMS = 20
 
 def more_problems(count: int) -> str:
     """The line that stands for the problems not listed."""
-    return f"... and {count:,} more problem{'' if count == 1 else 's'} in the same file (not listed)"
+    return (
+        f"... and {count:,} more problem{'' if count == 1 else 's'} in the same file (not listed)"
+    )
 
 
 class InputError(Exception):
