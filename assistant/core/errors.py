@@ -40,9 +40,9 @@ class InputError(Exception):
 
 
 def _visible_lines(text: str) -> str:
-    from assistant.core.terminal import visible
+    from assistant.core.terminal import visible_lines
 
-    return "\n".join(visible(line) for line in str(text).split("\n"))
+    return visible_lines(str(text))
 
 
 def show_value(value: Any) -> str:
