@@ -126,12 +126,24 @@ def _sandbox_class() -> type:
 
         intercepted_binops = frozenset({"*", "**"})
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.safe_attributes: dict[tuple[type, str], bool] = {}
+
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-            if unsafe_name(attr):
-                return False
-            if isinstance(obj, PurePath) and attr not in _PATH_PARTS:
-                return False
-            return bool(super().is_safe_attribute(obj, attr, value))
+            # every test here depends on the object's type and the name only: remembered, since
+            # a form reads the same few hundred attributes on every render
+            key = (type(obj), attr)
+            known = self.safe_attributes.get(key)
+            if known is None:
+                if len(self.safe_attributes) > 4096:
+                    self.safe_attributes.clear()
+                known = self.safe_attributes[key] = (
+                    not unsafe_name(attr)
+                    and not (isinstance(obj, PurePath) and attr not in _PATH_PARTS)
+                    and bool(super().is_safe_attribute(obj, attr, value))
+                )
+            return known
 
         def getattr(self, obj: Any, attribute: str) -> Any:
             if isinstance(attribute, str) and unsafe_name(attribute):
