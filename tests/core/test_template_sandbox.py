@@ -163,3 +163,24 @@ def test_unsafe_uses_finds_attributes_and_constant_items():
         "{{ a.b }}\n{{ a['__globals__'] }}\n{{ a.mro }}\n{{ a[name] }}\n{{ a.gi_frame }}"
     )
     assert unsafe_uses(tree) == [(2, "__globals__"), (3, "mro"), (5, "gi_frame")]
+
+
+async def test_the_chat_names_a_refused_template_when_it_stops():
+    from rich.console import Console
+
+    from assistant.core import load_pack
+    from assistant.tui.app import ReviewAssistantApp
+    from assistant.tui.safe_errors import protect
+
+    app = protect(ReviewAssistantApp(load_pack()))
+    async with app.run_test():
+        app._exception = TemplateRefused("pack/prompts/chat/why.j2", 3, "access to '__init__'")
+        app._fatal_error()
+        console = Console(record=True, width=400)
+        for renderable in app._exit_renderables:
+            console.print(renderable)
+        shown = console.export_text()
+        app._exit_renderables.clear()
+        app._exception = None
+    assert shown.startswith("review-assistant: pack/prompts/chat/why.j2, line 3: template refused")
+    assert "Traceback" not in shown
