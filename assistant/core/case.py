@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,7 +26,14 @@ from pydantic import (
 from assistant.core.calendar import FIRST_DAY, LAST_DAY
 from assistant.core.contract import FACTS, LOCAL_OPTIONS, PARALLEL_PROCESSES, UNKNOWN
 from assistant.core.errors import InputError, describe_validation_error, show_value
-from assistant.core.yamlload import LineDict, YamlError, line_of, load_yaml_text
+from assistant.core.yamlload import (
+    FileProblem,
+    LineDict,
+    YamlError,
+    line_of,
+    load_yaml_text,
+    read_text_file,
+)
 
 
 def _tri_value(value: Any) -> Any:
@@ -496,59 +501,13 @@ MAX_CASE_BYTES = 2 * 1024 * 1024
 def read_case_text(path: Path) -> str:
     """The text of a case file: a regular file, at most MAX_CASE_BYTES, UTF-8.
 
-    Opened without blocking and checked before reading, so a named pipe or a device given as a
-    case file is refused at once instead of waiting (or reading) for ever, and an enormous file
-    is refused before any of it is read.
+    A named pipe or a device given as a case file is refused at once instead of waiting (or
+    reading) for ever, and an enormous file is refused before any of it is read.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: this is a folder; give a case file (.yaml or .json)") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(f"{path}: this is a folder; give a case file (.yaml or .json)")
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(
-                f"{path}: not a regular file (a pipe, socket or device); "
-                "give a case file saved on disk (.yaml or .json)"
-            )
-        if info.st_size > MAX_CASE_BYTES:
-            raise InputError(
-                f"{path}: the file is {info.st_size / 1024 / 1024:.1f} MB; a case file may be "
-                f"at most {MAX_CASE_BYTES // 1024 // 1024} MB (a real one is a few kilobytes): "
-                "check that this is the right file"
-            )
-        data = _read_at_most(fd, MAX_CASE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_CASE_BYTES:  # it grew while being read
-        raise InputError(
-            f"{path}: the file is over {MAX_CASE_BYTES // 1024 // 1024} MB; "
-            "check that this is the right file"
-        )
-    try:  # newlines as reading the file as text gives them
-        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: the file is not UTF-8 text") from None
-
-
-def _read_at_most(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    while size < limit:
-        chunk = os.read(fd, min(1 << 20, limit - size))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
+        return read_text_file(path, MAX_CASE_BYTES, "give a case file (.yaml or .json)")
+    except FileProblem as exc:
+        raise InputError(f"{path}: {exc}") from None
 
 
 def load_case(path: Path | str, today: dt.date | None = None) -> CaseFile:

@@ -121,7 +121,7 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert f"a case file may be at most {MAX_CASE_BYTES // 1024 // 1024} MB" in lines[0]
+    assert f"it may be at most {MAX_CASE_BYTES // 1024 // 1024} MB" in lines[0]
 
 
 def test_ten_thousand_bad_keys_give_twenty_problems_and_a_count(tmp_path):
@@ -238,3 +238,24 @@ def test_escapes_in_a_value_are_shown_as_text(tmp_path):
     assert result.returncode == 2
     assert "\x1b" not in result.stderr
     assert "died\\x1b[2J" in result.stderr
+
+
+def test_a_fifo_among_training_scenarios_is_reported_without_waiting(tmp_path):
+    from assistant.tui.trainer import load_scenarios
+
+    os.mkfifo(tmp_path / "01-pipe.yaml")
+    started = time.perf_counter()
+    scenarios, problems = load_scenarios(tmp_path)
+    assert time.perf_counter() - started < 5
+    assert scenarios == []
+    assert len(problems) == 1 and "01-pipe.yaml: not a regular file" in problems[0]
+
+
+def test_a_huge_yaml_file_in_a_pack_is_refused_before_it_is_read(tmp_path):
+    from assistant.core.yamlload import MAX_YAML_BYTES, YamlError, load_yaml_file
+
+    path = tmp_path / "rules.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_YAML_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(YamlError, match="it may be at most 8 MB"):
+        load_yaml_file(path)
