@@ -63,6 +63,16 @@ def test_the_crafted_email_is_refused_at_once():
     assert "referral.referrer.email" in problems[0]
 
 
+def test_the_form_screen_checks_the_crafted_email_at_once_too():
+    from assistant.forms.fields import problem
+
+    started = time.perf_counter()
+    assert problem("email", "a@" + "." * 100_000 + "@", TODAY) == "email_invalid"
+    assert problem("email", "alex@example.org", TODAY) is None
+    assert time.perf_counter() - started < 0.5
+    assert problem("date", "1066-10-14", TODAY) == "date_invalid"
+
+
 @pytest.mark.parametrize(
     "email, ok",
     [
