@@ -123,3 +123,43 @@ def test_typing_an_absurdly_early_date_is_asked_again():
 
     for typed in ("1800-01-01", "0001-01-01"):
         assert interpret(typed, kind="date") == Problem("impossible_date", typed)
+
+
+def test_decide_shows_a_packs_escapes_as_text_on_a_terminal(tmp_path):
+    import pty
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(REPO / "rules" / "salford", pack)
+    (pack / "prompts").mkdir()
+    decision = (REPO / "prompts" / "decision.txt.j2").read_text(encoding="utf-8")
+    (pack / "prompts" / "decision.txt.j2").write_text(
+        "Rules from {{ '\\x1b]0;pwned\\x07' }}\n" + decision, encoding="utf-8"
+    )
+    case = REPO / "tests" / "forms" / "cases" / "serious.yaml"
+    env = {"HOME": str(tmp_path), "REVIEW_ASSISTANT_CACHE": "off", "PATH": "/usr/bin:/bin"}
+    args = [sys.executable, "-m", "assistant", "--rules", str(pack), "decide", str(case)]
+    piped = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
+    assert piped.returncode == 0, piped.stderr
+    assert "Rules from \x1b]0;pwned\x07" in piped.stdout  # a pipe gets the words exactly
+    main, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            args, stdout=secondary, stderr=subprocess.DEVNULL, cwd=REPO, env=env
+        )
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait(timeout=120) == 0
+    finally:
+        os.close(main)
+    text = shown.decode("utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Rules from \\x1b]0;pwned\\x07" in text
