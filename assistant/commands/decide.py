@@ -33,7 +33,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(decision.to_json(trace=not args.no_trace))
         return 0
+    import sys
+
     from assistant.core.words import render  # lazy: --json renders no words (no Jinja2)
 
-    print(render(pack, "decision.txt.j2", decision=decision, facts=facts), end="")
+    text = render(pack, "decision.txt.j2", decision=decision, facts=facts)
+    if sys.stdout.isatty():  # a shared pack's words cannot drive the terminal; a pipe gets them
+        from assistant.core.terminal import visible_lines
+
+        text = visible_lines(text)
+    print(text, end="")
     return 0

@@ -13,6 +13,7 @@ from assistant.commands.common import add_rules_option, pack_from
 from assistant.core.contract import FORMS
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
+from assistant.core.terminal import visible
 
 FORMAT_NAMES = ("md", "txt", "html", "docx", "json")
 
@@ -39,6 +40,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "record); default: from the -o file name, else md",
     )
     parser.add_argument("-o", "--output", metavar="PATH", help="save the form to PATH (mode 0600)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the -o file if it exists (never the case file or the template read)",
+    )
     parser.add_argument(
         "--form",
         dest="form_id",
@@ -84,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.template and fmt != "docx":
         raise InputError("--template is a Word template; use it with --format docx")
+    if output is not None:
+        _check_output(output, args)
 
     from assistant.core.case import load_case
     from assistant.core.engine import decide
@@ -104,10 +112,14 @@ def run(args: argparse.Namespace) -> int:
 
         save_private(output, data)
         print(
-            f"Saved the {form.spec.title.lower()} to {output} (readable by you only).",
+            visible(f"Saved the {form.spec.title.lower()} to {output} (readable by you only)."),
             file=sys.stderr,
         )
     else:
+        if sys.stdout.isatty():  # typed text cannot drive the terminal; a pipe gets it exactly
+            from assistant.core.terminal import visible_lines
+
+            data = visible_lines(data.decode("utf-8")).encode("utf-8")
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -116,17 +128,43 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or one.samefile(other)
+    except OSError:
+        return False
+
+
+def _check_output(output: Path, args: argparse.Namespace) -> None:
+    """-o never replaces what the form is made from, and replaces anything else only with --force."""
+    shown = visible(str(output))
+    for name, given in (("case file", args.case), ("Word template", args.template)):
+        if given and _same_file(output, Path(given).expanduser()):
+            raise InputError(
+                f"-o {shown}: this is the {name} the form is made from; it is never replaced, "
+                "even with --force: choose another file name"
+            )
+    if output.is_dir():
+        return  # save_private says so, with an example
+    if (output.exists() or output.is_symlink()) and not args.force:
+        raise InputError(
+            f"-o {shown}: the file already exists and was left as it is; choose another name, "
+            "or add --force to replace it"
+        )
+
+
 def _check(path: str, pack: Pack) -> int:
     from assistant.forms.docx import check_template
 
     problems = check_template(Path(path), pack)
+    shown = visible(path)
     if not problems:
-        print(f"{path}: no problems found; every tag is known and written in one piece.")
+        print(f"{shown}: no problems found; every tag is known and written in one piece.")
         return 0
     for problem in problems:
-        print(f"{path}: {problem}")
+        print(visible(f"{shown}: {problem}"))
     unknown = sum(p.kind == "unknown" for p in problems)
     split = sum(p.kind == "split" for p in problems)
     other = len(problems) - unknown - split
-    print(f"{path}: {unknown} unknown tag(s), {split} split tag(s), {other} other problem(s).")
+    print(f"{shown}: {unknown} unknown tag(s), {split} split tag(s), {other} other problem(s).")
     return 1

@@ -229,8 +229,8 @@ class PlainSession:
         if draft.pack.version != self.pack.version or draft.pack.name != self.pack.name:
             self.say(
                 self.ui.pack_changed.format(
-                    id=draft.id,
-                    then=f"{draft.pack.name} {draft.pack.version}",
+                    id=visible(draft.id),
+                    then=visible(f"{draft.pack.name} {draft.pack.version}"),
                     now=f"{self.pack.name} {self.pack.version}",
                 )
             )

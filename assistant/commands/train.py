@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from assistant.commands.common import add_rules_option, pack_from
 from assistant.core.errors import InputError
@@ -41,6 +42,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     add_rules_option(parser)
 
 
+def shown_safely(scenario: Any) -> Any:
+    """The scenario with its title, story and teaching points safe for a terminal: a shared
+    scenario file cannot retitle the window or clear the room's screen."""
+    from assistant.core.terminal import visible_lines
+
+    return scenario.model_copy(
+        update={
+            "title": visible_lines(scenario.title),
+            "story": visible_lines(scenario.story),
+            "teaching_points": [visible_lines(p) for p in scenario.teaching_points],
+        }
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     # lazy: every command's parser imports this module; the scenarios load only to train
     from assistant.training import find_scenario, load_scenarios, scenarios_dir
@@ -51,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise InputError(f"{folder}: no such scenarios folder")
     scenarios, problems = load_scenarios(folder)
+    scenarios = [shown_safely(s) for s in scenarios]
     if not scenarios:
         raise InputError(
             f"{folder}: no training scenarios could be read (YAML files with title, story and case)",

@@ -19,6 +19,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from assistant.core import cache
+from assistant.core.errors import InputError
 
 _CACHE_FORMAT = 1  # bump when the file's shape or the way days are chosen changes
 _SPAN = 3  # on a miss, compute this many years either side, so a run rarely misses twice
@@ -90,6 +91,25 @@ def bank_holidays(year: int) -> frozenset[dt.date]:
     return _known_years[year]
 
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+"""Working days are counted between these days only: a date outside them is a typo (9999-12-31),
+and counting towards it would take minutes or step past the last date Python knows."""
+
+
+class DateOutOfRange(InputError, ValueError):
+    """A date too far in the past or future to count working days from or to."""
+
+
+def _in_range(*days: dt.date) -> None:
+    for day in days:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise DateOutOfRange(
+                f"{day.isoformat()} is outside the dates the assistant counts working days for "
+                f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}); check the year"
+            )
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year)
 
@@ -98,6 +118,9 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     """The `days`-th working day after `start` (start itself is day 0, whatever day it is)."""
     if days < 0:
         raise ValueError("a deadline counts forwards: days must be 0 or more")
+    _in_range(start)
+    if (LAST_DAY - start).days < days * 2 + 14:  # more than enough calendar days for `days`
+        _in_range(LAST_DAY + dt.timedelta(days=1))
     day = start
     remaining = days
     while remaining:
@@ -109,6 +132,9 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """How many working days after `start` `end` falls (0 if end <= start); for lateness."""
+    if end <= start:
+        return 0
+    _in_range(start, end)
     count = 0
     day = start
     while day < end:

@@ -23,9 +23,17 @@ from pydantic import (
     field_validator,
 )
 
+from assistant.core.calendar import FIRST_DAY, LAST_DAY
 from assistant.core.contract import FACTS, LOCAL_OPTIONS, PARALLEL_PROCESSES, UNKNOWN
 from assistant.core.errors import InputError, describe_validation_error, show_value
-from assistant.core.yamlload import LineDict, YamlError, line_of, load_yaml_text
+from assistant.core.yamlload import (
+    FileProblem,
+    LineDict,
+    YamlError,
+    line_of,
+    load_yaml_text,
+    read_text_file,
+)
 
 
 def _tri_value(value: Any) -> Any:
@@ -52,19 +60,35 @@ def _date_value(value: Any) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _sane_date(value.date())
     if isinstance(value, dt.date):
-        return value
+        return _sane_date(value)
     if isinstance(value, str):
         text = value.strip()
         if _ISO_DATE.fullmatch(text):
             try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
+                return _sane_date(dt.date.fromisoformat(text))
+            except ValueError as exc:
+                if isinstance(exc, _OutOfRange):
+                    raise
                 raise ValueError(
                     "there is no such day in the calendar; check the day and the month"
                 ) from None
     raise ValueError("not a date; write it as YYYY-MM-DD, for example 2026-03-02")
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _sane_date(day: dt.date) -> dt.date:
+    """A date within FIRST_DAY..LAST_DAY (a typo such as 9999-12-31 is refused, not counted)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _OutOfRange(
+            f"the year {day.year} cannot be right: dates must be between "
+            f"{FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}; check the year"
+        )
+    return day
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -80,8 +104,28 @@ def _text_value(value: Any) -> Any:
     )
 
 
+SHORT_TEXT_LIMIT = 500
+"""The most characters in a short free-text field: a name, role, agency, email, phone."""
+LONG_TEXT_LIMIT = 50_000
+"""The most characters in a long free-text field: what happened, the reasons, involvement."""
+
+
+def _limited(limit: int) -> Any:
+    def check(value: Any) -> Any:
+        value = _text_value(value)
+        if value is not None and len(value) > limit:
+            raise ValueError(
+                f"{len(value):,} characters is longer than this field takes ({limit:,} at most); "
+                "shorten it, or attach the full account to the referral"
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
 DateValue = Annotated[dt.date | None, BeforeValidator(_date_value)]
-Text = Annotated[str | None, BeforeValidator(_text_value)]
+Text = Annotated[str | None, _limited(SHORT_TEXT_LIMIT)]
+LongText = Annotated[str | None, _limited(LONG_TEXT_LIMIT)]
 
 
 def _fact_field(name: str) -> tuple[Any, Any]:
@@ -112,6 +156,21 @@ class Dates(BaseModel):
     notification_date: DateValue = None
 
 
+EMAIL_LIMIT = 254
+"""The longest email address there can be (RFC 5321)."""
+
+
+def is_email(text: str) -> bool:
+    """name@domain.tld: one @, no spaces, a dot inside the domain. One pass over the text (a
+    regular expression here took minutes on 'a@' followed by a hundred thousand dots)."""
+    if len(text) > EMAIL_LIMIT or text.count("@") != 1:
+        return False
+    if any(ch.isspace() for ch in text):
+        return False
+    local, _, domain = text.partition("@")
+    return bool(local) and "." in domain[1:-1]
+
+
 class Person(BaseModel):
     model_config = _STRICT
     name: Text = None
@@ -123,7 +182,7 @@ class Person(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str | None) -> str | None:
-        if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
+        if value and not is_email(value.strip()):
             raise ValueError("not an email address; it should look like name@example.org")
         return value
 
@@ -160,24 +219,24 @@ class Incident(BaseModel):
     model_config = _STRICT
     date: DateValue = None
     aware_date: DateValue = None
-    description: Text = None
+    description: LongText = None
 
 
 class Agency(BaseModel):
     model_config = _STRICT
     name: Text = None
-    involvement: Text = None
+    involvement: LongText = None
 
 
 class GoodOutcome(BaseModel):
     model_config = _STRICT
-    starting_situation: Text = None
-    what_was_done: Text = None
-    outcome: Text = None
-    evidence: Text = None
-    why_multi_agency: Text = None
-    learning: Text = None
-    child_voice: Text = None
+    starting_situation: LongText = None
+    what_was_done: LongText = None
+    outcome: LongText = None
+    evidence: LongText = None
+    why_multi_agency: LongText = None
+    learning: LongText = None
+    child_voice: LongText = None
 
 
 class Referral(BaseModel):
@@ -189,7 +248,7 @@ class Referral(BaseModel):
     child: Child = Field(default_factory=Child)
     incident: Incident = Field(default_factory=Incident)
     agencies: list[Agency] = Field(default_factory=list)
-    reasons: Text = None
+    reasons: LongText = None
     parallel_processes: list[Literal[PARALLEL_PROCESSES]] = Field(default_factory=list)  # type: ignore[valid-type]
     good_outcome: GoodOutcome = Field(default_factory=GoodOutcome)
     referral_date: DateValue = None
@@ -212,13 +271,15 @@ class PartnershipDecision(BaseModel):
     lcspr: YesNo = None
     national_review_referral: YesNo = None
     local_method: Literal[(*LOCAL_OPTIONS, "none")] | None = None  # type: ignore[valid-type]
-    reasons: Text = None
+    reasons: LongText = None
     # The partners later found the notification criteria not met (the one recorded ground for
     # no rapid review after a notification), and the date they found it.
     criteria_found_not_met: YesNo = None
     criteria_found_not_met_on: DateValue = None
     pack_version: Annotated[
-        str | None, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)
+        str | None,
+        _limited(SHORT_TEXT_LIMIT),
+        BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v),
     ] = None
 
 
@@ -324,7 +385,19 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
                 f"{at(*loc)}: {'.'.join(loc)}: {value} is in the future (today is {today}); "
                 "a case file records what has already happened"
             )
+    due = case.referral.child.expected_due_date if case.referral else None
+    latest = today + dt.timedelta(days=PLANNED_DAYS_AHEAD) if today < LAST_DAY else LAST_DAY
+    if due and due > latest:
+        loc = ("referral", "child", "expected_due_date")
+        problems.append(
+            f"{at(*loc)}: {'.'.join(loc)}: {due} is more than a year after today ({today}); "
+            "a baby is due within the year: check the year"
+        )
     return problems
+
+
+PLANNED_DAYS_AHEAD = 366
+"""How far ahead a planned date (a baby's expected due date) may be."""
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -427,17 +500,23 @@ def parse_case(text: str, path: str = "<case>", today: dt.date | None = None) ->
     return case
 
 
+MAX_CASE_BYTES = 2 * 1024 * 1024
+"""The largest case file or decision record read (2 MB): a real one is a few kilobytes."""
+
+
+def read_case_text(path: Path) -> str:
+    """The text of a case file: a regular file, at most MAX_CASE_BYTES, UTF-8.
+
+    A named pipe or a device given as a case file is refused at once instead of waiting (or
+    reading) for ever, and an enormous file is refused before any of it is read.
+    """
+    try:
+        return read_text_file(path, MAX_CASE_BYTES, "give a case file (.yaml or .json)")
+    except FileProblem as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
 def load_case(path: Path | str, today: dt.date | None = None) -> CaseFile:
     """Read and validate a case file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: this is a folder; give a case file (.yaml or .json)") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: the file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    return parse_case(text, str(path), today)
+    return parse_case(read_case_text(path), str(path), today)

@@ -294,7 +294,10 @@ def check_answers(answers: dict[str, str]) -> dict[str, str]:
             raise ValueError(f"{fact}: {answer!r} is not text")
         if spec.kind == "date":
             if answer != C.UNKNOWN:
-                dt.date.fromisoformat(answer)
+                from assistant.core.calendar import FIRST_DAY, LAST_DAY
+
+                if not FIRST_DAY <= dt.date.fromisoformat(answer) <= LAST_DAY:
+                    raise ValueError(f"{fact}: {answer} is not a date the assistant can use")
         elif answer not in spec.values:
             raise ValueError(f"{fact}: {answer!r} is not one of its values")
     return answers

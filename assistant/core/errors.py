@@ -10,12 +10,39 @@ if TYPE_CHECKING:  # imported when a validation error is described: InputError a
     from pydantic import BaseModel, ValidationError
 
 
+MAX_PROBLEMS = 20
+"""The most problems reported for one file; the rest are counted ("and 999,980 more")."""
+
+
+def more_problems(count: int) -> str:
+    """The line that stands for the problems not listed."""
+    return (
+        f"... and {count:,} more problem{'' if count == 1 else 's'} in the same file (not listed)"
+    )
+
+
 class InputError(Exception):
-    """Bad input from a person: a case file, a rule pack, a template. Never shown as a traceback."""
+    """Bad input from a person: a case file, a rule pack, a template. Never shown as a traceback.
+
+    `problems` holds at most MAX_PROBLEMS lines, then one line counting the rest; control
+    characters in them (from a file's name or content) are shown as escapes, so printing them
+    cannot drive the terminal.
+    """
 
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
-        self.problems = list(problems) or [message]
-        super().__init__(message)
+        listed = list(problems) or [message]
+        if len(listed) > MAX_PROBLEMS + 1 or (
+            len(listed) == MAX_PROBLEMS + 1 and not listed[-1].startswith("... and ")
+        ):
+            listed = listed[:MAX_PROBLEMS] + [more_problems(len(listed) - MAX_PROBLEMS)]
+        self.problems = [_visible_lines(problem) for problem in listed]
+        super().__init__(_visible_lines(message))
+
+
+def _visible_lines(text: str) -> str:
+    from assistant.core.terminal import visible_lines
+
+    return visible_lines(str(text))
 
 
 def show_value(value: Any) -> str:
@@ -81,10 +108,9 @@ def describe_validation_error(
     """One line per problem: "path, line N: field: what is wrong; what is allowed"."""
     from assistant.core.yamlload import line_of  # lazy: PyYAML only to describe a YAML error
 
-    problems: list[str] = []
-    lines: list[int] = []
+    found: list[tuple[int, tuple[Any, ...], tuple[Any, ...], Any]] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in exc.errors():
+    for err in exc.errors(include_url=False, include_context=True, include_input=True):
         raw_loc = err["loc"]
         loc = tuple(part for part in raw_loc[:-1] if not _is_union_tag(part))
         if raw_loc and (err["type"] == "extra_forbidden" or not _is_union_tag(raw_loc[-1])):
@@ -94,8 +120,12 @@ def describe_validation_error(
         if key in seen:
             continue
         seen.add(key)
-        line = line_of(raw, loc)
-        lines.append(line or 0)
+        found.append((line_of(raw, loc) or 0, loc, full, err))
+    # in the order of the file, as a person reads it (pydantic reports in field order); only
+    # the first MAX_PROBLEMS are described (a file of a million bad keys gets twenty lines)
+    found.sort(key=lambda item: item[0])
+    problems: list[str] = []
+    for line, loc, full, err in found[:MAX_PROBLEMS]:
         where = f"{path}, line {line}" if line else path
         field = dotted(full)
         kind = err["type"]
@@ -129,9 +159,9 @@ def describe_validation_error(
                 message = message[len("Value error, ") :]
             shown = "" if isinstance(value, dict | list) else f" (got {show_value(value)})"
             problems.append(f"{where}: {field}: {message}{shown}")
-    # in the order of the file, as a person reads it (pydantic reports in field order)
-    order = sorted(range(len(problems)), key=lambda i: lines[i])
-    return [problems[i] for i in order]
+    if len(found) > MAX_PROBLEMS:
+        problems.append(more_problems(len(found) - MAX_PROBLEMS))
+    return problems
 
 
 def _kind_of(value: Any) -> str:

@@ -247,6 +247,10 @@ def _date(text: str, today: dt.date) -> Answer | Problem | None:
         day = dt.date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError:
         return Problem("impossible_date", text)
+    from assistant.core.calendar import FIRST_DAY
+
+    if day < FIRST_DAY:  # 0001-01-01, 1800-01-01: a typo, and no working days are counted then
+        return Problem("impossible_date", text)
     if day > today:
         return Problem("future_date", text)
     return Answer(day, "date")

@@ -15,3 +15,9 @@ def visible(text: str) -> str:
         ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
         for ch in text
     )
+
+
+def visible_lines(text: str) -> str:
+    """Several lines of outside text for a terminal: each line as `visible` shows it, the line
+    breaks kept (a story, a form, a list of problems)."""
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -8,6 +8,8 @@ Duplicate keys are errors: a repeated key silently replacing the first is how a 
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -198,18 +200,71 @@ def load_yaml_text(text: str, path: str = "<text>") -> Any:
         raise YamlError(path, None, f"not valid YAML: {exc}") from None
 
 
-def load_yaml_file(path: Path) -> Any:
-    """Read and parse a YAML file; errors name the file and line."""
+MAX_YAML_BYTES = 8 * 1024 * 1024
+"""The largest YAML file of a rule pack, scenario or forms' words read (8 MB)."""
+
+
+class FileProblem(Exception):
+    """A file that cannot be read as text; the message says why and what to do (no path)."""
+
+
+def read_text_file(path: Path | str, limit: int, hint: str) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes, newlines as text mode reads
+    them. Opened without blocking and checked before reading: a named pipe or a device is
+    refused at once instead of waiting (or reading) for ever, an enormous file before any of it
+    is read. `hint` says what to give instead ("give a case file (.yaml or .json)")."""
+    megabytes = f"{limit / 1024 / 1024:g} MB"
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise YamlError(str(path), None, "no such file") from None
+        raise FileProblem("no such file") from None
     except IsADirectoryError:
-        raise YamlError(str(path), None, "this is a folder, not a file") from None
-    except UnicodeDecodeError:
-        raise YamlError(str(path), None, "the file is not UTF-8 text") from None
+        raise FileProblem(f"this is a folder; {hint}") from None
     except OSError as exc:
-        raise YamlError(str(path), None, f"cannot be read ({exc.strerror})") from None
+        raise FileProblem(f"cannot be read ({exc.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem(f"this is a folder; {hint}")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(f"not a regular file (a pipe, socket or device); {hint}")
+        if info.st_size > limit:
+            raise FileProblem(
+                f"the file is {info.st_size / 1024 / 1024:.1f} MB; it may be at most "
+                f"{megabytes}: check that this is the right file"
+            )
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise FileProblem(f"cannot be read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while being read
+        raise FileProblem(f"the file is over {megabytes}; check that this is the right file")
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise FileProblem("the file is not UTF-8 text") from None
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(fd, min(1 << 20, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def load_yaml_file(path: Path) -> Any:
+    """Read and parse a YAML file (a regular file of at most MAX_YAML_BYTES); errors name the
+    file and line."""
+    try:
+        text = read_text_file(path, MAX_YAML_BYTES, "give a YAML file")
+    except FileProblem as exc:
+        raise YamlError(str(path), None, str(exc)) from None
     return load_yaml_text(text, str(path))
 
 

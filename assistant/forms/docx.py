@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import Environment, TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, nodes
 from markupsafe import Markup, escape
 
 from assistant.core.case import Agency, Referral
@@ -29,6 +29,7 @@ from assistant.core.engine import Deadline, Decision, Notification, Reason, Revi
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
 from assistant.core.paths import default_prompts_dir
+from assistant.core.words import TemplateRefused, sandboxed_environment, unsafe_uses
 from assistant.forms.context import Form, build_form, show_date
 
 DOCX_TEMPLATES = {
@@ -69,9 +70,12 @@ def _environment() -> Any:
 
     docxtpl compiles the document's XML with `from_string` on every render; the XML of a given
     template is the same each time, so the compiled template is reused (about half the time).
+    It is the templates' sandbox (assistant.core.words): a crafted document cannot run code.
     """
 
-    class CachingEnvironment(jinja2.Environment):
+    from assistant.core.words import sandbox_class
+
+    class CachingEnvironment(sandbox_class()):  # type: ignore[misc]
         compiled: dict[str, Any]
 
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
@@ -101,6 +105,8 @@ def render_docx(form: Form, template: Path | None = None) -> bytes:
         document.render(form.context, jinja_env=_environment(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
+    except TemplateRefused as exc:
+        raise TemplateRefused(str(path), None, exc.what) from None
     except jinja2.UndefinedError as exc:
         raise InputError(
             f"{path}: the template uses a tag this form does not have ({exc.message}); "
@@ -121,7 +127,7 @@ def render_docx(form: Form, template: Path | None = None) -> bytes:
 
 @dataclass
 class TemplateProblem:
-    kind: str  # "unknown", "split", "unclosed", "syntax"
+    kind: str  # "unknown", "split", "unclosed", "syntax", "unsafe"
     part: str  # document, header1, footer1 ...
     text: str  # the paragraph's text, shortened
     message: str
@@ -235,7 +241,7 @@ def _sample_schema(pack: Pack) -> dict[str, Any]:
 def _unknown_names(source: str, schema: dict[str, Any]) -> list[tuple[int, str]]:
     """(line, name) for every variable or attribute the template uses that the form lacks."""
 
-    tree = Environment().parse(source)
+    tree = sandboxed_environment().parse(source)
     found: list[tuple[int, str]] = []
 
     def element(value: Any) -> Any:
@@ -356,6 +362,16 @@ def check_template(path: Path | str, pack: Pack) -> list[TemplateProblem]:
                 )
             )
             continue
+        for line, name in unsafe_uses(sandboxed_environment().parse(source)):
+            problems.append(
+                TemplateProblem(
+                    "unsafe",
+                    part,
+                    text_at(line),
+                    f"the tag reads '{name}', which no template may use (it reaches Python's "
+                    "internals, not the form); the document would be refused: delete the tag",
+                )
+            )
         for line, name in unknown:
             hint = _suggest(name, schema)
             problems.append(

@@ -10,6 +10,10 @@ to a function building its contexts from the pack and the walked outcomes; add a
 you add a template whose context lint cannot guess (keep the builder UI-free: no Textual).
 Any other template whose free names are all among `pack`, `labels`, `decision` and `facts` is
 rendered with an outcome; the rest are listed as not checked.
+
+Templates render in the assistant's sandbox (assistant.core.words), so lint never runs code a
+template smuggles in; a template that reads Python's internals (`__globals__`, `mro`) is
+reported with its line and not rendered.
 """
 
 from __future__ import annotations
@@ -64,6 +68,10 @@ def template_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding],
         try:
             source, filename, _ = env.loader.get_source(env, name)
             tree = env.parse(source, name, filename)
+            refused = _unsafe_findings(name, tree, filename)
+            if refused:  # the sandbox would refuse it: not rendered, every place reported
+                findings.extend(refused)
+                continue
             # a pack's own version of a shipped template (form_findings renders the forms)
             shipped = None if name.startswith("forms/") else _shipped_tree(env, name, filename)
             if shipped is not None:
@@ -136,6 +144,24 @@ def form_findings(pack: Pack, samples: list[Sample]) -> tuple[list[Finding], int
 
 
 _BOUND_BY_JINJA = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
+
+
+def _unsafe_findings(name: str, tree: Any, filename: str | None) -> list[Finding]:
+    """Every attribute the template reads that reaches Python's internals (`__class__`,
+    `__globals__`, `mro` ...): the sandbox refuses the template when it is shown."""
+    from assistant.core.words import unsafe_uses
+
+    return [
+        Finding(
+            "template",
+            filename or name,
+            line,
+            f"{name} reads '{attribute}', which no template may use: it reaches Python's "
+            "internals, not the assistant's words, so the assistant refuses to show the "
+            "template. Remove it (a shared pack with this may be trying to run code)",
+        )
+        for line, attribute in unsafe_uses(tree)
+    ]
 
 
 def _names_read(tree: nodes.Template, env: jinja2.Environment) -> set[str]:

@@ -43,11 +43,13 @@ def test_saved_files_are_private_and_the_format_follows_the_name(tmp_path):
     assert list(tmp_path.glob(".*tmp")) == []  # no temporary files left behind
 
 
-def test_an_existing_file_is_replaced_and_made_private(tmp_path):
+def test_an_existing_file_is_replaced_with_force_and_made_private(tmp_path):
     out = tmp_path / "form.txt"
     out.write_text("THE OLD CONTENT")
     out.chmod(0o644)
-    assert cli(str(CASES / "serious.yaml"), "-o", str(out)).returncode == 0
+    assert cli(str(CASES / "serious.yaml"), "-o", str(out)).returncode == 2
+    assert out.read_text() == "THE OLD CONTENT"
+    assert cli(str(CASES / "serious.yaml"), "-o", str(out), "--force").returncode == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600 and "THE OLD CONTENT" not in out.read_text()
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import time
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.core import contract, load_pack
-from assistant.core.case import CaseFile, parse_case
-from assistant.core.errors import InputError
+from assistant.core.case import CaseFile, is_email, parse_case
+from assistant.core.errors import MAX_PROBLEMS, InputError
 from assistant.core.interpret import Answer, Command, Problem, Unclear, Unrecognised, interpret
+from assistant.core.terminal import visible, visible_lines
 
 PACK = load_pack()
 QUESTIONS = PACK.questions
@@ -166,6 +169,9 @@ def _loads_or_clean_error(text: str, path: str) -> None:
     except InputError as exc:
         assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
         assert path in exc.problems[0] or exc.problems[0].startswith(path.split(",")[0])
+        assert len(exc.problems) <= MAX_PROBLEMS + 1
+        for problem in exc.problems:  # safe to print: no control character but line breaks
+            assert all(ch.isprintable() or ch in " \n" for ch in problem), repr(problem)
         return
     assert isinstance(case, CaseFile)
 
@@ -196,6 +202,37 @@ def test_any_yaml_gives_a_case_or_an_input_error(data) -> None:
 def test_any_text_gives_a_case_or_an_input_error(text: str) -> None:
     _loads_or_clean_error(text, "case.yaml")
     _loads_or_clean_error(text, "case.json")
+
+
+@BOUNDED
+@given(texts)
+@example("\x1b]0;pwned\x07\x1b[2J")
+@example("\u202e\u2028\x85\x9b")
+def test_visible_text_holds_no_control_character(text: str) -> None:
+    assert all(ch.isprintable() or ch == " " for ch in visible(text))
+    assert visible_lines(text).split("\n") == [visible(line) for line in text.split("\n")]
+
+
+_EMAIL_BEFORE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+@BOUNDED
+@given(
+    st.one_of(
+        texts,
+        st.lists(st.sampled_from(["a", "@", ".", " ", "b", "\t", "x.y"]), max_size=20).map("".join),
+    )
+)
+@example("a@" + "." * 100_000 + "@")
+@example("a@b.c")
+def test_the_email_check_agrees_with_the_pattern_and_is_quick(text: str) -> None:
+    started = time.perf_counter()
+    found = is_email(text)
+    assert time.perf_counter() - started < 0.1
+    if len(text) <= 254:
+        assert found == bool(_EMAIL_BEFORE.fullmatch(text))
+    else:
+        assert not found
 
 
 def test_billion_laughs_is_refused_at_once():
