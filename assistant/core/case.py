@@ -110,6 +110,7 @@ class Dates(BaseModel):
     incident_date: DateValue = None
     aware_date: DateValue = None
     notification_date: DateValue = None
+    rapid_review_completed: DateValue = None
 
 
 class Person(BaseModel):
@@ -269,7 +270,7 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
 
     merged: dict[str, dt.date] = {}
     where: dict[str, tuple[str, ...]] = {}
-    for name in ("incident_date", "aware_date", "notification_date"):
+    for name in ("incident_date", "aware_date", "notification_date", "rapid_review_completed"):
         in_facts, in_dates = facts.get(name), dates.get(name)
         if in_facts and in_dates and in_facts != in_dates:
             problems.append(
@@ -295,6 +296,15 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
             f"{at(*where['notification_date'])}: {'.'.join(where['notification_date'])}: "
             f"{notified} is before aware_date {aware}; the Panel cannot be notified before the "
             "local authority knew. Check both dates."
+        )
+    completed = merged.get("rapid_review_completed")
+    started = notified or aware
+    if completed and started and completed < started:
+        after = "notification_date" if notified else "aware_date"
+        problems.append(
+            f"{at(*where['rapid_review_completed'])}: "
+            f"{'.'.join(where['rapid_review_completed'])}: {completed} is before {after} "
+            f"{started}; a rapid review follows the notification. Check both dates."
         )
     checks: list[tuple[tuple[str, ...], dt.date | None]] = [
         (where[name], value) for name, value in merged.items()

@@ -27,6 +27,7 @@ from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.logic import (
     ALWAYS,
+    GIVEN,
     Condition,
     ConditionError,
     Leaf,
@@ -263,6 +264,7 @@ class PackMeta(BaseModel):
     precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
     contacts: list[Contact] = Field(default_factory=list)
     referral_destination: str = ""
+    referral_address: str = ""  # where completed referral forms are sent (an email address)
 
     @field_validator("precedence")
     @classmethod
@@ -618,7 +620,11 @@ def _check_references(
                 problems.append(f"{at}: no fact called '{leaf.fact}'")
                 continue
             if spec.kind == "date":
-                problems.append(f"{at}: '{leaf.fact}' is a date; conditions test facts with values")
+                if leaf.values != {GIVEN}:
+                    problems.append(
+                        f"{at}: '{leaf.fact}' is a date; a condition tests only whether it is "
+                        f"given: {{{leaf.fact}: {GIVEN}}}"
+                    )
                 continue
             bad = sorted(leaf.values - set(spec.known_values))
             if bad:
