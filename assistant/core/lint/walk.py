@@ -764,8 +764,7 @@ def _satisfiable(
     limit: int = 20000,
 ) -> bool:
     domains = [
-        classes.get(f, ()) if C.FACTS[f].kind != "date" else (dt.date.min, C.UNKNOWN)
-        for f in facts
+        classes.get(f, ()) if C.FACTS[f].kind != "date" else (dt.date.min, C.UNKNOWN) for f in facts
     ]
     size = 1
     for domain in domains:
