@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from assistant.core import decide, evaluate, load_pack
+from assistant.core.contract import DATE_FACTS
 from assistant.core.lint import lint_pack
 from assistant.core.lint.stubs import FILL_IN, write_tests
-from assistant.core.contract import DATE_FACTS
 from assistant.core.lint.walk import residual, value_classes
 from assistant.core.logic import FALSE, TRUE, UNKNOWN
 
