@@ -147,13 +147,25 @@ def _fields_table(doc: Any, fields: list[FormField], words: FormWords) -> None:
 def _special_fields(doc: Any, fields: list[FormField], words: FormWords) -> None:
     for f in fields:
         if f.kind == "agencies":
-            table = _table(doc, 2, [6.0, 11.0])
-            _row(table, words.word("agency_name"), words.word("agency_involvement"), header=True)
+            table = _table(doc, 3, [5.0, 7.5, 4.5])
+            _row(
+                table,
+                words.word("agency_name"),
+                words.word("agency_involvement"),
+                words.word("agency_contact"),
+                header=True,
+            )
             _tag_row(table, "{%tr for agency in agencies %}")
-            _row(table, "{{ agency.name }}", "{{ agency.involvement }}", label_first=False)
+            _row(
+                table,
+                "{{ agency.name }}",
+                "{{ agency.involvement }}",
+                "{{ agency.contact }}",
+                label_first=False,
+            )
             _tag_row(table, "{%tr endfor %}")
             _tag_row(table, "{%tr if not agencies %}")
-            _row(table, "{{ words.none_listed }}", "", label_first=False)
+            _row(table, "{{ words.none_listed }}", "", "", label_first=False)
             _tag_row(table, "{%tr endif %}")
         elif f.kind == "processes":
             table = _table(doc, 2, [6.0, 11.0])
@@ -300,6 +312,11 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
     _heading(doc, f"{number + 2}. {words.word('send_heading')}")
     _tag_paragraph(doc, "{%p if destination %}")
     doc.add_paragraph().add_run("{{ destination }}")
+    _tag_paragraph(doc, "{%p endif %}")
+    _tag_paragraph(doc, "{%p if referral_address %}")
+    address = doc.add_paragraph()
+    address.add_run(words.word("address_label") + ": ").bold = True
+    address.add_run("{{ referral_address }}")
     _tag_paragraph(doc, "{%p endif %}")
     send = doc.add_paragraph()
     send.add_run("{{ words.send_securely }}").bold = True

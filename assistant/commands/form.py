@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.core.case import load_case
     from assistant.core.engine import decide
     from assistant.forms import build_form, render_bytes
+    from assistant.forms.context import fill_from_answers
 
     case = load_case(args.case)
     if case.referral is None:
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
             "child, incident, agencies, reasons ...: see contract.md, 'Referral details')"
         )
     decision = decide(pack, case.fact_values())
-    form = build_form(pack, decision, case.answered(), case.referral, args.form_id)
+    referral = fill_from_answers(pack, case.answered(), case.referral)
+    form = build_form(pack, decision, case.answered(), referral, args.form_id)
     data = render_bytes(form, fmt, Path(args.template) if args.template else None)
 
     if output is not None:

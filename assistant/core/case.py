@@ -154,6 +154,7 @@ class Dates(BaseModel):
     incident_date: DateValue = None
     aware_date: DateValue = None
     notification_date: DateValue = None
+    rapid_review_completed: DateValue = None
 
 
 EMAIL_LIMIT = 254
@@ -201,6 +202,7 @@ class Endorser(BaseModel):
     name: Text = None
     role: Text = None
     agency: Text = None
+    date: DateValue = None  # when the representative endorsed the referral
 
 
 class Child(BaseModel):
@@ -220,12 +222,51 @@ class Incident(BaseModel):
     date: DateValue = None
     aware_date: DateValue = None
     description: LongText = None
+    location: Text = None  # where it happened
+    type: Text = None  # death, serious harm, or other (a child who harmed someone)
+    date_of_death: DateValue = None
+    alleged_perpetrator: Text = None  # the alleged perpetrator's relationship to the child
+
+
+class PanelNotification(BaseModel):
+    """Whether and when the Child Safeguarding Practice Review Panel was notified."""
+
+    model_config = _STRICT
+    notified: Text = None
+    date: DateValue = None
+
+
+class History(BaseModel):
+    """What agencies knew before: child protection or child in need, reviews, escalation."""
+
+    model_config = _STRICT
+    child_protection: Text = None  # child protection or child in need history
+    previous_reviews: Text = None  # earlier reviews of this child or family
+    escalation_outcome: Text = None  # what the challenge and escalation policy achieved
+
+
+class Family(BaseModel):
+    model_config = _STRICT
+    carers: Text = None  # who was caring for the child
+    composition: Text = None  # who is in the family and household
+    siblings_safe: Text = None  # whether brothers, sisters and other children are safe
+    informed: Text = None  # whether the family has been told of the referral
+
+
+class Mother(BaseModel):
+    """For an unborn child: the mother's details."""
+
+    model_config = _STRICT
+    name: Text = None
+    date_of_birth: DateValue = None
+    address_area: Text = None
 
 
 class Agency(BaseModel):
     model_config = _STRICT
     name: Text = None
     involvement: LongText = None
+    contact: Text = None  # a named contact in the agency
 
 
 class GoodOutcome(BaseModel):
@@ -237,6 +278,12 @@ class GoodOutcome(BaseModel):
     why_multi_agency: LongText = None
     learning: LongText = None
     child_voice: LongText = None
+    period_from: DateValue = None  # the period the referral covers
+    period_to: DateValue = None
+    lasted: Text = None  # how long the outcome has lasted
+    case_status: Text = None  # for example open, stepped down, closed
+    family_consent: Text = None  # whether the family agrees to the review
+    practitioners: Text = None  # practitioners to invite
 
 
 class Referral(BaseModel):
@@ -252,6 +299,11 @@ class Referral(BaseModel):
     parallel_processes: list[Literal[PARALLEL_PROCESSES]] = Field(default_factory=list)  # type: ignore[valid-type]
     good_outcome: GoodOutcome = Field(default_factory=GoodOutcome)
     referral_date: DateValue = None
+    panel: PanelNotification = Field(default_factory=PanelNotification)
+    history: History = Field(default_factory=History)
+    family: Family = Field(default_factory=Family)
+    mother: Mother = Field(default_factory=Mother)
+    media_interest: Text = None
 
 
 YesNo = Annotated[
@@ -334,7 +386,7 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
 
     merged: dict[str, dt.date] = {}
     where: dict[str, tuple[str, ...]] = {}
-    for name in ("incident_date", "aware_date", "notification_date"):
+    for name in ("incident_date", "aware_date", "notification_date", "rapid_review_completed"):
         in_facts, in_dates = facts.get(name), dates.get(name)
         if in_facts and in_dates and in_facts != in_dates:
             problems.append(
@@ -362,6 +414,15 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
             f"{notified} is before aware_date {aware}; the Panel cannot be notified before the "
             "local authority knew. Check both dates."
         )
+    completed = merged.get("rapid_review_completed")
+    started = notified or aware
+    if completed and started and completed < started:
+        after = "notification_date" if notified else "aware_date"
+        problems.append(
+            f"{at(*where['rapid_review_completed'])}: "
+            f"{'.'.join(where['rapid_review_completed'])}: {completed} is before {after} "
+            f"{started}; a rapid review follows the notification. Check both dates."
+        )
     checks: list[tuple[tuple[str, ...], dt.date | None]] = [
         (where[name], value) for name, value in merged.items()
     ]
@@ -371,7 +432,9 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
             (("referral", "incident", "date"), case.referral.incident.date),
             (("referral", "incident", "aware_date"), case.referral.incident.aware_date),
             (("referral", "referral_date"), case.referral.referral_date),
+            *_referral_dates(case.referral),
         ]
+        problems += _referral_contradictions(case.referral, merged, at)
     if case.decision:
         checks += [
             (("decision", "decided_on"), case.decision.decided_on),
@@ -398,6 +461,77 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
 
 PLANNED_DAYS_AHEAD = 366
 """How far ahead a planned date (a baby's expected due date) may be."""
+
+
+def _referral_dates(referral: Referral) -> list[tuple[tuple[str, ...], dt.date | None]]:
+    """The referral's other dates, each of which must not be in the future."""
+    return [
+        (("referral", "incident", "date_of_death"), referral.incident.date_of_death),
+        (("referral", "panel", "date"), referral.panel.date),
+        (("referral", "endorsed_by", "date"), referral.endorsed_by.date),
+        (("referral", "mother", "date_of_birth"), referral.mother.date_of_birth),
+        (("referral", "good_outcome", "period_from"), referral.good_outcome.period_from),
+        (("referral", "good_outcome", "period_to"), referral.good_outcome.period_to),
+    ]
+
+
+def _referral_contradictions(
+    referral: Referral, case_dates: dict[str, dt.date], at: Any
+) -> list[str]:
+    """A form's dates cannot contradict each other or the case's own dates."""
+    problems: list[str] = []
+    incident = referral.incident
+    happened = incident.date or case_dates.get("incident_date")
+    aware = incident.aware_date or case_dates.get("aware_date")
+
+    def say(loc: tuple[str, ...], text: str) -> None:
+        problems.append(f"{at(*loc)}: {'.'.join(loc)}: {text}")
+
+    for loc, given, fact in (
+        (("referral", "incident", "date"), incident.date, "incident_date"),
+        (("referral", "incident", "aware_date"), incident.aware_date, "aware_date"),
+        (("referral", "panel", "date"), referral.panel.date, "notification_date"),
+    ):
+        if given and fact in case_dates and given != case_dates[fact]:
+            say(
+                loc,
+                f"{given} differs from the case's {fact} ({case_dates[fact]}); the form and the "
+                "case must give the same date",
+            )
+    from_form = incident.date or incident.aware_date  # the case's own pair is checked above
+    if from_form and happened and aware and aware < happened:
+        say(
+            ("referral", "incident", "aware_date"),
+            f"{aware} is before the incident ({happened}); nobody can know of an incident "
+            "before it happens. Check both dates.",
+        )
+    if happened and incident.date_of_death and incident.date_of_death < happened:
+        say(
+            ("referral", "incident", "date_of_death"),
+            f"{incident.date_of_death} is before the incident ({happened}). Check both dates.",
+        )
+    born = referral.child.date_of_birth
+    if born and happened and born > happened:
+        say(
+            ("referral", "child", "date_of_birth"),
+            f"{born} is after the incident ({happened}); for an unborn child give "
+            "expected_due_date instead. Check both dates.",
+        )
+    notified = referral.panel.date or case_dates.get("notification_date")
+    if (referral.panel.date or incident.aware_date) and notified and aware and notified < aware:
+        say(
+            ("referral", "panel", "date"),
+            f"{notified} is before the agency became aware ({aware}); the Panel cannot be "
+            "notified of an incident nobody knew of. Check both dates.",
+        )
+    outcome = referral.good_outcome
+    if outcome.period_from and outcome.period_to and outcome.period_to < outcome.period_from:
+        say(
+            ("referral", "good_outcome", "period_to"),
+            f"{outcome.period_to} is before the start of the period ({outcome.period_from}); "
+            "check both dates.",
+        )
+    return problems
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

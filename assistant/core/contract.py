@@ -77,9 +77,15 @@ FACTS: Final[dict[str, FactSpec]] = {
         _choice("perpetrator_relationship", "family_partner_or_household", "other", "none"),
         _tri("adult_care_and_support_needs"),
         _tri("age_disputed"),
+        _choice("responsible_authority", "this_area", "other_area"),
+        _tri("death_unnatural_or_unexplained"),
+        _tri("harmed_another"),
+        _tri("mother_under_18"),
+        _tri("area_agency_involved"),
         _date("incident_date"),
         _date("aware_date"),
         _date("notification_date"),
+        _date("rapid_review_completed"),
     )
 }
 
@@ -131,6 +137,7 @@ SIGNPOSTS: Final = (
     "age_dispute_pathway",
     "other_area_partnership",
     "custody_death_process",
+    "child_case_in_own_right",
 )
 FORMS: Final = ("practice_review_referral", "seriously_good_outcome_referral")
 STATUSES: Final = ("confirmed", "local", "unconfirmed")

@@ -667,6 +667,12 @@ def next_question(
         if question.kind == "date":
             if fact in date_facts:
                 return question
+            if fact in _rules_using(pack):  # a condition tests whether the date is given
+                if base is None:
+                    base = tally.signature()
+                trial = _tally(pack, {**known, fact: on}, on, base=tally, changed=fact)
+                if trial.signature() != base:
+                    return question
             continue
         if fact not in open_facts:
             continue

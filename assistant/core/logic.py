@@ -6,6 +6,8 @@ A condition in a rule pack is one of:
     {not: c}
     {ref: name}       a named condition from the pack's `definitions`
     {fact: value}     or {fact: [value, ...]}: the fact has (one of) these values
+    {date_fact: given}  the case records this date (a step already done); never unknown: a
+                      date not given means the case does not record it
 A mapping with several fact keys means all of them. A fact that is not known makes its test
 UNKNOWN, and UNKNOWN passes through all/any/not by Kleene's rules (TRUE > UNKNOWN > FALSE:
 all = minimum, any = maximum, not = reversal).
@@ -16,11 +18,13 @@ for FALSE the facts that stopped it, for UNKNOWN the unknown facts that would se
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
+GIVEN = "given"  # the one value a condition tests a date fact for
 
 Facts = Mapping[str, Any]
 Result = tuple[int, frozenset[str]]
@@ -52,6 +56,8 @@ class Leaf(Condition):
 
     def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
         value = facts.get(self.fact)
+        if GIVEN in self.values:  # a date test: is the date recorded?
+            return (TRUE if isinstance(value, dt.date) else FALSE), self.used
         if value is None or value == "unknown":
             return UNKNOWN, self.used
         return (TRUE if value in self.values else FALSE), self.used

@@ -27,6 +27,7 @@ from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.logic import (
     ALWAYS,
+    GIVEN,
     MAX_DEPTH,
     All,
     Any_,
@@ -645,7 +646,11 @@ def _check_references(
                 problems.append(f"{at}: no fact called '{leaf.fact}'")
                 continue
             if spec.kind == "date":
-                problems.append(f"{at}: '{leaf.fact}' is a date; conditions test facts with values")
+                if leaf.values != {GIVEN}:
+                    problems.append(
+                        f"{at}: '{leaf.fact}' is a date; a condition tests only whether it is "
+                        f"given: {{{leaf.fact}: {GIVEN}}}"
+                    )
                 continue
             bad = sorted(leaf.values - set(spec.known_values))
             if bad:

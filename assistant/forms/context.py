@@ -129,6 +129,14 @@ def _group(model: Any) -> dict[str, str]:
     return {name: _display(getattr(model, name)) for name in type(model).model_fields}
 
 
+def _agency(agency: Any) -> dict[str, str]:
+    return {
+        "name": agency.name or "",
+        "involvement": agency.involvement or "",
+        "contact": agency.contact or "",
+    }
+
+
 def endorsed(referral: Referral) -> bool:
     """The hard gate: the agency's Practice Review Subgroup representative is named."""
     return bool((referral.endorsed_by.name or "").strip())
@@ -172,9 +180,7 @@ def build_form(
                 "required": f.required,
             }
             if f.kind == "agencies":
-                item["items"] = [
-                    {"name": a.name or "", "involvement": a.involvement or ""} for a in raw
-                ]
+                item["items"] = [_agency(a) for a in raw]
                 item["value"] = ""
                 empty = not raw
             elif f.kind == "processes":
@@ -227,9 +233,12 @@ def build_form(
         "child": _group(referral.child),
         "incident": _group(referral.incident),
         "good_outcome": _group(referral.good_outcome),
-        "agencies": [
-            {"name": a.name or "", "involvement": a.involvement or ""} for a in referral.agencies
-        ],
+        "panel": _group(referral.panel),
+        "history": _group(referral.history),
+        "family": _group(referral.family),
+        "mother": _group(referral.mother),
+        "media_interest": referral.media_interest or "",
+        "agencies": [_agency(a) for a in referral.agencies],
         "reasons": referral.reasons or "",
         "parallel_processes": [
             processes.get(p, p.replace("_", " ")) for p in referral.parallel_processes
@@ -241,6 +250,7 @@ def build_form(
         "missing": missing,
         "age": age,
         "destination": " ".join(pack.meta.referral_destination.split()),
+        "referral_address": pack.meta.referral_address.strip(),
         "decision": decision_context(pack, decision, words),
         "answers": answer_rows(pack, answers),
     }
@@ -357,6 +367,61 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
     }
 
 
+def fill_from_answers(pack: Pack, answers: Mapping[str, Any], referral: Referral) -> Referral:
+    """The referral with the fields the answers already settle filled in where empty: the
+    incident's dates, type and place, who caused the harm, the Panel notification, the child's
+    legal status, the escalation policy not used, and no other child at risk. For a case file's
+    form; the chat's form screen uses `prefill`, which also does this."""
+    data = referral.model_dump()
+    incident = data["incident"]
+    for fact, key in (("incident_date", "date"), ("aware_date", "aware_date")):
+        value = answers.get(fact)
+        if incident[key] is None and isinstance(value, dt.date):
+            incident[key] = value
+    _prefill_from_answers(pack, load_form_words(pack), answers, data)
+    return Referral.model_validate(data)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _prefill_from_answers(
+    pack: Pack, words: FormWords, answers: Mapping[str, Any], data: dict[str, Any]
+) -> None:
+    """Fill the fields whose answer the conversation already holds, where they are empty."""
+    incident, panel, child = data["incident"], data["panel"], data["child"]
+    if not incident["type"]:
+        if answers.get("harm") == "died":
+            incident["type"] = words.word("type_died")
+        elif answers.get("harm") == "serious_harm":
+            incident["type"] = words.word("type_serious_harm")
+        elif answers.get("harmed_another") == "yes":
+            incident["type"] = words.word("type_harmed_another")
+    location = answers.get("incident_location")
+    if not incident["location"] and location and location != contract.UNKNOWN:
+        incident["location"] = _capital(pack.value_words("incident_location", location))
+    who = answers.get("perpetrator_relationship")
+    if not incident["alleged_perpetrator"] and who in ("family_partner_or_household", "other"):
+        incident["alleged_perpetrator"] = _capital(
+            pack.value_words("perpetrator_relationship", who)
+        )
+    notified = answers.get("notification_date")
+    if isinstance(notified, dt.date):
+        panel["date"] = panel["date"] or notified
+        panel["notified"] = panel["notified"] or words.word("panel_notified_yes")
+    if not child["legal_status"]:
+        if answers.get("looked_after") == "yes":
+            child["legal_status"] = words.word("legal_looked_after")
+        elif answers.get("care_leaver") == "yes":
+            child["legal_status"] = words.word("legal_care_leaver")
+    history, family = data["history"], data["family"]
+    if not history["escalation_outcome"] and answers.get("escalation_tried") == "no":
+        history["escalation_outcome"] = words.word("escalation_not_used")
+    if not family["siblings_safe"] and answers.get("immediate_risk") == "no":
+        family["siblings_safe"] = words.word("siblings_no_risk")
+
+
 def fact_words(pack: Pack, fact: str) -> str:
     if fact in pack.labels.facts:
         return pack.labels.facts[fact].label
@@ -397,15 +462,19 @@ def prefill(
     """The referral details, with what the conversation already knows filled in where empty.
 
     Dates from the answers, the area when the child lives in the partnership's area, the
-    concerns from the criteria met, and the parallel processes the signposts point to. Nothing
-    the person has typed is ever replaced.
+    concerns from the criteria met, the parallel processes the signposts point to, the type and
+    place of the incident, who caused the harm, the Panel notification, the child's legal
+    status, the escalation policy not used, and no other child at risk. Nothing the person has
+    typed is ever replaced.
     """
     data = (referral or Referral()).model_dump()
+    words = load_form_words(pack)
     incident = data["incident"]
     for fact, key in (("incident_date", "date"), ("aware_date", "aware_date")):
         value = answers.get(fact)
         if incident[key] is None and isinstance(value, dt.date):
             incident[key] = value
+    _prefill_from_answers(pack, words, answers, data)
     child = data["child"]
     if (
         not child["address_area"]

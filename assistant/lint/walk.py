@@ -39,7 +39,7 @@ from assistant.core.engine import (
     in_force_on,
     next_question,
 )
-from assistant.core.logic import All, Any_, Condition, Leaf, Not, Ref, leaves
+from assistant.core.logic import GIVEN, All, Any_, Condition, Leaf, Not, Ref, leaves
 from assistant.core.pack import Outputs, Pack, Question, Rule
 from assistant.lint.findings import Answers, Finding, show_answers
 
@@ -65,6 +65,8 @@ def residual(
         if condition.fact not in answers:
             return ("fact", condition.fact, condition.values)
         value = answers[condition.fact]
+        if GIVEN in condition.values:  # a date test is never unknown (see core/logic.py)
+            return isinstance(value, dt.date)
         if value is None or value == contract.UNKNOWN:
             return _U
         return value in condition.values
@@ -135,6 +137,8 @@ def _possible(value: Residual) -> frozenset[Any]:
         return frozenset((value,))
     kind = value[0]
     if kind == "fact":
+        if GIVEN in value[2]:
+            return frozenset((True, False))
         every = set(contract.FACTS[value[1]].known_values) <= value[2]
         return frozenset((True, _U) if every else (True, False, _U))
     if kind == "not":
@@ -761,7 +765,10 @@ def _satisfiable(
     definitions: Mapping[str, Condition],
     limit: int = 20000,
 ) -> bool:
-    domains = [classes.get(f, ()) for f in facts]
+    domains = [
+        classes.get(f, ()) if contract.FACTS[f].kind != "date" else (dt.date.min, contract.UNKNOWN)
+        for f in facts
+    ]
     size = 1
     for domain in domains:
         size *= max(len(domain), 1)

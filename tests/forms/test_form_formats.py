@@ -82,9 +82,9 @@ def test_docx_has_every_field(make_form, name):
         assert section["heading"] in text
         assert [field["label"], field["value"]] in rows, field["name"]
     for agency in form.referral.agencies:
-        assert [agency.name, agency.involvement] in rows
+        assert [agency.name, agency.involvement, agency.contact or ""] in rows
     if not form.referral.agencies:
-        assert [form.context["words"]["none_listed"], ""] in rows
+        assert [form.context["words"]["none_listed"], "", ""] in rows
     processes = (
         ", ".join(form.context["parallel_processes"]) or form.context["words"]["none_listed"]
     )

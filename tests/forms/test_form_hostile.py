@@ -27,7 +27,16 @@ TEXT_FIELDS = {
         "why_multi_agency",
         "learning",
         "child_voice",
+        "lasted",
+        "case_status",
+        "family_consent",
+        "practitioners",
     ],
+    "incident": ["location", "type", "alleged_perpetrator"],
+    "panel": ["notified"],
+    "family": ["carers", "composition", "siblings_safe", "informed"],
+    "history": ["child_protection", "previous_reviews", "escalation_outcome"],
+    "mother": ["name", "address_area"],
 }
 FACTS = {
     "immediate_risk": "no",
@@ -41,9 +50,10 @@ FACTS = {
 
 def hostile_referral(text: str = HOSTILE) -> Referral:
     data: dict = {group: {name: text for name in names} for group, names in TEXT_FIELDS.items()}
-    data["incident"] = {"description": LONG + text}
+    data["incident"]["description"] = LONG + text
     data["reasons"] = text
-    data["agencies"] = [{"name": text, "involvement": text}]
+    data["media_interest"] = text
+    data["agencies"] = [{"name": text, "involvement": text, "contact": text}]
     data["referral_date"] = TODAY
     return Referral.model_validate(data)
 
@@ -59,7 +69,7 @@ def expected_values(form) -> list[str]:
     for section in form.context["sections"]:
         for field in section["fields"]:
             if field["kind"] == "agencies":
-                values += [HOSTILE, HOSTILE]
+                values += [HOSTILE, HOSTILE, HOSTILE]
             elif field["kind"] in ("text", "long") and field["name"] != "age" and field["value"]:
                 values.append(field["value"])
     return values
@@ -122,7 +132,7 @@ def test_docx_keeps_every_character(pack, form_id):
     assert cells.count(HOSTILE) == values.count(HOSTILE) and all(v in cells for v in values)
     if form_id == "practice_review_referral":
         assert ["What happened", LONG + HOSTILE] in rows
-    assert [HOSTILE, HOSTILE] in rows  # the agency row
+    assert [HOSTILE, HOSTILE, HOSTILE] in rows  # the agency row, with its contact
     assert not any("49" in cell for cell in cells)
     body = docx_document(data).element.xml
     assert (
@@ -136,8 +146,9 @@ def test_json_keeps_every_character(pack, form_id):
     record = json.loads(render(form, "json"))
     referral = record["case"]["referral"]
     assert referral["reasons"] == HOSTILE and referral["agencies"] == [
-        {"name": HOSTILE, "involvement": HOSTILE}
+        {"name": HOSTILE, "involvement": HOSTILE, "contact": HOSTILE}
     ]
+    assert referral["media_interest"] == HOSTILE
     for group, names in TEXT_FIELDS.items():
         for name in names:
             assert referral[group][name] == HOSTILE

@@ -51,6 +51,12 @@ class FormApp(App[None]):
         self.result = result
 
 
+SIBLINGS = (
+    "From the answers: no child is at risk now who has not been referred to children's social "
+    "care or the police."
+)
+
+
 def serious(pack):
     case = load_case(CASES / "serious.yaml")
     return pack, decide(pack, case.fact_values(), today=TODAY), case.answered()
@@ -86,6 +92,9 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
             in field(app, "reasons", TextArea).text
         )
         assert "child_death_review" in field(app, "parallel_processes", SelectionList).selected
+        assert field(app, "incident.location").value == "In Testshire"
+        assert field(app, "incident.type").value == "Death"
+        assert field(app, "family.siblings_safe", TextArea).text == SIBLINGS
         assert "must endorse" in str(screen.query_one("#endorsement-status", Static).render())
         assert (
             str(screen.query_one("#child-age", Static).render())
@@ -131,6 +140,7 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         rows = list(screen.query(".agency-name"))
         rows[0].value = "GP"
         screen.query(".agency-involvement").first().value = "new birth checks"
+        screen.query(".agency-contact").first().value = "Dr A Patel"
 
         # a preview before saving, then save from the preview
         await pilot.press("ctrl+r")
@@ -150,7 +160,8 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         ["Name", "Priya Shah"],
         ["Date of birth", "20 November 2025"],
         ["What happened", HOSTILE],
-        ["GP", "new birth checks"],
+        ["GP", "new birth checks", "Dr A Patel"],
+        ["Whether brothers, sisters and other children are safe", SIBLINGS],
         ["Area where the child lives", "Testshire"],
         ["Other processes", "Child death review"],
     ):

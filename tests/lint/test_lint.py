@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from assistant.core import decide, evaluate, load_pack
+from assistant.core.contract import DATE_FACTS
 from assistant.core.logic import FALSE, TRUE, UNKNOWN
 from assistant.lint import lint_pack
 from assistant.lint.stubs import FILL_IN, write_tests
@@ -117,6 +118,8 @@ def test_residuals_agree_with_the_engine_on_the_shipped_pack():
         answers = {}
         for fact in chooser.sample(facts, chooser.randint(0, len(facts))):
             answers[fact] = chooser.choice([*classes[fact], "unknown"])
+        for fact in DATE_FACTS:  # a date is given, or answered "not sure" (the date is not given)
+            answers[fact] = chooser.choice([TODAY, "unknown"])
         known = {k: v for k, v in answers.items() if v != "unknown"}
         for rule in pack.rules:
             value = rule.when.evaluate(known, _refs(pack, known))[0]

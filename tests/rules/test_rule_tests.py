@@ -178,6 +178,7 @@ def test_runner_reports_malformed_cases_and_misspelt_facts(tmp_path: Path) -> No
 # legitimately stops short of the full case file's outcome (and why).
 CHAT_STOPS_SHORT = {
     "75-good-outcome::good outcome and a concern about agencies - the concern referral comes first": "the concern referral outranks the good outcome route, so the SGOR questions are not asked",
+    "95-edges::a seriously good outcome for a child whose harming of others is not known keeps its route": "answered 'not sure', whether the child harmed someone keeps the referral route, so the SGOR questions cannot change it and are not asked; a case file that already holds them keeps the good outcome",
 }
 
 

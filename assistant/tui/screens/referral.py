@@ -154,15 +154,20 @@ class ConfirmCloseScreen(ConfirmScreen):
 
 
 class AgencyRow(Horizontal):
-    """One agency and its involvement, with a button to remove it."""
+    """One agency, its involvement and a contact there, with a button to remove it."""
 
     def __init__(
-        self, number: int, words: FormWords, name: str = "", involvement: str = ""
+        self,
+        number: int,
+        words: FormWords,
+        name: str = "",
+        involvement: str = "",
+        contact: str = "",
     ) -> None:
         super().__init__(classes="agency-row", id=f"agency-{number}")
         self.number = number
         self.words = words
-        self.initial = (name, involvement)
+        self.initial = (name, involvement, contact)
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -175,15 +180,21 @@ class AgencyRow(Horizontal):
             placeholder=self.words.say("agency_involvement_placeholder"),
             classes="agency-involvement",
         )
+        yield Input(
+            self.initial[2],
+            placeholder=self.words.say("agency_contact_placeholder"),
+            classes="agency-contact",
+        )
         yield Button(self.words.say("remove_agency"), classes="remove-agency")
 
     @property
-    def value(self) -> dict[str, str] | None:
+    def value(self) -> dict[str, str | None] | None:
         name = self.query_one(".agency-name", Input).value
         involvement = self.query_one(".agency-involvement", Input).value
-        if not name.strip() and not involvement.strip():
+        contact = self.query_one(".agency-contact", Input).value
+        if not name.strip() and not involvement.strip() and not contact.strip():
             return None
-        return {"name": name, "involvement": involvement}
+        return {"name": name, "involvement": involvement, "contact": contact or None}
 
 
 class ReferralFormScreen(CloseOnce, Screen[str | None]):
@@ -270,11 +281,12 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                     self.words.say("agencies_two_or_more"), classes="field-hint", markup=False
                 )
             with Vertical(id=ident):
-                rows = [(a.name or "", a.involvement or "") for a in value] or [("", "")]
+                rows = [(a.name or "", a.involvement or "", a.contact or "") for a in value]
+                rows = rows or [("", "", "")]
                 if self.answers.get("agencies_involved") == "two_or_more" and len(rows) < 2:
-                    rows.append(("", ""))
-                for name, involvement in rows:
-                    yield self._agency_row(name, involvement)
+                    rows.append(("", "", ""))
+                for name, involvement, contact in rows:
+                    yield self._agency_row(name, involvement, contact)
             yield Button(self.words.say("add_agency"), id="add-agency")
         elif f.kind == "processes":
             processes = self.words.processes
@@ -308,9 +320,9 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 markup=False,
             )
 
-    def _agency_row(self, name: str = "", involvement: str = "") -> AgencyRow:
+    def _agency_row(self, name: str = "", involvement: str = "", contact: str = "") -> AgencyRow:
         self._agency_count += 1
-        return AgencyRow(self._agency_count, self.words, name, involvement)
+        return AgencyRow(self._agency_count, self.words, name, involvement, contact)
 
     def on_mount(self) -> None:
         self.sub_title = self.words.say("subtitle")
