@@ -2,7 +2,7 @@
 
 Quick start (issue 5: the first question on screen within 1.3x a bare Textual app's start):
 when nothing must be asked on the terminal first (no --resume, no passphrase, no saved
-conversation to offer) and the opening was kept by an earlier run (assistant.tui.opening), the
+conversation to offer) and the opening was kept by an earlier run (assistant.conversation.opening), the
 app opens on the first question at once and loads the rule pack, the engine and the drafts in a
 worker thread behind it. Otherwise, and with --no-save (nothing on disk, so nothing kept), the
 pack is loaded first, as before; the opening is kept for next time.
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(session, int):
         return session
     from assistant.tui.app import ReviewAssistantApp
-    from assistant.tui.opening import remember_opening
+    from assistant.conversation.opening import remember_opening
     from assistant.tui.safe_errors import protect
 
     if not session.state.answers:
@@ -65,7 +65,7 @@ def _kept_opening(args: argparse.Namespace, interactive: bool) -> Any:
     if not getattr(args, "no_save", False) and interactive and may_have_open_drafts():
         return None  # the drafts picker comes first
     from assistant.core.paths import default_rules_dir
-    from assistant.tui.opening import read_opening
+    from assistant.conversation.opening import read_opening
 
     rules = getattr(args, "rules", None)
     return read_opening(Path(rules) if rules else default_rules_dir())

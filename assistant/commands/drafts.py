@@ -195,7 +195,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     )
     from assistant.core.errors import InputError
     from assistant.core.words import environment, render
-    from assistant.tui.state import ConversationState
+    from assistant.conversation.state import ConversationState
 
     resume = getattr(args, "resume", None)
     ui = environment(pack).get_template("plain/ui.j2").module
@@ -272,7 +272,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
         ).strip()
     )
     if draft is not None and draft.answers:
-        from assistant.tui.words import say
+        from assistant.conversation.ui_words import say
 
         notices.append(ui.resumed.format(id=draft.id, count=len(draft.answers)))
         facts = [

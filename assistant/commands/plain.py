@@ -118,7 +118,7 @@ class PlainSession:
         return render(self.pack, template, **context)
 
     def chat(self, name: str, **context: Any) -> str:
-        from assistant.tui.words import say
+        from assistant.conversation.ui_words import say
 
         return say(self.pack, name, **context)
 
@@ -149,7 +149,7 @@ class PlainSession:
 
     def run(self) -> int:
         from assistant.core.drafts import Autosave, DraftStore, load_settings
-        from assistant.tui.state import ConversationState
+        from assistant.conversation.state import ConversationState
 
         if self.no_save:
             from assistant.core.privacy import enter_incognito

@@ -5,7 +5,7 @@ outcome. Optional arguments let other parts of the product resume a conversation
 fix the date used for checks (`today`), or share a `ConversationState` they observe.
 
 `ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start (issue 5):
-the first question, kept from an earlier run (assistant.tui.opening), is on screen before the
+the first question, kept from an earlier run (assistant.conversation.opening), is on screen before the
 rule pack is loaded; `load()` then runs in a worker thread and returns the conversation (see
 ChatScreen). Nothing heavy is imported by this module: the pack, the engine and Jinja2 come
 with `load`.
@@ -21,12 +21,12 @@ from textual.app import App
 from textual.screen import Screen
 
 from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
-from assistant.tui.words import UiWords, ui
+from assistant.conversation.ui_words import UiWords, ui
 
 if TYPE_CHECKING:
     from assistant.core.pack import Pack
-    from assistant.tui.opening import Opening
-    from assistant.tui.state import AnswerValue, ConversationState
+    from assistant.conversation.opening import Opening
+    from assistant.conversation.state import AnswerValue, ConversationState
 
 
 class ReviewAssistantApp(App[None]):
@@ -53,7 +53,7 @@ class ReviewAssistantApp(App[None]):
         self.pack: Pack | None = pack
         self.state: ConversationState | None = None
         if pack is not None:
-            from assistant.tui.state import ConversationState
+            from assistant.conversation.state import ConversationState
 
             self.state = state or ConversationState(pack, answers, today)
             self.words = ui(pack)

@@ -93,7 +93,7 @@ PREFERRED = {
 def _script(count: int) -> list[tuple[str, str, str]]:
     """(fact, value, number key) for the first `count` questions the pack asks."""
     from assistant.core import load_pack
-    from assistant.tui.state import ConversationState
+    from assistant.conversation.state import ConversationState
 
     pack = load_pack()
     state = ConversationState(pack)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from assistant.tui.state import ConversationState
+from assistant.conversation.state import ConversationState
 from tests.tui.conftest import TODAY, make_app
 from tests.tui.test_conversation import ROUTES
 

@@ -14,7 +14,7 @@
 | ctrl+q | quit |
 
 The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
-given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
+given an `Opening` (assistant.conversation.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
 the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
 is kept in order and acted on, unchanged, once the pack is there. An answer is shown at once
@@ -41,13 +41,13 @@ from assistant.core import contract as C
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
-from assistant.tui.words import UiWords, say, ui
+from assistant.conversation.ui_words import UiWords, say, ui
 
 if TYPE_CHECKING:  # the pack, the engine and the state are imported when the pack has loaded
     from assistant.core.interpret import Command
     from assistant.core.pack import Pack, Question
-    from assistant.tui.opening import Opening
-    from assistant.tui.state import AnswerValue, Change, ConversationState
+    from assistant.conversation.opening import Opening
+    from assistant.conversation.state import AnswerValue, Change, ConversationState
 
 STEP_OUTCOME = "step:outcome"
 STEP_REVIEW = "step:review"
@@ -181,7 +181,7 @@ class ChatScreen(Screen[None]):
 
     def _load_in_thread(self) -> tuple[Loaded, Opening | None]:
         """The pack, the conversation and notices (self.load), and the pack's own opening."""
-        from assistant.tui.opening import opening_for, write_opening
+        from assistant.conversation.opening import opening_for, write_opening
 
         assert self.load is not None and self.opening is not None
         loaded = self.load()
@@ -320,7 +320,7 @@ class ChatScreen(Screen[None]):
 
     def ask(self, question: Question, old: AnswerValue | None = None) -> None:
         """Put `question` to the user, with its options as quick replies."""
-        from assistant.tui.opening import question_message, question_replies
+        from assistant.conversation.opening import question_message, question_replies
 
         self.mode = "question"
         self.asking = question

@@ -26,8 +26,8 @@ from assistant.core.interpret import Answer, Problem, interpret
 from assistant.core.pack import Question
 from assistant.tui.screens.chat import reword_bindings
 from assistant.tui.screens.once import CloseOnce
-from assistant.tui.state import ConversationState
-from assistant.tui.words import say, ui
+from assistant.conversation.state import ConversationState
+from assistant.conversation.ui_words import say, ui
 
 
 class ReviewScreen(CloseOnce, Screen[str]):

@@ -29,7 +29,7 @@ _HERE = Path(__file__).resolve().parent
 # The code whose change could change the opening (what is asked first, and how it is worded).
 _CODE = (
     _HERE / "opening.py",
-    _HERE / "words.py",
+    _HERE / "ui_words.py",
     _HERE / "state.py",
     _HERE.parent / "core" / "words.py",
     _HERE.parent / "core" / "pack.py",
@@ -101,7 +101,7 @@ class Opening:
 
 def question_message(pack: Pack, question: Question, old: str | None = None) -> str:
     """The assistant's message asking `question` (`old`: the earlier answer, when changing it)."""
-    from assistant.tui.words import say
+    from assistant.conversation.ui_words import say
 
     return say(pack, "question", question=question, old=old, has_help=bool(question.help))
 
@@ -113,7 +113,7 @@ def question_replies(pack: Pack, question: Question) -> list[tuple[str, str]]:
 
 def ui_values(pack: Pack) -> dict[str, Any]:
     """The `set` variables of prompts/chat/ui.j2 that a JSON file can hold."""
-    from assistant.tui.words import ui
+    from assistant.conversation.ui_words import ui
 
     out: dict[str, Any] = {}
     for name, value in ui(pack).values.items():
@@ -127,7 +127,7 @@ def ui_values(pack: Pack) -> dict[str, Any]:
 
 def opening_for(pack: Pack, first: Question, key: str = "") -> Opening:
     """The opening of a new conversation in `pack`, whose first question is `first`."""
-    from assistant.tui.words import say
+    from assistant.conversation.ui_words import say
 
     return Opening(
         key=key,

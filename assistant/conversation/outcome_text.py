@@ -13,7 +13,7 @@ from typing import Any
 from assistant.core import contract as C
 from assistant.core.engine import Decision
 from assistant.core.pack import Pack
-from assistant.tui.words import say, ui
+from assistant.conversation.ui_words import say, ui
 
 
 def fact_label(pack: Pack, fact: str) -> str:
