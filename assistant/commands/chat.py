@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     session = chat_session(args, pack, pick=pick if interactive else None)
     if isinstance(session, int):
         return session
-    from assistant.tui.app import ReviewAssistantApp
     from assistant.conversation.opening import remember_opening
+    from assistant.tui.app import ReviewAssistantApp
     from assistant.tui.safe_errors import protect
 
     if not session.state.answers:
@@ -64,8 +64,8 @@ def _kept_opening(args: argparse.Namespace, interactive: bool) -> Any:
         return None
     if not getattr(args, "no_save", False) and interactive and may_have_open_drafts():
         return None  # the drafts picker comes first
-    from assistant.core.paths import default_rules_dir
     from assistant.conversation.opening import read_opening
+    from assistant.core.paths import default_rules_dir
 
     rules = getattr(args, "rules", None)
     return read_opening(Path(rules) if rules else default_rules_dir())

@@ -182,6 +182,7 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     for want of its passphrase (the file is untouched). The passphrase is asked on the terminal
     before the app starts.
     """
+    from assistant.conversation.state import ConversationState
     from assistant.core.drafts import (
         ENV_PASSPHRASE,
         Autosave,
@@ -195,7 +196,6 @@ def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatS
     )
     from assistant.core.errors import InputError
     from assistant.core.words import environment, render
-    from assistant.conversation.state import ConversationState
 
     resume = getattr(args, "resume", None)
     ui = environment(pack).get_template("plain/ui.j2").module

@@ -148,8 +148,8 @@ class PlainSession:
     # --- the conversation -----------------------------------------------------------------------
 
     def run(self) -> int:
-        from assistant.core.drafts import Autosave, DraftStore, load_settings
         from assistant.conversation.state import ConversationState
+        from assistant.core.drafts import Autosave, DraftStore, load_settings
 
         if self.no_save:
             from assistant.core.privacy import enter_incognito

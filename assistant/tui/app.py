@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.screen import Screen
 
-from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
 from assistant.conversation.ui_words import UiWords, ui
+from assistant.tui.screens.chat import ChatScreen, Loaded, reword_bindings
 
 if TYPE_CHECKING:
-    from assistant.core.pack import Pack
     from assistant.conversation.opening import Opening
     from assistant.conversation.state import AnswerValue, ConversationState
+    from assistant.core.pack import Pack
 
 
 class ReviewAssistantApp(App[None]):

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, Header, Input
 
+from assistant.conversation.opening import Opening, opening_for
+from assistant.conversation.state import ConversationState
 from assistant.core.pack import Pack
 from assistant.tui.app import ReviewAssistantApp
-from assistant.conversation.opening import Opening, opening_for
 from assistant.tui.screens.outcome import OutcomeScreen
-from assistant.conversation.state import ConversationState
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
 from tests.tui.conftest import TODAY, chat, make_app, transcript_texts

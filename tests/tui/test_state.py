@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from assistant.conversation.state import ConversationState
 from assistant.core import contract as C
 from assistant.core.engine import replay
-from assistant.conversation.state import ConversationState
 
 
 def test_answering_step_by_step_gives_the_same_path_as_a_full_replay(pack):

@@ -37,17 +37,17 @@ from textual.widget import MountError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from assistant.conversation.ui_words import UiWords, say, ui
 from assistant.core import contract as C
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
-from assistant.conversation.ui_words import UiWords, say, ui
 
 if TYPE_CHECKING:  # the pack, the engine and the state are imported when the pack has loaded
-    from assistant.core.interpret import Command
-    from assistant.core.pack import Pack, Question
     from assistant.conversation.opening import Opening
     from assistant.conversation.state import AnswerValue, Change, ConversationState
+    from assistant.core.interpret import Command
+    from assistant.core.pack import Pack, Question
 
 STEP_OUTCOME = "step:outcome"
 STEP_REVIEW = "step:review"

@@ -20,11 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
 from assistant.conversation.outcome_text import outcome_markdown
+from assistant.conversation.state import ConversationState
+from assistant.conversation.ui_words import say, ui
 from assistant.tui.screens.chat import reword_bindings
 from assistant.tui.screens.once import CloseOnce
-from assistant.conversation.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
-from assistant.conversation.ui_words import say, ui
 
 
 class OutcomeScreen(CloseOnce, Screen[str]):
