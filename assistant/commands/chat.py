@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         remember_opening(pack, session.state.current)  # the next start shows it at once
     app = protect(ReviewAssistantApp(pack, state=session.state))  # no locals in a crash report
     app.notices = session.notices
+    app.conversation = session.conversation  # it saves the draft; the screen renders its events
     app.run()
     return app.return_code or 0
 

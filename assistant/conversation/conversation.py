@@ -171,6 +171,8 @@ class Conversation:
         """A typed line (`text`) or a chosen option's value (`choice`), given at `at`."""
         if at != self.at:
             shown = text if text is not None else ""
+            if choice is None and self.mode == "question" and _is_command(shown):
+                return self._typed(shown)  # a command is not an answer: it is for what is shown
             return [
                 *([Echo(shown)] if shown.strip() else []),
                 self.say("stale"),
@@ -641,6 +643,12 @@ def saving_notice(pack: Any, autosave: Any, front: str) -> str:
         encrypted=autosave.store.encrypting,
         resume_command=f"{command} --resume {draft_id}",
     ).strip()
+
+
+def _is_command(text: str) -> bool:
+    from assistant.core.interpret import Command, interpret
+
+    return isinstance(interpret(text, (), "choice"), Command)
 
 
 def _render(pack: Any, template: str, **context: Any) -> str:
