@@ -136,7 +136,9 @@ class Conversation:
             self.saving_stopped = reason
             debug_logger().warning("saving stopped: %s", type(exc).__name__)
             self._events.append(
-                SaveWarning(reason, self.say("save_failed", reason=reason, saved=self.last_saved).text)
+                SaveWarning(
+                    reason, self.say("save_failed", reason=reason, saved=self.last_saved).text
+                )
             )
             return
         if self.autosave.draft is not None and state.answers:
@@ -185,7 +187,12 @@ class Conversation:
     def repeat(self) -> list[Event]:
         """What is on screen, again (plain mode repeats it after a command)."""
         if self.mode == "question" and self.asking is not None:
-            return [self._ask(self.asking, old=self.state.answers.get(self.asking.fact) if self.editing else None)]
+            return [
+                self._ask(
+                    self.asking,
+                    old=self.state.answers.get(self.asking.fact) if self.editing else None,
+                )
+            ]
         if self._offer is not None and self.mode in ("urgent", "complete"):
             return [self._offer]
         if self.mode == "file":
@@ -198,7 +205,11 @@ class Conversation:
         if self.mode in ("urgent", "complete"):
             if typed is not None:
                 return [Echo(typed), *self._step(value)]
-            label = next((s.label for s in self._offer.steps if s.value == value), value) if self._offer else value
+            label = (
+                next((s.label for s in self._offer.steps if s.value == value), value)
+                if self._offer
+                else value
+            )
             return [Echo(label), *self._step(value)]
         if self.mode == "question" and self.asking is not None:
             return self.give_answer(self.asking, value, typed)
@@ -221,16 +232,23 @@ class Conversation:
         if isinstance(result, Problem) and result.code == "empty":
             return [self.say("empty")] if self.front == "plain" else []
         if isinstance(result, Answer):
-            if self.mode in ("urgent", "complete") and result.value not in {c.value for c in choices}:
+            if self.mode in ("urgent", "complete") and result.value not in {
+                c.value for c in choices
+            }:
                 result = None
             else:
-                return self._chosen(str(result.value) if not isinstance(result.value, dt.date) else result.value, text)  # type: ignore[arg-type]
+                return self._chosen(
+                    str(result.value) if not isinstance(result.value, dt.date) else result.value,
+                    text,
+                )  # type: ignore[arg-type]
         if isinstance(result, Command):
             return [Echo(text), *self.command(result.name, result.topic)]
         if isinstance(result, Problem):
             return [
                 Echo(text),
-                self.say("date_problem", code=result.code, text=_visible(result.text), today=self.today),
+                self.say(
+                    "date_problem", code=result.code, text=_visible(result.text), today=self.today
+                ),
             ]
         labels = {c.value: c.label for c in choices}
         candidates = (
@@ -238,21 +256,27 @@ class Conversation:
             if isinstance(result, Unclear)
             else ()
         )
-        words = self.say("clarify", text=_visible(text), choices=choices, candidates=list(candidates))
+        words = self.say(
+            "clarify", text=_visible(text), choices=choices, candidates=list(candidates)
+        )
         return [Echo(text), Clarify(words.text, text, candidates)]
 
     def choices(self) -> tuple[Choice, ...]:
         """The answers (or steps) on screen now."""
         if self.mode == "question" and self.asking is not None:
             q = self.asking
-            return tuple(Choice(c.value, c.label) for c in q.choices(self.pack.labels.values.get(q.fact)))
+            return tuple(
+                Choice(c.value, c.label) for c in q.choices(self.pack.labels.values.get(q.fact))
+            )
         if self._offer is not None and self.mode in ("urgent", "complete"):
             return self._offer.steps
         return ()
 
     # --- answers ----------------------------------------------------------------------------------
 
-    def give_answer(self, question: Any, value: AnswerValue, typed: str | None = None) -> list[Event]:
+    def give_answer(
+        self, question: Any, value: AnswerValue, typed: str | None = None
+    ) -> list[Event]:
         """Record an answer (typed, or chosen) to `question` and move on."""
         state = self.state
         label = state.words(question.fact, value)
@@ -267,7 +291,12 @@ class Conversation:
         if self.front == "plain":
             events.append(
                 Say(
-                    _render(self.pack, "plain/noted.j2", label=state.fact_label(question.fact), words=label),
+                    _render(
+                        self.pack,
+                        "plain/noted.j2",
+                        label=state.fact_label(question.fact),
+                        words=label,
+                    ),
                     "noted",
                 )
             )
@@ -278,8 +307,13 @@ class Conversation:
                     label=state.fact_label(question.fact),
                     old=state.words(question.fact, change.old) if change.old is not None else "",
                     new=label,
-                    set_aside=[(state.fact_label(f), state.words(f, v)) for f, v in change.set_aside.items()],
-                    restored=[(state.fact_label(f), state.words(f, v)) for f, v in change.restored.items()],
+                    set_aside=[
+                        (state.fact_label(f), state.words(f, v))
+                        for f, v in change.set_aside.items()
+                    ],
+                    restored=[
+                        (state.fact_label(f), state.words(f, v)) for f, v in change.restored.items()
+                    ],
                 )
             )
         events.append(AnswersChanged(tuple(state.set_aside), question.fact))
@@ -314,18 +348,25 @@ class Conversation:
         decision = state.decision() if state.complete else None
         if decision is not None and decision.halted:
             route = self.pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
-            events.append(self.say("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=False))
+            events.append(
+                self.say("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=False)
+            )
             steps = [Choice(STEP_CARRY_ON, self.ui.step_carry_on)]
             if self.front == "plain":
                 events.append(self._outcome(decision))
-                steps += [Choice(STEP_SAVE_OUTCOME, self.ui.step_save_outcome), Choice(STEP_QUIT, self.ui.next_quit)]
+                steps += [
+                    Choice(STEP_SAVE_OUTCOME, self.ui.step_save_outcome),
+                    Choice(STEP_QUIT, self.ui.next_quit),
+                ]
             else:
                 steps += [Choice(STEP_OUTCOME, self.ui.step_outcome)]
             return events + [self._offer_steps(URGENT, steps, "urgent")]
         if state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
             self.warned_not_sure = True
             route = self.pack.labels.routes.get("urgent_safeguarding_referral")  # type: ignore[call-overload]
-            events.append(self.say("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True))
+            events.append(
+                self.say("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True)
+            )
         current = state.current
         if current is not None:
             self.mode = "question"
@@ -341,7 +382,10 @@ class Conversation:
         return events + [
             self._offer_steps(
                 STEPS,
-                [Choice(STEP_OUTCOME, self.ui.step_outcome), Choice(STEP_REVIEW, self.ui.step_review)],
+                [
+                    Choice(STEP_OUTCOME, self.ui.step_outcome),
+                    Choice(STEP_REVIEW, self.ui.step_review),
+                ],
                 "complete",
             )
         ]
@@ -387,7 +431,8 @@ class Conversation:
             question=question,
             text=question_message(self.pack, question, old_words),
             choices=tuple(
-                Choice(c.value, c.label) for c in question.choices(self.pack.labels.values.get(question.fact))
+                Choice(c.value, c.label)
+                for c in question.choices(self.pack.labels.values.get(question.fact))
             ),
             progress=Progress(answered, found.at_most, text),
             number=answered + 1,
@@ -405,7 +450,12 @@ class Conversation:
             # the referral is made, so the child is no longer at risk "in a way not yet referred"
             events: list[Event] = [self.say("referral_made")]
             self.state.answer("immediate_risk", "no")
-            return events + self._drain() + [AnswersChanged(tuple(self.state.set_aside))] + self._advance()
+            return (
+                events
+                + self._drain()
+                + [AnswersChanged(tuple(self.state.set_aside))]
+                + self._advance()
+            )
         if value == STEP_OUTCOME:
             return [ShowOutcome(self.state.decision())]
         if value == STEP_REVIEW:
@@ -500,13 +550,22 @@ class Conversation:
         question = self.asking if self.mode == "question" else None
         if name == "why":
             if question is None:
-                return [ShowOutcome(self.state.decision())] if self.front == "chat" else [*self.repeat()]
+                return (
+                    [ShowOutcome(self.state.decision())]
+                    if self.front == "chat"
+                    else [*self.repeat()]
+                )
             return [*self.why(question), *self._repeat_plain()]
         if name == "help" or (name == "what_is" and not topic):
             return [self.say("help", question=question, terms=self._terms()), *self._repeat_plain()]
         if name == "what_is":
             return [
-                self.say("glossary", topic=_visible(topic), entries=self.glossary(topic), terms=self._terms()),
+                self.say(
+                    "glossary",
+                    topic=_visible(topic),
+                    entries=self.glossary(topic),
+                    terms=self._terms(),
+                ),
                 *self._repeat_plain(),
             ]
         if name == "back":
@@ -546,7 +605,9 @@ class Conversation:
         history = [f for f in state.history if f in state.applied]
         old = state.applied.get(history[-1]) if history else None
         question = state.back()
-        old_words = state.words(question.fact, old) if question is not None and old is not None else ""
+        old_words = (
+            state.words(question.fact, old) if question is not None and old is not None else ""
+        )
         events: list[Event] = [*self._drain(), self.say("back", question=question, old=old_words)]
         events.append(AnswersChanged(tuple(state.set_aside)))
         if question is not None and not was_editing:
@@ -571,7 +632,9 @@ class Conversation:
         events: list[Event] = [Restarted(), *self._drain(), self.say("restart")]
         if self.front == "chat":
             events.append(self.say("welcome"))
-        elif self.autosave is not None and self.autosave.saving and self.autosave.draft_id != before:
+        elif (
+            self.autosave is not None and self.autosave.saving and self.autosave.draft_id != before
+        ):
             events.append(Say(saving_notice(self.pack, self.autosave, "plain"), "saving"))
         return events + self._advance()
 
@@ -587,7 +650,10 @@ class Conversation:
 
     def fact_lines(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         state = self.state
-        facts = [(state.fact_label(q.fact), state.words(q.fact, v)) for q, v in state.answered_questions()]
+        facts = [
+            (state.fact_label(q.fact), state.words(q.fact, v))
+            for q, v in state.answered_questions()
+        ]
         aside = [(state.fact_label(f), state.words(f, v)) for f, v in state.set_aside.items()]
         return facts, aside
 
@@ -597,10 +663,16 @@ class Conversation:
     def glossary(self, topic: str) -> list[Any]:
         """Glossary entries for `topic`: exact term or alias first, else partial matches."""
         wanted = " ".join(topic.lower().split()).strip(" ?.!")
-        exact = [e for e in self.pack.glossary if wanted in {e.term.lower(), *(a.lower() for a in e.aliases)}]
+        exact = [
+            e
+            for e in self.pack.glossary
+            if wanted in {e.term.lower(), *(a.lower() for a in e.aliases)}
+        ]
         if exact or not wanted:
             return exact
-        return [e for e in self.pack.glossary if wanted in e.term.lower() or e.term.lower() in wanted]
+        return [
+            e for e in self.pack.glossary if wanted in e.term.lower() or e.term.lower() in wanted
+        ]
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -64,7 +64,10 @@ class FormDialogue:
     # --- asking ---------------------------------------------------------------------------------
 
     def start(self) -> list[Event]:
-        return [Say(self.conversation.ui.form_intro.format(title=self.spec.title), "form"), self.prompt()]
+        return [
+            Say(self.conversation.ui.form_intro.format(title=self.spec.title), "form"),
+            self.prompt(),
+        ]
 
     def prompt(self) -> AskText:
         if self.index >= len(self.fields):
@@ -91,7 +94,9 @@ class FormDialogue:
         stem = f"{self.form_id.replace('_', '-')}-{self.today.isoformat()}"
         default = unused_path(documents_folder(), stem, ".docx")
         self.conversation.at = SAVE
-        return AskText(SAVE, self.conversation.ui.ask_form_file.format(default=default), str(default))
+        return AskText(
+            SAVE, self.conversation.ui.ask_form_file.format(default=default), str(default)
+        )
 
     def _shown(self, f: Any) -> str:
         value = self._get(f.name)
@@ -149,7 +154,9 @@ class FormDialogue:
             chosen = []
             for part in filter(None, (p.strip() for p in typed.replace(",", " ").split())):
                 if not part.isdigit() or not 1 <= int(part) <= len(C.PARALLEL_PROCESSES):
-                    return self.conversation.ui.form_processes_problem.format(count=len(C.PARALLEL_PROCESSES))
+                    return self.conversation.ui.form_processes_problem.format(
+                        count=len(C.PARALLEL_PROCESSES)
+                    )
                 chosen.append(C.PARALLEL_PROCESSES[int(part) - 1])
             self._set(f.name, list(dict.fromkeys(chosen)))
             return None
@@ -189,7 +196,9 @@ class FormDialogue:
             return [Say(self.conversation.ui.form_format_problem, "form_problem"), prompt]
         if typed and path.exists():
             return [self.conversation.say("file_exists", path=str(path)), prompt]
-        form = build_form(self.pack, self.decision, self.answers, referral, self.form_id, self.today)
+        form = build_form(
+            self.pack, self.decision, self.answers, referral, self.form_id, self.today
+        )
         try:
             saved = save_private(path, render_bytes(form, fmt))
         except InputError as exc:

@@ -80,8 +80,10 @@ def start_session(
         enter_incognito()
         autosave = Autosave(None)
         return Session(
-            ConversationState(pack, None, today), [saving_notice(pack, autosave, front)],
-            autosave, front=front,
+            ConversationState(pack, None, today),
+            [saving_notice(pack, autosave, front)],
+            autosave,
+            front=front,
         )
     settings = load_settings()
     passphrase = None

@@ -245,7 +245,9 @@ class ChatScreen(Screen[None]):
         def give() -> None:
             shown.remove()  # give_answer shows it again, as every answer is shown
             question = self.pack.question_for.get(fact)
-            if question is not None:  # given to the question it was typed at, even if others came after
+            if (
+                question is not None
+            ):  # given to the question it was typed at, even if others came after
                 self.give_answer(question, value, typed)
 
         self.pending.append(give)
