@@ -119,31 +119,49 @@ class Conversation:
     # --- saving ----------------------------------------------------------------------------------
 
     def _save(self, state: ConversationState) -> None:
-        """After every change to the answers: save the draft, or stop saving and say why."""
-        from assistant.core.privacy import debug_logger, remember_save
+        """After every change to the answers: save the draft, or stop saving and say why.
 
-        if self.autosave is None or not self.autosave.saving or self.saving_stopped:
+        The draft's route is the route so far once it is settled (certain, or the path
+        complete); before that the listing says "too early to say". Starting again after two
+        or more answers keeps the old case's draft and gives the new case a new one.
+        """
+        from assistant.core.privacy import remember_save
+
+        autosave = self.autosave
+        if autosave is None or not autosave.saving or self.saving_stopped:
             return
         try:
-            self.autosave.state_listener()(state)
+            if not state.answers and autosave.draft is not None and len(autosave.draft.answers) > 1:
+                autosave.start(autosave.draft.pack.name, autosave.draft.pack.version)
+                self.referral = None
+                return
+            route = None
+            if state.answers:
+                decision = state.decision()
+                if decision.certain or state.complete:
+                    route = decision.route
+            if autosave.draft is not None and self.referral is not None:
+                autosave.draft.referral = self.referral
+            autosave.record(state.answers, list(state.history), route, bool(state.complete))
         except (OSError, ValueError) as exc:
-            from assistant.core.errors import InputError
-
-            if isinstance(exc, ValueError) and not isinstance(exc, InputError):
-                reason = "an answer could not be stored"
-            else:
-                reason = _reason(exc)
-            self.saving_stopped = reason
-            debug_logger().warning("saving stopped: %s", type(exc).__name__)
-            self._events.append(
-                SaveWarning(
-                    reason, self.say("save_failed", reason=reason, saved=self.last_saved).text
-                )
-            )
+            self._stop_saving(exc)
             return
-        if self.autosave.draft is not None and state.answers:
-            self.last_saved = self.autosave.draft_id
+        if autosave.draft is not None and state.answers:
+            self.last_saved = autosave.draft_id
             remember_save(self.last_saved)
+
+    def _stop_saving(self, exc: BaseException) -> None:
+        from assistant.core.errors import InputError
+        from assistant.core.privacy import debug_logger
+
+        if isinstance(exc, ValueError) and not isinstance(exc, InputError):
+            reason = "an answer could not be stored"
+        else:
+            reason = _reason(exc)
+        self.saving_stopped = reason
+        debug_logger().warning("saving stopped: %s", type(exc).__name__)
+        text = self.say("save_failed", reason=reason, saved=self.last_saved).text
+        self._events.append(SaveWarning(reason, text))
 
     def _drain(self) -> list[Event]:
         events, self._events = self._events, []
@@ -532,6 +550,40 @@ class Conversation:
     def case_file_text(self) -> str:
         """The answers on the path as a case file (contract 1) that decide, form and check read."""
         return case_file_text(self.state.applied, self.referral)
+
+    # --- the referral form's fields (kept with the draft) --------------------------------------
+
+    def kept_referral(self) -> Any:
+        """The referral typed before (this session or the draft's), as a Referral; else None."""
+        if self.referral is None:
+            return None
+        from pydantic import ValidationError
+
+        from assistant.core.case import Referral
+
+        try:
+            return Referral.model_validate(self.referral)
+        except ValidationError:
+            return None  # an older draft's fields that no longer fit: the form starts afresh
+
+    def keep_referral(self, data: dict[str, Any]) -> list[Event]:
+        """Keep the form's fields with the conversation and save them in the draft."""
+        self.referral = data
+        autosave = self.autosave
+        if autosave is None or not autosave.saving or self.saving_stopped:
+            return []
+        if autosave.draft is None:
+            if not self.state.answers:
+                return []
+            self._save(self.state)  # the draft is made with the first save
+            if autosave.draft is None:
+                return self._drain()
+        autosave.draft.referral = data
+        try:
+            autosave.store.save(autosave.draft)
+        except OSError as exc:
+            self._stop_saving(exc)
+        return self._drain()
 
     # --- plain mode's referral form ----------------------------------------------------------------
 

@@ -42,6 +42,8 @@ class Session:
         self.conversation = Conversation(
             self.state, self.autosave, front=self.front, notices=self.notices
         )
+        if self.draft is not None and self.draft.referral:
+            self.conversation.referral = dict(self.draft.referral)
 
 
 def start_session(

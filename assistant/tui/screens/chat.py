@@ -284,10 +284,13 @@ class ChatScreen(Screen[None]):
 
         if given is not None and given.state is self.state:
             given.notices = list(getattr(self.app, "notices", None) or given.notices)
-            return given
-        return Conversation(
-            self.state, front="chat", notices=list(getattr(self.app, "notices", ()) or ())
-        )
+            conversation = given
+        else:
+            conversation = Conversation(
+                self.state, front="chat", notices=list(getattr(self.app, "notices", ()) or ())
+            )
+        self.app.conversation = conversation  # type: ignore[attr-defined]  # the form keeps its fields there
+        return conversation
 
     def on_unmount(self) -> None:
         if self.loaded and self._answers_changed in self.state.listeners:
