@@ -18,6 +18,7 @@ answers. When a save fails (a full disk, a folder that cannot be written), savin
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,8 @@ class Conversation:
         self._form: Any = None  # plain mode's referral form, field by field
         self._offer: Offer | None = None
         self.referral: dict[str, Any] | None = None  # the referral form's fields, once typed
+        self.label: str | None = None  # the draft's name (initials, or a name the user typed)
+        self.name_offered = False
         if autosave is not None:
             state.listeners.append(self._save)
 
@@ -134,6 +137,8 @@ class Conversation:
             if not state.answers and autosave.draft is not None and len(autosave.draft.answers) > 1:
                 autosave.start(autosave.draft.pack.name, autosave.draft.pack.version)
                 self.referral = None
+                self.label = None
+                self.name_offered = False
                 return
             route = None
             if state.answers:
@@ -142,7 +147,12 @@ class Conversation:
                     route = decision.route
             if autosave.draft is not None and self.referral is not None:
                 autosave.draft.referral = self.referral
+            if autosave.draft is not None and self.label:
+                autosave.draft.label = self.label
             autosave.record(state.answers, list(state.history), route, bool(state.complete))
+            if autosave.draft is not None and self.label and autosave.draft.label != self.label:
+                autosave.draft.label = self.label  # the first save made the draft: name it too
+                autosave.store.save(autosave.draft)
         except (OSError, ValueError) as exc:
             self._stop_saving(exc)
             return
@@ -240,6 +250,9 @@ class Conversation:
             return self._file_given(text)
         if self.mode == "form":
             return self._form_given(text)
+        named = _NAME.match(text)
+        if named and self.mode != "file":
+            return [Echo(text), *self.name_draft(named.group(1)), *self._repeat_plain()]
         if text.strip().lower() == "more" and self.more:
             lines, self.more = self.more, []
             return [Echo(text), Say("\n".join(lines), "why"), *self._repeat_plain()]
@@ -306,6 +319,7 @@ class Conversation:
         ]
         change = state.answer(question.fact, value)
         events += self._drain()
+        events += self._offer_name()
         if self.front == "plain":
             events.append(
                 Say(
@@ -551,6 +565,32 @@ class Conversation:
         """The answers on the path as a case file (contract 1) that decide, form and check read."""
         return case_file_text(self.state.applied, self.referral)
 
+    # --- the draft's name -------------------------------------------------------------------------
+
+    def name_draft(self, name: str) -> list[Event]:
+        """Give the draft a name (the child's initials, say) to find it by in the listing."""
+        name = " ".join(name.split())[:60]
+        self.label = name or None
+        autosave = self.autosave
+        if autosave is None or not autosave.saving:
+            return [self.say("named", label=_visible(name), saving=False)]
+        if autosave.draft is not None and not self.saving_stopped:
+            autosave.draft.label = self.label
+            try:
+                autosave.store.save(autosave.draft)
+            except OSError as exc:
+                self._stop_saving(exc)
+        return [*self._drain(), self.say("named", label=_visible(name), saving=True)]
+
+    def _offer_name(self) -> list[Event]:
+        """Once, when the draft is first saved: how to name it."""
+        if self.name_offered or self.label or self.autosave is None or not self.autosave.saving:
+            return []
+        if self.autosave.draft is None or self.saving_stopped:
+            return []
+        self.name_offered = True
+        return [self.say("name_offer", draft_id=self.autosave.draft_id)]
+
     # --- the referral form's fields (kept with the draft) --------------------------------------
 
     def kept_referral(self) -> Any:
@@ -767,6 +807,9 @@ def saving_notice(pack: Any, autosave: Any, front: str) -> str:
         encrypted=autosave.store.encrypting,
         resume_command=f"{command} --resume {draft_id}",
     ).strip()
+
+
+_NAME = re.compile(r"\s*(?:name|label)\s*[:=]?\s+(\S.*)$", re.IGNORECASE)
 
 
 def _is_command(text: str) -> bool:

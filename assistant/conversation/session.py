@@ -44,6 +44,8 @@ class Session:
         )
         if self.draft is not None and self.draft.referral:
             self.conversation.referral = dict(self.draft.referral)
+        if self.draft is not None and self.draft.label:
+            self.conversation.label = self.draft.label
 
 
 def start_session(
