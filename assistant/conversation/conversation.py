@@ -790,7 +790,11 @@ def case_file_text(answers: dict[str, Any], referral: dict[str, Any] | None = No
         data["referral"] = Referral.model_validate(referral).model_dump(
             mode="json", exclude_none=True
         )
-    header = "# Exported by review-assistant: the answers of one conversation (contract 1).\n"
+    header = (
+        "# Exported by review-assistant: the answers of one conversation (contract 1).\n"
+        "# `review-assistant decide` and `form` read it; add a `decision:` block with what the\n"
+        "# partnership chose and `review-assistant check` checks it.\n"
+    )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 

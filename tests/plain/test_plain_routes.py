@@ -87,3 +87,15 @@ def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
     assert '"route": "practice_review_referral"' in decided.stdout
     checked = run_cli(["form", str(case)], env)
     assert checked.returncode == 0, checked.stderr
+
+
+def test_check_reads_an_export_once_the_decision_is_added(env, tmp_path):
+    from assistant.conversation.conversation import case_file_text
+
+    pack = load_pack()
+    _, state = typed_answers(pack, ROUTE_FACTS["practice_review_referral"])
+    text = case_file_text(state.applied)
+    record = tmp_path / "record.yaml"
+    record.write_text(text + "decision:\n  decided_on: 2026-11-20\n  lcspr: no\n")
+    done = run_cli(["check", str(record), "--json"], env)
+    assert "CANNOT READ" not in done.stdout and done.returncode in (0, 1), done.stdout
