@@ -99,6 +99,19 @@ class Opening:
 # --- the words, as the chat says them --------------------------------------------------------
 
 
+def answer_before_pack(opening: Opening, text: str, today: Any = None) -> Any:
+    """Typed text read as an answer to the opening's question (before the pack has loaded):
+    the answer's value, or None when it is not an answer (a command, say: kept for later)."""
+    import datetime as dt
+
+    from assistant.conversation.events import Choice
+    from assistant.core.interpret import Answer, interpret
+
+    choices = [Choice(value, words) for value, words in opening.replies]
+    result = interpret(text, choices, opening.kind, today or dt.date.today())
+    return result.value if isinstance(result, Answer) else None
+
+
 def question_message(pack: Pack, question: Question, old: str | None = None) -> str:
     """The assistant's message asking `question` (`old`: the earlier answer, when changing it)."""
     from assistant.conversation.ui_words import say

@@ -437,13 +437,13 @@ class ChatScreen(Screen[None]):
 
     def handle_text(self, text: str, at: str | None = None) -> None:
         """Typed text, given to the conversation with what was on screen when it was typed."""
-        from assistant.core.interpret import Answer, interpret
-
         if not self.loaded:  # an answer is read as the one question on screen would read it
+            from assistant.conversation.opening import answer_before_pack
+
             assert self.opening is not None
-            early = interpret(text, self.replies.replies, self.opening.kind, dt.date.today())
-            if isinstance(early, Answer):
-                self.answer_before_loading(early.value, typed=text)
+            value = answer_before_pack(self.opening, text)
+            if value is not None:
+                self.answer_before_loading(value, typed=text)
             else:
                 self.later(self.handle_text, text, self.opening.fact)
             return
