@@ -319,7 +319,6 @@ class Conversation:
         ]
         change = state.answer(question.fact, value)
         events += self._drain()
-        events += self._offer_name()
         if self.front == "plain":
             events.append(
                 Say(
@@ -403,7 +402,7 @@ class Conversation:
         if current is not None:
             self.mode = "question"
             self.asking = current
-            return events + [self._ask(current)]
+            return events + self._offer_name() + [self._ask(current)]
         assert decision is not None
         self.asking = None
         if self.front == "plain":
