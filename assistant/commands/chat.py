@@ -1,6 +1,6 @@
 """The chat: `review-assistant` with no command opens the Textual app.
 
-Quick start (issue 5: the first question on screen within 1.3x a bare Textual app's start):
+Quick start (the first question on screen within 1.3x a bare Textual app's start):
 when nothing must be asked on the terminal first (no --resume, no passphrase, no saved
 conversation to offer) and the opening was kept by an earlier run (assistant.conversation.opening), the
 app opens on the first question at once and loads the rule pack, the engine and the drafts in a
@@ -17,7 +17,7 @@ from typing import Any
 
 
 def run(args: argparse.Namespace) -> int:
-    if getattr(args, "no_save", False):  # incognito before anything is cached (issue 7)
+    if getattr(args, "no_save", False):  # incognito before anything is cached
         from assistant.core.privacy import enter_incognito
 
         enter_incognito()
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
         return pick_draft(pack, drafts)
 
-    # autosave, --resume, --no-save, the picker and notices (issue 7)
+    # autosave, --resume, --no-save, the picker and notices (assistant.conversation.session)
     session = chat_session(args, pack, pick=pick if interactive else None)
     if isinstance(session, int):
         return session

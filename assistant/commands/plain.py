@@ -1,14 +1,18 @@
 """`review-assistant plain`: the conversation line by line on standard input and output.
 
 No widgets, no colour, no cursor movement: for screen readers, braille displays and scripts.
-Each question is printed with numbered options and a "> " prompt; answers are read one line at
-a time (from a keyboard or a pipe) and read by assistant.core.interpret, as the chat reads them.
-why / help / what is X / back / summary / restart / quit work as in the chat. It ends with the
-same outcome text as `decide` (prompts/decision.txt.j2).
+Each question is printed with numbered options, a progress line and a "> " prompt; lines are
+read one at a time (from a keyboard or a pipe). The conversation itself is the chat's
+(assistant.conversation: what a line means and what comes next); this module prints its events.
+why / help / what is X / more / back / summary / restart / quit work as in the chat, and the
+question is printed again after each. The outcome is the same text as `decide`
+(prompts/decision.txt.j2); then the next steps: the referral form field by field, saving the
+outcome, exporting the answers as a case file, reviewing, starting again or quitting.
 
 Like the chat, it saves a draft after every answer (unless --no-save) so `--resume ID` carries
-on after a crash or a closed laptop. Exit status: 0 after the outcome or "quit", 1 when the
-input ends before the outcome (the draft is kept), 2 for bad input such as an unknown draft id.
+on after a crash or a closed laptop; when saving fails it says so once and carries on. Exit
+status: 0 after the outcome (the urgent advice included) or "quit", 1 when the input ends
+before the outcome (the draft is kept), 2 for bad input such as an unknown draft id.
 """
 
 from __future__ import annotations

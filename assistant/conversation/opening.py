@@ -1,4 +1,4 @@
-"""The chat's opening, kept so the first question is on screen before the rule pack loads (issue 5).
+"""The chat's opening, kept so the first question is on screen before the rule pack loads.
 
 For a given pack and its prompts, a new conversation always opens the same way: the welcome,
 the pack's first question (the immediate-risk gate) with its answers, and the short words of

@@ -1,5 +1,9 @@
 """The conversation: the transcript, the current question's quick replies and a free-text box.
 
+What the user types or chooses goes to assistant.conversation's `Conversation.handle` with the
+id of what was on screen; the screen renders the events it returns (`show_events`) and keeps
+only keys, focus and layout. The progress line is the answers' box subtitle.
+
 | Key | Action |
 |---|---|
 | 1-9, arrows + enter, click | choose an answer |
@@ -13,7 +17,7 @@
 | ? | every key (when not typing) |
 | ctrl+q | quit |
 
-The screen can open before the rule pack has loaded (the command line's quick start, issue 5):
+The screen can open before the rule pack has loaded (the command line's quick start):
 given an `Opening` (assistant.conversation.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
 the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
