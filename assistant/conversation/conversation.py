@@ -222,6 +222,7 @@ class Conversation:
                 )
             ]
         if self._offer is not None and self.mode in ("urgent", "complete"):
+            self.at = self._offer.at  # the offer is on screen again
             return [self._offer]
         if self.mode == "file":
             return [self._file_prompt()]

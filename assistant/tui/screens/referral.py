@@ -418,20 +418,10 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 data[group][field] = value
             else:
                 data[group] = value
-        incident = data["incident"]
-        dob = data["child"]["date_of_birth"]
-        if dob and incident["date"] and dob > incident["date"]:
-            errors.setdefault(
-                widget_id("child.date_of_birth"), self.words.say("dob_after_incident")
-            )
-        if (
-            incident["date"]
-            and incident["aware_date"]
-            and incident["aware_date"] < incident["date"]
-        ):
-            errors.setdefault(
-                widget_id("incident.aware_date"), self.words.say("aware_before_incident")
-            )
+        from assistant.conversation.form import referral_problems
+
+        for name, message in referral_problems(data, self.words).items():
+            errors.setdefault(widget_id(name), message)  # the same checks as plain mode's form
         if errors:
             return None, errors
         try:
