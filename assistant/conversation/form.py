@@ -126,7 +126,7 @@ class FormDialogue:
         echo = Echo(text)
         if typed.lower() == "cancel":
             self.done = True
-            return [echo, Say(self.conversation.ui.form_cancelled, "form")]
+            return [echo, Say(self.conversation.ui.form_cancelled, "form"), *self._keep()]
         if self.index >= len(self.fields):
             return [echo, *self._save(typed)]
         f = self.fields[self.index]
@@ -204,5 +204,14 @@ class FormDialogue:
         except InputError as exc:
             return [self.conversation.say("file_problem", problem=str(exc)), prompt]
         self.done = True
-        self.conversation.referral = self.data
-        return [self.conversation.say("file_saved", kind="form", path=str(saved))]
+        return [self.conversation.say("file_saved", kind="form", path=str(saved)), *self._keep()]
+
+    def _keep(self) -> list[Event]:
+        """Keep the fields typed so far with the conversation and its draft."""
+        from assistant.core.case import Referral
+
+        try:
+            data = Referral.model_validate(self.data).model_dump(mode="json", exclude_none=True)
+        except ValidationError:
+            return []  # a cross-field problem: the form screen will say so when it opens
+        return self.conversation.keep_referral(data)

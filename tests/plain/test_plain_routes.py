@@ -87,6 +87,13 @@ def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
     assert '"route": "practice_review_referral"' in decided.stdout
     checked = run_cli(["form", str(case)], env)
     assert checked.returncode == 0, checked.stderr
+    # the form's fields went into the draft too
+    import json
+    import re
+
+    draft_id = re.findall(r"saved after each one as draft ([0-9a-f]{8})", done.stdout)[0]
+    draft = json.loads((tmp_path / "data" / "drafts" / f"{draft_id}.json").read_text())
+    assert draft["referral"]["reasons"]
 
 
 def test_check_reads_an_export_once_the_decision_is_added(env, tmp_path):
