@@ -569,7 +569,7 @@ class Conversation:
 
     def name_draft(self, name: str) -> list[Event]:
         """Give the draft a name (the child's initials, say) to find it by in the listing."""
-        name = " ".join(name.split())[:60]
+        name = _visible(" ".join(name.split()))[:60]  # shown in listings: no control characters
         self.label = name or None
         autosave = self.autosave
         if autosave is None or not autosave.saving:

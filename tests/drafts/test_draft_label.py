@@ -36,6 +36,8 @@ def test_a_draft_is_named_once_and_the_name_is_kept(data_dir):
     assert info.label == "KS"
     resumed = _session("--resume", session.autosave.draft_id)
     assert resumed.conversation.label == "KS"
+    conv.handle("name \x1b[2JK", at=conv.at)  # control characters are kept visible, not raw
+    assert "\x1b" not in DraftStore().info(session.autosave.draft_id).label
 
 
 def test_the_route_is_too_early_to_say_until_it_is_settled(data_dir):
