@@ -2,7 +2,7 @@
 
 Quick start (the first question on screen within 1.3x a bare Textual app's start):
 when nothing must be asked on the terminal first (no --resume, no passphrase, no saved
-conversation to offer) and the opening was kept by an earlier run (assistant.tui.opening), the
+conversation to offer) and the opening was kept by an earlier run (assistant.conversation.opening), the
 app opens on the first question at once and loads the rule pack, the engine and the drafts in a
 worker thread behind it. Otherwise, and with --no-save (nothing on disk, so nothing kept), the
 pack is loaded first, as before; the opening is kept for next time.
@@ -38,18 +38,19 @@ def run(args: argparse.Namespace) -> int:
 
         return pick_then_chat(lambda: pick_draft(pack, drafts))  # in a browser too
 
-    # autosave, --resume, --no-save, the picker and notices
+    # autosave, --resume, --no-save, the picker and notices (assistant.conversation.session)
     session = chat_session(args, pack, pick=pick if interactive else None)
     if isinstance(session, int):
         return session
+    from assistant.conversation.opening import remember_opening
     from assistant.tui.app import ReviewAssistantApp
-    from assistant.tui.opening import remember_opening
     from assistant.tui.safe_errors import protect
 
     if not session.state.answers:
         remember_opening(pack, session.state.current)  # the next start shows it at once
     app = protect(ReviewAssistantApp(pack, state=session.state))  # no locals in a crash report
     app.notices = session.notices
+    app.conversation = session.conversation  # it saves the draft; the screen renders its events
     app.run()
     return app.return_code or 0
 
@@ -67,8 +68,8 @@ def _kept_opening(args: argparse.Namespace, interactive: bool) -> Any:
         return None
     if not getattr(args, "no_save", False) and interactive and may_have_open_drafts():
         return None  # the drafts picker comes first
+    from assistant.conversation.opening import read_opening
     from assistant.core.paths import default_rules_dir
-    from assistant.tui.opening import read_opening
 
     rules = getattr(args, "rules", None)
     return read_opening(Path(rules) if rules else default_rules_dir())

@@ -180,130 +180,57 @@ def answer_words(pack: Any, fact: str, value: Any) -> str:
 class ChatSession:
     """What the chat needs from the drafts: the state to show (already autosaving) and notices."""
 
-    def __init__(self, state: Any, notices: list[str], autosave: Any) -> None:
+    def __init__(
+        self, state: Any, notices: list[str], autosave: Any, conversation: Any = None
+    ) -> None:
         self.state = state
         self.notices = notices
         self.autosave = autosave
+        self.conversation = conversation
 
 
 def chat_session(args: argparse.Namespace, pack: Any, pick: Any = None) -> ChatSession | int:
     """Open (or start) the chat's draft from --resume / --no-save / --encrypt and the settings.
 
-    `pick(drafts) -> id | None` chooses a draft to carry on when no --resume is given (the chat's
-    picker); None means never ask. Returns an exit status instead when a draft cannot be opened
-    for want of its passphrase (the file is untouched). The passphrase is asked on the terminal
-    before the app starts.
+    The bootstrap is assistant.conversation.session's, shared with plain mode. `pick(drafts) ->
+    id | None` chooses a draft to carry on when no --resume is given (the chat's picker); None
+    means never ask. Returns an exit status instead when a draft cannot be opened for want of its
+    passphrase (the file is untouched). The passphrase is asked on the terminal before the app
+    starts.
     """
-    from assistant.core.drafts import (
-        Autosave,
-        DraftInUse,
-        DraftNotFound,
-        DraftStore,
-        DraftTooNew,
-        DraftWrongPassphrase,
-        PassphraseNeeded,
-        choose_passphrase,
-        open_draft,
-    )
+    from assistant.conversation.session import SessionIO, start_session
     from assistant.core.errors import InputError
-    from assistant.core.served import resume_hint
-    from assistant.core.settings import load_settings
-    from assistant.core.words import environment, render
-    from assistant.tui.state import ConversationState
 
-    resume = getattr(args, "resume", None)
-    ui = environment(pack).get_template("plain/ui.j2").module
-    if getattr(args, "no_save", False):
-        if resume:
-            raise InputError(
-                "--resume and --no-save cannot be used together: incognito keeps no drafts"
-            )
-        from assistant.core.privacy import enter_incognito
+    stopped: list[str] = []
 
-        enter_incognito()
-        return ChatSession(
-            ConversationState(pack), [render(pack, "plain/no_save.j2").strip()], Autosave(None)
-        )
-    settings = load_settings()
-    passphrase = None
-    if getattr(args, "encrypt", False) or settings.encrypt:
-        passphrase = choose_passphrase(  # InputError: one line, exit 2
-            _ask_terminal if sys.stdin.isatty() else None,
-            lambda why: print(why, file=sys.stderr),
-            ui.new_passphrase_prompt,
-        )
-    store = DraftStore(passphrase=passphrase)
-    store.clean_leftovers()  # hidden copies of answers left by a save that was killed
-    notices: list[str] = []
-    stale = store.stale(settings.retention_days)
-    if stale:
-        notices.append(
-            render(
-                pack,
-                "plain/retention.j2",
-                count=len(stale),
-                retention_days=settings.retention_days,
-                ids=[s.id for s in stale],
-            ).strip()
-        )
-    if not resume and pick is not None:
-        open_ones = [d for d in store.list() if not d.problem and d.status == "in_progress"]
-        if open_ones:
-            resume = pick(open_ones)
-    draft = None
-    if resume:
-        try:
-            draft = open_draft(store, resume, lambda exc: _ask_again(exc, ui))
-        except DraftNotFound as exc:
-            raise InputError(str(exc)) from None
-        except DraftInUse as exc:  # open in another session: carry on in a copy
-            notices.append(str(exc))
-            draft = exc.copy
-        except (PassphraseNeeded, DraftWrongPassphrase) as exc:
-            print(
-                render(pack, "plain/draft_problem.j2", error=exc, fresh=False).strip(),
-                file=sys.stderr,
-            )
-            return 2
-        except (DraftTooNew, InputError) as exc:
-            notices.append(render(pack, "plain/draft_problem.j2", error=exc, fresh=True).strip())
-    autosave = Autosave(store, draft)
-    if draft is None:
-        autosave.start(pack.name, pack.version)
-    elif (draft.pack.name, draft.pack.version) != (pack.name, pack.version):
-        notices.append(
-            ui.pack_changed.format(
-                id=draft.id,
-                then=f"{draft.pack.name} {draft.pack.version}",
-                now=f"{pack.name} {pack.version}",
-            )
-        )
-        draft.pack.name, draft.pack.version = pack.name, pack.version
-    state = ConversationState(pack, draft.engine_answers() if draft else None)
-    state.listeners.append(autosave.state_listener())
-    draft_id = autosave.draft_id
-    notices.append(
-        render(
-            pack,
-            "plain/saving.j2",
-            draft_id=draft_id,
-            encrypted=store.encrypting,
-            resume_command=resume_hint(draft_id or ""),  # a browser has no command line
-        ).strip()
+    def stop(text: str) -> None:
+        stopped.append(text)
+
+    def wrong(exc: Any) -> None:
+        print(f"{exc.why}. {exc.fix}", file=sys.stderr)
+
+    encrypt = bool(getattr(args, "encrypt", False))
+    session = start_session(
+        pack,
+        SessionIO(
+            ask_passphrase=_ask_terminal,
+            stop=stop,
+            pick=pick,
+            on_wrong_passphrase=wrong,
+            terminal=sys.stdin.isatty(),
+        ),
+        resume=getattr(args, "resume", None),
+        no_save=bool(getattr(args, "no_save", False)),
+        encrypt=encrypt,
+        front="chat",
     )
-    if draft is not None and draft.answers:
-        from assistant.tui.words import say
-
-        notices.append(ui.resumed.format(id=draft.id, count=len(draft.answers)))
-        facts = [
-            (state.fact_label(q.fact), state.words(q.fact, v))
-            for q, v in state.answered_questions()
-        ]
-        aside = [(state.fact_label(f), state.words(f, v)) for f, v in state.set_aside.items()]
-        route = state.decision().route if state.applied else None
-        label = pack.labels.routes[route].label if route in pack.labels.routes else None
-        notices.append(say(pack, "summary", facts=facts, set_aside=aside, route=label))
-    return ChatSession(state, notices, autosave)
+    if isinstance(session, int):
+        if session == 2 and not getattr(args, "resume", None):
+            raise InputError("encrypting drafts needs a passphrase; none was given")
+        for text in stopped:
+            print(text, file=sys.stderr)
+        return session
+    return ChatSession(session.state, session.notices, session.autosave, session.conversation)
 
 
 def _ask_terminal(prompt: str) -> str | None:
@@ -312,13 +239,3 @@ def _ask_terminal(prompt: str) -> str | None:
     import getpass
 
     return getpass.getpass(prompt) or None
-
-
-def _ask_again(exc: Any, ui: Any) -> str | None:
-    from assistant.core.drafts import ENV_PASSPHRASE, DraftWrongPassphrase
-
-    if isinstance(exc, DraftWrongPassphrase):
-        print(f"{exc.why}. {exc.fix}", file=sys.stderr)
-        if os.environ.get(ENV_PASSPHRASE):
-            return None
-    return _ask_terminal(ui.passphrase_prompt)

@@ -8,8 +8,12 @@ A draft is one JSON file in the user's data folder (platformdirs, or REVIEW_ASSI
      "transcript": [{"role": "assistant", "text": "..."}, ...],   (optional)
      "status": "in_progress" | "complete", "route": "serious_incident"}
 
-With a passphrase, `answers`, `transcript` and `route` are replaced by an `encrypted` block
-(assistant.core.crypto); the id, dates, pack and status stay readable for the listing.
+Optional `referral` (the referral form's fields as typed) and `label` (the child's initials or
+a name the user gave) travel with it; drafts without them load as before.
+
+With a passphrase, `answers`, `transcript`, `route`, `referral` and `label` are replaced by an
+`encrypted` block (assistant.core.crypto); the id, dates, pack and status stay readable for the
+listing.
 
 Writes are atomic (temporary file in the same folder, flush, fsync, os.replace, fsync of the
 folder): a draft on disk is always the previous answer's or this one's, never half of each.
@@ -241,7 +245,9 @@ class Draft(BaseModel):
     answers: dict[str, str] = Field(default_factory=dict)
     transcript: list[TranscriptEntry] | None = None
     status: Status = "in_progress"
-    route: str | None = None  # the route so far, for the listing
+    route: str | None = None  # the route so far once settled, for the listing
+    referral: dict[str, Any] | None = None  # the referral form's fields as typed (JSON data)
+    label: str | None = Field(default=None, max_length=60)  # initials or a name the user gave
 
     @field_validator("answers")
     @classmethod
@@ -322,6 +328,7 @@ class DraftInfo:
     status: str
     encrypted: bool
     problem: str | None = None  # set when the file cannot be read; it is listed, not touched
+    label: str | None = None  # the name the user gave it (None when encrypted or not given)
 
     def age_days(self, at: dt.datetime | None = None) -> float:
         """Days since the draft was last saved.
@@ -560,7 +567,11 @@ class DraftStore:
     def _encode(self, draft: Draft) -> bytes:
         data = draft.model_dump(mode="json", exclude_none=True)
         if self._sealer is not None:
-            secret = {k: data.pop(k) for k in ("answers", "transcript", "route") if k in data}
+            secret = {
+                k: data.pop(k)
+                for k in ("answers", "transcript", "route", "referral", "label")
+                if k in data
+            }
             data["encrypted"] = self._sealer.seal(
                 json.dumps(secret, ensure_ascii=False).encode("utf-8")
             )
@@ -786,6 +797,7 @@ class DraftStore:
             answers=None if encrypted else len(draft.answers),
             status=draft.status,
             encrypted=encrypted,
+            label=None if encrypted else draft.label,
         )
 
     def stale(

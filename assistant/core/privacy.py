@@ -88,12 +88,28 @@ def where(exc: BaseException) -> str:
     return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 
+_SAVED: list[str] = []  # the draft last saved in this process, if any
+
+
+def remember_save(draft_id: str | None) -> None:
+    """Note that draft `draft_id` was saved (the crash message names it; None forgets)."""
+    _SAVED[:] = [draft_id] if draft_id else []
+
+
 def crash_message(exc: BaseException) -> str:
-    """What a user sees for an unexpected error: its kind and place, never its message."""
+    """What a user sees for an unexpected error: its kind and place, never its message.
+
+    It says the answers were saved only when a save succeeded in this process.
+    """
+    saved = (
+        f"Answers given up to the last save are in draft {_SAVED[0]}. "
+        if _SAVED
+        else "No draft was saved in this session. "
+    )
     return (
         f"an unexpected error ({type(exc).__name__} at {where(exc)}) stopped the assistant. "
-        "Answers already given were saved as a draft unless --no-save was used. "
-        f"To record details without personal data, set {ENV_DEBUG_LOG}=PATH and try again."
+        + saved
+        + f"To record details without personal data, set {ENV_DEBUG_LOG}=PATH and try again."
     )
 
 

@@ -16,8 +16,8 @@ def in_browser() -> bool:
     return os.environ.get(SERVED_ENV) == "1"
 
 
-def resume_hint(draft_id: str) -> str:
+def resume_hint(draft_id: str, command: str = "review-assistant") -> str:
     """How to carry on with a draft later: a command in a terminal, the picker in a browser."""
     if in_browser():
         return "open this page again and choose the draft in the list"
-    return f"review-assistant --resume {draft_id}"
+    return f"{command} --resume {draft_id}"

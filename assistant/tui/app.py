@@ -5,7 +5,7 @@ outcome. Optional arguments let other parts of the product resume a conversation
 fix the date used for checks (`today`), or share a `ConversationState` they observe.
 
 `ReviewAssistantApp(None, opening=..., load=...)` is the command line's quick start:
-the first question, kept from an earlier run (assistant.tui.opening), is on screen before the
+the first question, kept from an earlier run (assistant.conversation.opening), is on screen before the
 rule pack is loaded; `load()` then runs in a worker thread and returns the conversation (see
 ChatScreen). Nothing heavy is imported by this module: the pack, the engine and Jinja2 come
 with `load`.
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.screen import Screen
 
+from assistant.conversation.ui_words import UiWords, ui
 from assistant.tui.screens.base import reword_bindings
 from assistant.tui.screens.chat import ChatScreen, Loaded
-from assistant.tui.words import UiWords, ui
 
 if TYPE_CHECKING:
+    from assistant.conversation.opening import Opening
+    from assistant.conversation.state import AnswerValue, ConversationState
     from assistant.core.pack import Pack
-    from assistant.tui.opening import Opening
-    from assistant.tui.state import AnswerValue, ConversationState
 
 
 class ReviewAssistantApp(App[None]):
@@ -55,7 +55,7 @@ class ReviewAssistantApp(App[None]):
         self.state: ConversationState | None = None
         if pack is not None:
             # lazy: the quick start opens before the pack and the engine are loaded
-            from assistant.tui.state import ConversationState
+            from assistant.conversation.state import ConversationState
 
             self.state = state or ConversationState(pack, answers, today)
             self.words = ui(pack)

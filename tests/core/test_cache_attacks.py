@@ -249,7 +249,7 @@ def test_folders_are_made_private_whatever_the_umask(tmp_path: Path) -> None:
 def test_an_opening_someone_else_wrote_is_not_shown(
     folder: Path, pack_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.tui import opening as op
+    from assistant.conversation import opening as op
 
     pack = load_pack(pack_dir)
     first = pack.questions[0]

@@ -92,8 +92,8 @@ PREFERRED = {
 
 def _script(count: int) -> list[tuple[str, str, str]]:
     """(fact, value, number key) for the first `count` questions the pack asks."""
+    from assistant.conversation.state import ConversationState
     from assistant.core import load_pack
-    from assistant.tui.state import ConversationState
 
     pack = load_pack()
     state = ConversationState(pack)

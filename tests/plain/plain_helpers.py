@@ -83,7 +83,7 @@ ROUTE_FACTS: dict[str, dict[str, object]] = {
 
 def typed_answers(pack, facts):
     """What a person types, question by question, to give `facts` (and the answers it gives)."""
-    from assistant.tui.state import ConversationState
+    from assistant.conversation.state import ConversationState
 
     state = ConversationState(pack)
     lines: list[str] = []

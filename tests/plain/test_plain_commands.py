@@ -27,11 +27,12 @@ def test_why_help_and_glossary_answer_without_moving_on(env):
     out = done.stdout
     assert f'I ask "{FIRST.text}" because' in out
     rule = PACK.rules_needing(FIRST.fact)[0]
-    assert f"({rule.id}). Source: {rule.source}" in out
+    assert f"  - {rule.title}" in out and f"({rule.id})" not in out  # words, never ids
     assert "You can answer in your own words" in out  # help
     assert f"{term.term.capitalize()}: " in out and term.meaning.split()[0] in out
     assert 'I do not have "flibbertigibbet" in the glossary' in out
-    assert _questions(out) == [FIRST.text]  # still on the first question
+    # still on the first question, repeated after each of the four commands
+    assert _questions(out) == [FIRST.text] * 5
     assert "Stopped." in out
 
 
@@ -51,6 +52,7 @@ def test_back_and_summary(env):
     asked = _questions(out)
     assert asked[:2] == [FIRST.text, SECOND.text]
     assert asked[-2:] == [SECOND.text, FIRST.text]
+    assert "1 answered; at most" in out  # the progress line
 
 
 def test_restart_keeps_the_old_case_and_starts_a_new_draft(env):

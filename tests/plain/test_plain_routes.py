@@ -39,7 +39,70 @@ def test_pipe_reaches_the_outcome_for_each_route(route, env, tmp_path):
     case.write_text(yaml.safe_dump({"contract": 1, "facts": facts}))
     decided = run_cli(["decide", str(case)], env)
     assert decided.returncode == 0, decided.stderr
-    assert done.stdout.rstrip().endswith(decided.stdout.rstrip())
+    assert decided.stdout.rstrip() in done.stdout  # then the next steps are offered
+    assert "What next?" in done.stdout
     assert f"OUTCOME: {pack.labels.routes[route].label}" in done.stdout
     # one question block per answer given
     assert done.stdout.count("\nQuestion ") + done.stdout.startswith("Question ") == len(lines)
+
+
+def test_the_urgent_advice_comes_first_then_carrying_on_after_the_referral(env):
+    pack = load_pack()
+    contact = pack.meta.contacts[0]
+    done = run_cli(["plain"], env, "1\n1\nquit\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    urgent_at = out.index(contact.phone)
+    carry_on = "I have made the referral: carry on with the review questions"
+    assert urgent_at < out.index(carry_on)
+    assert "Thank you for making the safeguarding referral" in out
+    # the review questions follow: the second question is the first after the risk question
+    assert "Question 2: " in out[out.index(carry_on) :]
+
+
+def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
+    """Fed a practice-review case, plain mode saves the pre-filled form and exports the answers;
+    `decide` on the export gives the same route."""
+    pack = load_pack()
+    lines, state = typed_answers(pack, ROUTE_FACTS["practice_review_referral"])
+    case = tmp_path / "exported.yaml"
+    form = tmp_path / "referral.md"
+    outcome = tmp_path / "outcome.txt"
+    steps = ["Save the outcome to a file", str(outcome), "Prepare the referral form"]
+    from assistant.conversation.conversation import Conversation
+    from assistant.conversation.form import FormDialogue
+
+    fields = len(FormDialogue(Conversation(state, front="plain")).fields)
+    # every field of the form kept as pre-filled (Enter), then the file name
+    export = ["Export the answers as a case file", str(case)]
+    typed = [*lines, *steps, *[""] * fields, str(form), *export, "quit"]
+    done = run_cli(["plain"], env, "\n".join(typed) + "\n")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    assert "Traceback" not in done.stdout
+    assert f"The referral form is saved in {form}" in done.stdout, done.stdout[-3000:]
+    assert form.read_text().strip()
+    assert outcome.read_text().startswith("OUTCOME: ")
+    decided = run_cli(["decide", str(case), "--json"], env)
+    assert decided.returncode == 0, decided.stderr
+    assert '"route": "practice_review_referral"' in decided.stdout
+    checked = run_cli(["form", str(case)], env)
+    assert checked.returncode == 0, checked.stderr
+    # the form's fields went into the draft too
+    import json
+    import re
+
+    draft_id = re.findall(r"saved after each one as draft ([0-9a-f]{8})", done.stdout)[0]
+    draft = json.loads((tmp_path / "data" / "drafts" / f"{draft_id}.json").read_text())
+    assert draft["referral"]["reasons"]
+
+
+def test_check_reads_an_export_once_the_decision_is_added(env, tmp_path):
+    from assistant.conversation.conversation import case_file_text
+
+    pack = load_pack()
+    _, state = typed_answers(pack, ROUTE_FACTS["practice_review_referral"])
+    text = case_file_text(state.applied)
+    record = tmp_path / "record.yaml"
+    record.write_text(text + "decision:\n  decided_on: 2026-11-20\n  lcspr: no\n")
+    done = run_cli(["check", str(record), "--json"], env)
+    assert "CANNOT READ" not in done.stdout and done.returncode in (0, 1), done.stdout

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assistant.conversation.outcome_text import outcome_markdown, review_options, timeline
+from assistant.conversation.ui_words import escape_markdown
 from assistant.core import decide
-from assistant.tui.outcome_text import outcome_markdown, review_options, timeline
-from assistant.tui.words import escape_markdown
 
 SERIOUS = {
     "immediate_risk": "no",

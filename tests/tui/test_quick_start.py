@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, Header, Input
 
+from assistant.conversation.opening import Opening, opening_for
+from assistant.conversation.state import ConversationState
 from assistant.core.pack import Pack
 from assistant.tui.app import ReviewAssistantApp
-from assistant.tui.opening import Opening, opening_for
-from assistant.tui.screens.outcome import OutcomeScreen
-from assistant.tui.state import ConversationState
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
 from tests.tui.conftest import TODAY, chat, make_app, transcript_texts
@@ -128,7 +127,9 @@ async def test_yes_before_the_pack_loads_gets_the_urgent_route_and_contacts(pack
         assert app.state.answers == {"immediate_risk": "yes"}
         decision = app.state.decision()
         assert decision.route == "urgent_safeguarding_referral" and decision.halted
-        assert isinstance(app.screen, OutcomeScreen)
+        # the contacts, then the choice to carry on once the referral is made
+        replies = chat(app).query_one("#replies", QuickReplies).replies
+        assert [r.value for r in replies] == ["step:carry_on", "step:outcome"]
         said = "\n".join(text for _, text in transcript_texts(app))
         assert pack.labels.routes["urgent_safeguarding_referral"].label in said
         for contact in pack.meta.contacts:
@@ -171,7 +172,7 @@ async def test_typed_text_before_the_pack_loads_is_kept_in_order(pack):
         assert question is not None and question.fact == "subject_age_band"
         # `why` was answered for the question on screen by then, with its rules
         assert any(
-            rule.id in text for _, text in texts for rule in pack.rules_needing(question.fact)
+            rule.title in text for _, text in texts for rule in pack.rules_needing(question.fact)
         )
 
 

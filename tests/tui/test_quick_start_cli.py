@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.conversation import opening as op
+from assistant.conversation.state import ConversationState
 from assistant.core.pack import default_rules_dir
-from assistant.tui import opening as op
-from assistant.tui.state import ConversationState
 
 ROOT = Path(__file__).resolve().parents[2]
 SALFORD = default_rules_dir()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from assistant.tui.state import ConversationState
+from assistant.conversation.state import ConversationState
 from tests.tui.conftest import TODAY, make_app
 from tests.tui.test_conversation import ROUTES
 
@@ -50,7 +50,13 @@ def test_question_with_help(snap_compare, fixed_pack):
 
 def test_outcome_urgent(snap_compare, fixed_pack):
     app = make_app(fixed_pack, answers={"immediate_risk": "yes"})
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.press("2")  # the contacts came first; then "See the outcome"
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("route", list(ROUTES))

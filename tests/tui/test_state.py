@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from assistant.conversation.state import ConversationState
 from assistant.core import contract as C
 from assistant.core.engine import replay
-from assistant.tui.state import ConversationState
 
 
 def test_answering_step_by_step_gives_the_same_path_as_a_full_replay(pack):
@@ -69,7 +69,7 @@ def test_the_ui_free_parts_never_import_textual():
     import sys
 
     code = (
-        "import sys; import assistant.core.interpret, assistant.tui.state, assistant.tui.outcome_text, "
-        "assistant.tui.words; assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)"
+        "import sys; import assistant.core.interpret, assistant.conversation.state, assistant.conversation.outcome_text, "
+        "assistant.conversation.ui_words; assert 'textual' not in sys.modules, sorted(m for m in sys.modules if 'textual' in m)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

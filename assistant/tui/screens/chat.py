@@ -1,5 +1,9 @@
 """The conversation: the transcript, the current question's quick replies and a free-text box.
 
+What the user types or chooses goes to assistant.conversation's `Conversation.handle` with the
+id of what was on screen; the screen renders the events it returns (`show_events`) and keeps
+only keys, focus and layout. The progress line is the answers' box subtitle.
+
 | Key | Action |
 |---|---|
 | 1-9, arrows + enter, click | choose an answer |
@@ -14,7 +18,7 @@
 | ctrl+q | quit |
 
 The screen can open before the rule pack has loaded (the command line's quick start):
-given an `Opening` (assistant.tui.opening) and a `load` function instead of a state, it shows
+given an `Opening` (assistant.conversation.opening) and a `load` function instead of a state, it shows
 the opening's welcome and first question at once, then runs `load` in a worker thread. Anything
 the user does meanwhile (an answer chosen by key or mouse, typed text, a key command, quitting)
 is kept in order and acted on, unchanged, once the pack is there. An answer is shown at once
@@ -37,18 +41,18 @@ from textual.widget import MountError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from assistant.core import contract as C
+from assistant.conversation.ui_words import UiWords, ui
 from assistant.tui.screens.base import reword_bindings
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
-from assistant.tui.words import UiWords, say, ui
 
 if TYPE_CHECKING:  # the pack, the engine and the state are imported when the pack has loaded
+    from assistant.conversation.conversation import Conversation
+    from assistant.conversation.opening import Opening
+    from assistant.conversation.state import AnswerValue, ConversationState
     from assistant.core.interpret import Command
     from assistant.core.pack import Pack, Question
-    from assistant.tui.opening import Opening
-    from assistant.tui.state import AnswerValue, Change, ConversationState
 
 STEP_OUTCOME = "step:outcome"
 STEP_REVIEW = "step:review"
@@ -102,12 +106,19 @@ class ChatScreen(Screen[None]):
         else:
             raise TypeError("ChatScreen needs a state, or an opening and a load function")
         reword_bindings(self, self.words)
-        self.asking: Question | None = None
-        self.editing: str | None = None  # the fact whose earlier answer is being changed
-        self.mode = "question"  # question | complete
-        self.warned_not_sure = False
+        self._conversation_now: Conversation | None = None  # once the pack has loaded
+        self.shown_at: str | None = None  # the id of what is on screen (a question's fact)
+        self.shown_replies: list[Reply] = []
 
     # --- layout ------------------------------------------------------------------------------
+
+    @property
+    def conversation(self) -> Conversation:
+        """The conversation, from the moment the pack has loaded (answers given before that go
+        through `answer_before_loading`)."""
+        if self._conversation_now is None:
+            raise RuntimeError("the conversation starts once the rule pack has loaded")
+        return self._conversation_now
 
     def compose(self) -> ComposeResult:
         # opening before the pack (quick start): the header and the key help come, and are
@@ -171,7 +182,7 @@ class ChatScreen(Screen[None]):
 
     def _load_in_thread(self) -> tuple[Loaded, Opening | None]:
         """The pack, the conversation and notices (self.load), and the pack's own opening."""
-        from assistant.tui.opening import opening_for, write_opening
+        from assistant.conversation.opening import opening_for, write_opening
 
         assert self.load is not None and self.opening is not None
         loaded = self.load()
@@ -211,14 +222,14 @@ class ChatScreen(Screen[None]):
                 self.app.exit()
             return
         self.words = ui(self.pack)
+        self._conversation_now = self._conversation(getattr(loaded, "conversation", None))
         with self.app.batch_update():
             self.state.listeners.append(self._answers_changed)
             for notice in loaded.notices:  # between the welcome and the question, as usual
                 self.transcript.say(
                     self.words.assistant_prefix, notice, before=self.opening_message
                 )
-            self.asking = self.state.current
-            self.mode = "question"
+            self.show_events(self.conversation.repeat() or self.conversation._advance(), ask=False)
             self.refresh_facts()
             for action in pending:
                 action()
@@ -236,7 +247,9 @@ class ChatScreen(Screen[None]):
         def give() -> None:
             shown.remove()  # give_answer shows it again, as every answer is shown
             question = self.pack.question_for.get(fact)
-            if question is not None:
+            if (
+                question is not None
+            ):  # given to the question it was typed at, even if others came after
                 self.give_answer(question, value, typed)
 
         self.pending.append(give)
@@ -262,28 +275,24 @@ class ChatScreen(Screen[None]):
 
     def start(self) -> None:
         """The conversation's opening, from the pack: welcome, notices, earlier answers, question."""
+        self._conversation_now = self._conversation(getattr(self.app, "conversation", None))
         self.state.listeners.append(self._answers_changed)
-        self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
-        for notice in getattr(self.app, "notices", ()):  # drafts: saving, incognito, resumed
-            self.transcript.say(self.words.assistant_prefix, notice)
-        self.show_earlier_answers()
+        self.show_events(self.conversation.opening())
         self.refresh_facts()
-        self.advance()
 
-    def show_earlier_answers(self) -> None:
-        """A resumed conversation shows its answers, each selectable to change as usual."""
-        answered = self.state.answered_questions()
-        if not answered:
-            return
-        self.assistant("resumed", count=len(answered))
-        for question, value in answered:
-            self.transcript.say(self.words.assistant_prefix, question.text)
-            self.transcript.said(
-                self.words.you_prefix,
-                self.state.words(question.fact, value),
-                question.fact,
-                marker=self.words.selected_marker,
+    def _conversation(self, given: Conversation | None) -> Conversation:
+        """The session's conversation (it saves the draft), else one over this state."""
+        from assistant.conversation.conversation import Conversation
+
+        if given is not None and given.state is self.state:
+            given.notices = list(getattr(self.app, "notices", None) or given.notices)
+            conversation = given
+        else:
+            conversation = Conversation(
+                self.state, front="chat", notices=list(getattr(self.app, "notices", ()) or ())
             )
+        self.app.conversation = conversation  # type: ignore[attr-defined]  # the form keeps its fields there
+        return conversation
 
     def on_unmount(self) -> None:
         if self.loaded and self._answers_changed in self.state.listeners:
@@ -301,24 +310,78 @@ class ChatScreen(Screen[None]):
     def today(self) -> dt.date:
         return self.state.today or dt.date.today()
 
-    # --- the conversation --------------------------------------------------------------------
+    # --- the conversation: rendering its events ---------------------------------------------
 
-    def assistant(self, template: str, **context: Any) -> None:
-        self.transcript.say(self.words.assistant_prefix, say(self.pack, template, **context))
+    @property
+    def asking(self) -> Question | None:
+        conversation = self._conversation_now
+        if conversation is None:
+            return None
+        return conversation.asking if conversation.mode == "question" else None
 
-    def ask(self, question: Question, old: AnswerValue | None = None) -> None:
-        """Put `question` to the user, with its options as quick replies."""
-        from assistant.tui.opening import question_message, question_replies
+    @property
+    def mode(self) -> str:
+        conversation = self._conversation_now
+        if conversation is None or conversation.mode == "question":
+            return "question"
+        return "complete"
 
-        self.mode = "question"
-        self.asking = question
-        old_words = self.state.words(question.fact, old) if old is not None else None
-        self.show_question(
-            question_message(self.pack, question, old_words),
-            [Reply(value, words) for value, words in question_replies(self.pack, question)],
-            date=question.kind == "date",
-            highlight=old if isinstance(old, str) else None,
-        )
+    @property
+    def editing(self) -> str | None:
+        conversation = self._conversation_now
+        return conversation.editing if conversation is not None else None
+
+    def show_events(self, events: list[Any], ask: bool = True) -> None:
+        """Show each event of the conversation: the screen decides nothing else."""
+        from assistant.conversation import events as E
+
+        with self.app.batch_update():  # one repaint for an answer, any notes and what follows
+            for event in events:
+                if isinstance(event, E.Echo):
+                    if event.fact is not None:
+                        for message in self.transcript.answers():
+                            if message.fact == event.fact:
+                                message.mark_superseded(self.words.changed_marker)
+                        self.transcript.said(
+                            self.words.you_prefix,
+                            event.text,
+                            event.fact,
+                            event.note,
+                            self.words.selected_marker,
+                        )
+                    else:
+                        self.transcript.said(self.words.you_prefix, event.text)
+                elif isinstance(event, E.Ask):
+                    if ask:
+                        self.show_question(
+                            event.text,
+                            [Reply(c.value, c.label) for c in event.choices],
+                            date=event.question.kind == "date",
+                            highlight=event.highlight,
+                        )
+                    self.replies.border_subtitle = event.progress.text
+                    self.shown_at = event.at
+                elif isinstance(event, E.Offer):
+                    self.replies.border_subtitle = ""
+                    self.replies.show([Reply(c.value, c.label) for c in event.steps])
+                    self.shown_at = event.at
+                    if not isinstance(self.focused, Input):
+                        self.replies.focus()
+                elif isinstance(event, E.SaveWarning):
+                    self.transcript.say(self.words.assistant_prefix, event.text)
+                    self.notify(event.text, severity="warning", timeout=12, markup=False)
+                elif isinstance(event, E.Say | E.Clarify | E.AskText):
+                    self.transcript.say(self.words.assistant_prefix, event.text)
+                elif isinstance(event, E.AnswersChanged):
+                    self.mark_set_aside()
+                elif isinstance(event, E.Restarted):
+                    self.transcript.clear()
+                elif isinstance(event, E.ShowOutcome):
+                    self.call_after_refresh(self.show_outcome)
+                elif isinstance(event, E.OpenReview):
+                    self.call_after_refresh(self.action_review)
+                elif isinstance(event, E.Quit):
+                    self.app.exit()
 
     def show_question(
         self, text: str, replies: list[Reply], date: bool = False, highlight: str | None = None
@@ -327,90 +390,16 @@ class ChatScreen(Screen[None]):
         here, the first one too: bench/bench_chat.py times the start up to this)."""
         message = self.transcript.say(self.words.assistant_prefix, text)
         self.replies.show(replies, highlight)
+        self.shown_replies = self.replies.replies
         if date:
             self.query_one("#free-text", Input).focus()  # a date is typed
         elif not isinstance(self.focused, Input):
             self.replies.focus()
         return message
 
-    def advance(self) -> None:
-        """Ask the next question, or, when the path is complete, offer the outcome."""
-        self.editing = None
-        decision = self.state.decision() if self.state.complete else None
-        if decision is not None and decision.halted:
-            self.asking = None
-            self.mode = "complete"
-            route = self.pack.labels.routes.get(decision.route)
-            self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=False)
-            self._offer_steps()
-            self.show_outcome()
-            return
-        if self.state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
-            self.warned_not_sure = True
-            route = self.pack.labels.routes.get("urgent_safeguarding_referral")
-            self.assistant("urgent", route=route, contacts=self.pack.meta.contacts, not_sure=True)
-        current = self.state.current
-        if current is not None:
-            self.ask(current)
-            return
-        assert decision is not None
-        self.asking = None
-        self.mode = "complete"
-        route = self.pack.labels.routes.get(decision.route)
-        self.assistant("complete", route=route, certain=decision.certain)
-        self._offer_steps()
-
-    def _offer_steps(self) -> None:
-        self.replies.show(
-            [
-                Reply(STEP_OUTCOME, self.words.step_outcome),
-                Reply(STEP_REVIEW, self.words.step_review),
-            ]
-        )
-        if not isinstance(self.focused, Input):
-            self.replies.focus()
-
-    def give_answer(
-        self, question: Question, value: AnswerValue, typed: str | None = None
-    ) -> Change:
-        """Record an answer (typed, or chosen from the quick replies) and move on."""
-        with self.app.batch_update():  # one repaint for the answer, any notes and the next question
-            return self._give_answer(question, value, typed)
-
-    def _give_answer(self, question: Question, value: AnswerValue, typed: str | None) -> Change:
-        label = self.state.words(question.fact, value)
-        note = ""
-        if typed is not None and typed.strip().lower() != label.lower():
-            note = f"({self.words.understood_as} {label})"
-        for message in self.transcript.answers():
-            if message.fact == question.fact:
-                message.mark_superseded(self.words.changed_marker)
-        self.transcript.said(
-            self.words.you_prefix,
-            typed if typed is not None else label,
-            question.fact,
-            note,
-            self.words.selected_marker,
-        )
-        change = self.state.answer(question.fact, value)
-        if change.changed_earlier or change.set_aside or change.restored:
-            self.assistant(
-                "changed",
-                label=self.state.fact_label(question.fact),
-                old=self.state.words(question.fact, change.old) if change.old is not None else "",
-                new=label,
-                set_aside=[
-                    (self.state.fact_label(f), self.state.words(f, v))
-                    for f, v in change.set_aside.items()
-                ],
-                restored=[
-                    (self.state.fact_label(f), self.state.words(f, v))
-                    for f, v in change.restored.items()
-                ],
-            )
-        self.mark_set_aside()
-        self.advance()
-        return change
+    def give_answer(self, question: Question, value: AnswerValue, typed: str | None = None) -> None:
+        """Record an answer to `question` (the one on screen) and show what follows."""
+        self.show_events(self.conversation.give_answer(question, value, typed))
 
     def mark_set_aside(self) -> None:
         aside = self.state.set_aside
@@ -419,18 +408,10 @@ class ChatScreen(Screen[None]):
 
     def start_edit(self, fact: str) -> None:
         """Ask an earlier question again so its answer can be changed."""
-        question = self.pack.question_for.get(fact)
-        if question is None or fact not in self.state.answers:
-            return
-        self.editing = fact
-        self.ask(question, old=self.state.answers[fact])
-        self.replies.focus()
-
-    def step(self, value: str) -> None:
-        if value == STEP_OUTCOME:
-            self.show_outcome()
-        elif value == STEP_REVIEW:
-            self.action_review()
+        events = self.conversation.edit(fact)
+        if events:
+            self.show_events(events)
+            self.replies.focus()
 
     # --- events ------------------------------------------------------------------------------
 
@@ -439,10 +420,10 @@ class ChatScreen(Screen[None]):
         if not self.loaded:
             self.answer_before_loading(event.reply.value)
             return
-        if self.mode == "complete":
-            self.step(event.reply.value)
-        elif self.asking is not None:
-            self.give_answer(self.asking, event.reply.value)
+        # an answer chosen from replies that are no longer on screen is for an earlier question
+        current = any(r is event.reply for r in self.replies.replies)
+        at = self.shown_at if current else None
+        self.show_events(self.conversation.handle(at=at, choice=event.reply.value))
 
     def on_answer_message_selected(self, event: AnswerMessage.Selected) -> None:
         event.stop()
@@ -456,107 +437,25 @@ class ChatScreen(Screen[None]):
         event.input.clear()
         self.handle_text(text)
 
-    def handle_text(self, text: str) -> None:
-        """Understand free text: an answer, a command, or something to ask about again."""
-        from assistant.core.interpret import (
-            Answer,
-            Command,
-            Problem,
-            Unclear,
-            Unrecognised,
-            interpret,
-        )
-
+    def handle_text(self, text: str, at: str | None = None) -> None:
+        """Typed text, given to the conversation with what was on screen when it was typed."""
         if not self.loaded:  # an answer is read as the one question on screen would read it
-            assert self.opening is not None
-            early = interpret(text, self.replies.replies, self.opening.kind, dt.date.today())
-            if isinstance(early, Answer):
-                self.answer_before_loading(early.value, typed=text)
-            else:
-                self.later(self.handle_text, text)
-            return
+            from assistant.conversation.opening import answer_before_pack
 
-        replies = self.replies.replies
-        kind = self.asking.kind if self.mode == "question" and self.asking is not None else "choice"
-        result = interpret(text, replies, kind, self.today)
-        if isinstance(result, Problem) and result.code == "empty":
+            assert self.opening is not None
+            value = answer_before_pack(self.opening, text)
+            if value is not None:
+                self.answer_before_loading(value, typed=text)
+            else:
+                self.later(self.handle_text, text, self.opening.fact)
             return
-        steps = (STEP_OUTCOME, STEP_REVIEW)
-        if isinstance(result, Answer) and self.mode == "complete" and result.value not in steps:
-            result = Unrecognised(text)
-        if isinstance(result, Answer):
-            if self.mode == "complete":
-                self.transcript.said(self.words.you_prefix, text)
-                self.step(str(result.value))
-            elif self.asking is not None:
-                self.give_answer(self.asking, result.value, typed=text)
-            return
-        self.transcript.said(self.words.you_prefix, text)
-        if isinstance(result, Command):
-            self.command(result)
-        elif isinstance(result, Problem):
-            self.assistant("date_problem", code=result.code, text=result.text, today=self.today)
-        else:
-            labels = {r.value: r.label for r in replies}
-            candidates = (
-                [labels[v] for v in result.candidates if v in labels]
-                if isinstance(result, Unclear)
-                else []
-            )
-            self.assistant("clarify", text=text, choices=replies, candidates=candidates)
+        self.show_events(self.conversation.handle(text, at=at or self.shown_at))
 
     def command(self, command: Command) -> None:
-        name = command.name
-        if name == "why":
-            self.action_why()
-        elif name == "help" or (name == "what_is" and not command.topic):
-            self.action_question_help()
-        elif name == "what_is":
-            self.glossary(command.topic)
-        elif name == "back":
-            self.action_back()
-        elif name == "summary":
-            self.summary()
-        elif name == "review":
-            self.action_review()
-        elif name == "restart":
-            self.action_restart()
-        elif name == "quit":
-            self.app.exit()
-
-    def glossary(self, topic: str) -> None:
-        wanted = topic.strip().lower()
-        entries = [
-            e
-            for e in self.pack.glossary
-            if wanted in [e.term.lower(), *(a.lower() for a in e.aliases)]
-        ] or [
-            e
-            for e in self.pack.glossary
-            if wanted and (wanted in e.term.lower() or e.term.lower() in wanted)
-        ]
-        self.assistant(
-            "glossary", topic=topic, entries=entries, terms=[e.term for e in self.pack.glossary]
-        )
-
-    def summary(self) -> None:
-        facts, aside = self.fact_lines()
-        decision = self.state.decision()
-        route = self.pack.labels.routes.get(decision.route)
-        self.assistant(
-            "summary", facts=facts, set_aside=aside, route=route.label if route and facts else None
-        )
+        self.show_events(self.conversation.command(command.name, command.topic))
 
     def fact_lines(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        facts = [
-            (self.state.fact_label(q.fact), self.state.words(q.fact, v))
-            for q, v in self.state.answered_questions()
-        ]
-        aside = [
-            (self.state.fact_label(f), self.state.words(f, v))
-            for f, v in self.state.set_aside.items()
-        ]
-        return facts, aside
+        return self.conversation.fact_lines()
 
     def refresh_facts(self) -> None:
         facts, aside = self.fact_lines()
@@ -571,18 +470,12 @@ class ChatScreen(Screen[None]):
     def action_question_help(self) -> None:
         if self.later(self.action_question_help):
             return
-        question = self.asking if self.mode == "question" else None
-        self.assistant("help", question=question, terms=[e.term for e in self.pack.glossary])
+        self.show_events(self.conversation.command("help"))
 
     def action_why(self) -> None:
         if self.later(self.action_why):
             return
-        if self.mode == "question" and self.asking is not None:
-            self.assistant(
-                "why", question=self.asking, rules=self.pack.rules_needing(self.asking.fact)
-            )
-        else:
-            self.show_outcome()
+        self.show_events(self.conversation.command("why"))
 
     def action_toggle_facts(self) -> None:
         if self.later(self.action_toggle_facts):
@@ -607,45 +500,18 @@ class ChatScreen(Screen[None]):
         if self.later(self.action_back):
             return
         if self.editing is not None:
-            self.action_cancel_edit()
-        history = [f for f in self.state.history if f in self.state.applied]
-        old = self.state.applied.get(history[-1]) if history else None
-        question = self.state.back()
-        old_words = (
-            self.state.words(question.fact, old) if question is not None and old is not None else ""
-        )
-        self.assistant("back", question=question, old=old_words)
-        self.mark_set_aside()
-        if question is not None:
-            self.editing = None
-            current = self.state.current
-            if current is not None and current.fact == question.fact:
-                self.ask(question)
-                if isinstance(old, str):
-                    self.replies.show(self.replies.replies, old)
-                return
-        self.advance()
+            self.show_events(self.conversation.cancel_edit())
+        self.show_events(self.conversation.command("back"))
 
     def action_cancel_edit(self) -> None:
         if self.later(self.action_cancel_edit):
             return
-        if self.editing is None:
-            return
-        fact = self.editing
-        self.editing = None
-        self.assistant("edit_cancelled", label=self.state.fact_label(fact))
-        self.advance()
+        self.show_events(self.conversation.cancel_edit())
 
     def action_restart(self) -> None:
         if self.later(self.action_restart):
             return
-        self.state.restart()
-        self.warned_not_sure = False
-        self.editing = None
-        self.transcript.clear()
-        self.assistant("restart")
-        self.transcript.say(self.words.assistant_prefix, say(self.pack, "welcome"))
-        self.advance()
+        self.show_events(self.conversation.command("restart"))
 
     def action_review(self) -> None:
         if self.later(self.action_review):
@@ -657,18 +523,17 @@ class ChatScreen(Screen[None]):
         self.app.push_screen(ReviewScreen(self.state), self._after_review)
 
     def _after_review(self, result: str | None) -> None:
-        self.mark_set_aside()
         self.refresh_facts()
+        events = self.conversation.resume()
         if result == "outcome" and self.state.complete:
-            self.advance_quietly()
+            from assistant.conversation import events as E
+
+            # the steps are offered again quietly, and the outcome opens
+            events = [e for e in events if isinstance(e, E.AnswersChanged | E.Offer)]
+            self.show_events(events)
             self.show_outcome()
         else:
-            self.advance()
-
-    def advance_quietly(self) -> None:
-        self.asking = None
-        self.mode = "complete"
-        self._offer_steps()
+            self.show_events(events)
 
     def show_outcome(self) -> None:
         if self.app.screen is not self:

@@ -19,11 +19,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from assistant.tui.outcome_text import outcome_markdown
+from assistant.conversation.outcome_text import outcome_markdown
+from assistant.conversation.state import ConversationState
+from assistant.conversation.ui_words import say, ui
 from assistant.tui.screens.base import CloseOnce, reword_bindings
-from assistant.tui.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
-from assistant.tui.words import say, ui
 
 
 class OutcomeScreen(CloseOnce, Screen[str]):

@@ -42,6 +42,7 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
+from assistant.conversation.ui_words import ui
 from assistant.core import contract
 from assistant.core.case import Referral
 from assistant.core.engine import Decision
@@ -58,7 +59,7 @@ from assistant.forms import (
 )
 from assistant.forms.context import field_value, visible_fields
 from assistant.forms.fields import parse_date, problem
-from assistant.forms.save import documents_folder, save_private, unused_path
+from assistant.forms.save import save_private, unused_path
 from assistant.forms.words import FormField, FormWords, load_form_words
 from assistant.tui.screens.base import CloseOnce
 
@@ -225,7 +226,11 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         self.form_id = choose_form(decision, form_id)
         self.words = load_form_words(pack)
         self.spec = self.words.forms[self.form_id]
+        self.conversation = _conversation()
+        if referral is None and self.conversation is not None:
+            referral = self.conversation.kept_referral()  # typed before, or from the draft
         self.initial = prefill(pack, decision, self.answers, referral, self.today)
+        self.path_chosen = False  # a file name given (typed, or offered and confirmed)
         self.fields = {f.name: f for f in visible_fields(self.spec, self.initial, self.answers)}
         self._agency_count = 0
         self.saved_to: str | None = None
@@ -258,7 +263,8 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 )
                 if not self.app.is_web:
                     yield Label(self.words.say("path_label"))
-                    yield Input(str(self._default_path("docx")), id="save-path")
+                    self._offered_path = self._default_path("docx")
+                    yield Input(str(self._offered_path), id="save-path")
                     yield Static("", id="error-save-path", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.words.say("preview"), id="preview-button")
@@ -356,6 +362,16 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
     def _field_for(self, ident: str) -> FormField | None:
         return next((f for name, f in self.fields.items() if widget_id(name) == ident), None)
 
+    @on(Input.Changed, "#save-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        if event.value.strip() != str(getattr(self, "_offered_path", "")):
+            self.path_chosen = True
+
+    @on(Input.Submitted, "#save-path")
+    def _path_submitted(self) -> None:
+        self.path_chosen = True
+        self.action_save()
+
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         ident = event.input.id or ""
@@ -421,20 +437,10 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 data[group][field] = value
             else:
                 data[group] = value
-        incident = data["incident"]
-        dob = data["child"]["date_of_birth"]
-        if dob and incident["date"] and dob > incident["date"]:
-            errors.setdefault(
-                widget_id("child.date_of_birth"), self.words.say("dob_after_incident")
-            )
-        if (
-            incident["date"]
-            and incident["aware_date"]
-            and incident["aware_date"] < incident["date"]
-        ):
-            errors.setdefault(
-                widget_id("incident.aware_date"), self.words.say("aware_before_incident")
-            )
+        from assistant.conversation.form import referral_problems
+
+        for name, message in referral_problems(data, self.words).items():
+            errors.setdefault(widget_id(name), message)  # the same checks as plain mode's form
         if errors:
             return None, errors
         try:
@@ -492,6 +498,9 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         current = Path(path_input.value).expanduser()
         fmt = str(event.value)
         if current.suffix.lower() in FORMATS.values():
+            offered = str(current) == str(getattr(self, "_offered_path", ""))
+            if offered:  # still the offered name: the new one is offered, not chosen
+                self._offered_path = current.with_suffix(FORMATS[fmt])
             path_input.value = str(current.with_suffix(FORMATS[fmt]))
 
     @on(Button.Pressed, "#preview-button")
@@ -512,6 +521,57 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         referral = self._checked()
         if referral is not None:
             self._save(referral)
+
+    def keep(self) -> None:
+        """Keep what is typed with the conversation (and its draft), valid fields or not."""
+        if self.conversation is None:
+            return
+        data = self.typed_referral()
+        if data is None:
+            return
+        for event in self.conversation.keep_referral(data):
+            text = getattr(event, "text", "")
+            if text:
+                self.notify(text, severity="warning", timeout=12, markup=False)
+
+    def typed_referral(self) -> dict[str, Any] | None:
+        """The referral as typed, as JSON data; a field whose value is not valid is left out."""
+        referral, errors = self.collect()
+        if referral is not None:
+            return referral.model_dump(mode="json", exclude_none=True)
+        data: dict[str, Any] = self.initial.model_dump(mode="json", exclude_none=True)
+        for name, f in self.fields.items():
+            if widget_id(name) in errors or f.kind in ("agencies", "processes"):
+                continue
+            widget = self.query(f"#{widget_id(name)}")
+            if not widget:
+                continue
+            node = widget.first()
+            text = node.text if isinstance(node, TextArea) else getattr(node, "value", "")
+            if f.kind == "date":
+                try:
+                    value: Any = parse_date(text)
+                except ValueError:
+                    continue
+                value = value.isoformat() if value else None
+            else:
+                value = text if text.strip() else None
+            group, _, field = name.partition(".")
+            target = data.setdefault(group, {}) if field else data
+            key = field or group
+            if value is None:
+                target.pop(key, None)
+            else:
+                target[key] = value
+        try:
+            return Referral.model_validate(data).model_dump(mode="json", exclude_none=True)
+        except ValidationError:
+            return None
+
+    def dismiss(self, result: Any = None) -> Any:
+        if not self._closed_once and self.app.screen is self:
+            self.keep()
+        return super().dismiss(result)
 
     @on(Button.Pressed, "#close-button")
     def action_close(self) -> None:
@@ -555,10 +615,18 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
                 self.saved_to = name
                 self.notify(self.words.say("delivered", name=name), timeout=8, markup=False)
             else:
-                target = Path(
-                    self.query_one("#save-path", Input).value.strip()
-                    or str(self._default_path(fmt))
-                )
+                box = self.query_one("#save-path", Input)
+                if not self.path_chosen:  # never a silent write: say where, and wait
+                    self.path_chosen = True
+                    where = ui(self.pack).form_where_to_save
+                    self._set_error("save-path", where)
+                    self.notify(where, timeout=10, markup=False)
+                    box.focus()
+                    return
+                target = Path(box.value.strip() or str(self._default_path(fmt))).expanduser()
+                documents = documents_path()
+                if target.parent == documents and not documents.exists():
+                    documents.mkdir(parents=True, mode=0o700, exist_ok=True)
                 saved = save_private(target, data)
                 self.saved_to = str(saved)
                 self.notify(self.words.say("saved", path=str(saved)), timeout=10, markup=False)
@@ -576,4 +644,19 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
     def _default_path(self, fmt: str) -> Path:
         """A new file in the documents folder; named by form and date, never by the child."""
         stem = f"{self.form_id.replace('_', '-')}-{self.today.isoformat()}"
-        return unused_path(documents_folder(), stem, FORMATS[fmt])
+        return unused_path(documents_path(), stem, FORMATS[fmt])
+
+
+def documents_path() -> Path:
+    """The documents folder platformdirs names (made when a form is first saved there)."""
+    from platformdirs import user_documents_dir
+
+    return Path(user_documents_dir())
+
+
+def _conversation() -> Any:
+    """The running chat's conversation, if there is one (it keeps the form's fields)."""
+    from textual._context import active_app
+
+    app = active_app.get(None)
+    return getattr(app, "conversation", None) if app is not None else None

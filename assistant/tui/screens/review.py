@@ -22,11 +22,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
+from assistant.conversation.state import ConversationState
+from assistant.conversation.ui_words import say, ui
 from assistant.core.interpret import Answer, Problem, interpret
 from assistant.core.pack import Question
 from assistant.tui.screens.base import CloseOnce, KeysPanel, reword_bindings
-from assistant.tui.state import ConversationState
-from assistant.tui.words import say, ui
 
 
 class ReviewScreen(CloseOnce, KeysPanel, Screen[str]):

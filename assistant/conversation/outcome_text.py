@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from assistant.conversation.ui_words import say, ui
 from assistant.core import contract as C
 from assistant.core.engine import Decision
 from assistant.core.pack import Pack
-from assistant.tui.words import say, ui
 
 
 def fact_label(pack: Pack, fact: str) -> str:

@@ -43,7 +43,7 @@ class UiWords:
     """The `set` variables of prompts/chat/ui.j2, as attributes.
 
     Made from the template's module, or from the values kept with the chat's opening
-    (assistant.tui.opening), which the first screen uses before the pack has loaded.
+    (assistant.conversation.opening), which the first screen uses before the pack has loaded.
     """
 
     def __init__(self, values: Mapping[str, Any]) -> None:

@@ -86,9 +86,22 @@ class Opening:
 # --- the words, as the chat says them --------------------------------------------------------
 
 
+def answer_before_pack(opening: Opening, text: str, today: Any = None) -> Any:
+    """Typed text read as an answer to the opening's question (before the pack has loaded):
+    the answer's value, or None when it is not an answer (a command, say: kept for later)."""
+    import datetime as dt
+
+    from assistant.conversation.events import Choice
+    from assistant.core.interpret import Answer, interpret
+
+    choices = [Choice(value, words) for value, words in opening.replies]
+    result = interpret(text, choices, opening.kind, today or dt.date.today())
+    return result.value if isinstance(result, Answer) else None
+
+
 def question_message(pack: Pack, question: Question, old: str | None = None) -> str:
     """The assistant's message asking `question` (`old`: the earlier answer, when changing it)."""
-    from assistant.tui.words import say
+    from assistant.conversation.ui_words import say
 
     return say(pack, "question", question=question, old=old, has_help=bool(question.help))
 
@@ -100,7 +113,7 @@ def question_replies(pack: Pack, question: Question) -> list[tuple[str, str]]:
 
 def ui_values(pack: Pack) -> dict[str, Any]:
     """The `set` variables of prompts/chat/ui.j2 that a JSON file can hold."""
-    from assistant.tui.words import ui
+    from assistant.conversation.ui_words import ui
 
     out: dict[str, Any] = {}
     for name, value in ui(pack).values.items():
@@ -114,7 +127,7 @@ def ui_values(pack: Pack) -> dict[str, Any]:
 
 def opening_for(pack: Pack, first: Question, key: str = "") -> Opening:
     """The opening of a new conversation in `pack`, whose first question is `first`."""
-    from assistant.tui.words import say
+    from assistant.conversation.ui_words import say
 
     return Opening(
         key=key,
