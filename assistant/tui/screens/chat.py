@@ -2,7 +2,8 @@
 
 | Key | Action |
 |---|---|
-| 1-9, arrows + enter, click | choose an answer |
+| arrows + enter, click | choose an answer |
+| digits, letters | type an answer (a number too); enter sends it |
 | F1 | help with this question (and the glossary) |
 | F2 | show or hide the facts panel |
 | F3 | review and change every answer |
@@ -39,7 +40,7 @@ from textual.worker import Worker, WorkerState
 
 from assistant.core import contract as C
 from assistant.tui.widgets.facts_panel import FactsPanel
-from assistant.tui.widgets.quick_replies import QuickReplies, Reply
+from assistant.tui.widgets.quick_replies import AnswerBox, QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
 from assistant.tui.words import UiWords, say, ui
 
@@ -130,7 +131,7 @@ class ChatScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield Transcript(id="transcript")
                 yield QuickReplies(id="replies")
-                yield Input(
+                yield AnswerBox(
                     placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
                 )
             yield FactsPanel(
@@ -482,8 +483,8 @@ class ChatScreen(Screen[None]):
         if not self.loaded:  # an answer is read as the one question on screen would read it
             assert self.opening is not None
             early = interpret(text, self.replies.replies, self.opening.kind, dt.date.today())
-            if isinstance(early, Answer):
-                self.answer_before_loading(early.value, typed=text)
+            if isinstance(early, Answer):  # an option's number shows as its words
+                self.answer_before_loading(early.value, None if early.how == "number" else text)
             else:
                 self.later(self.handle_text, text)
             return
@@ -500,8 +501,10 @@ class ChatScreen(Screen[None]):
             if self.mode == "complete":
                 self.transcript.said(self.words.you_prefix, text)
                 self.step(str(result.value))
-            elif self.asking is not None:
-                self.give_answer(self.asking, result.value, typed=text)
+            elif self.asking is not None:  # an option's number shows as its words
+                self.give_answer(
+                    self.asking, result.value, None if result.how == "number" else text
+                )
             return
         self.transcript.said(self.words.you_prefix, text)
         if isinstance(result, Command):
