@@ -3,7 +3,7 @@
 | Key (answer list) | Action |
 |---|---|
 | up / down, enter, click | move and choose |
-| digits, letters | type into the free-text box (Enter sends): "15" is one answer, never "1" then "5" |
+| digits, letters, paste | type into the free-text box (Enter sends): "15" is one answer, never "1" then "5" |
 
 | Key (free-text box) | Action |
 |---|---|
@@ -116,6 +116,14 @@ class QuickReplies(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.choose(event.option_index)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Text pasted at the answers goes to the text box, as typed keys do (Enter sends it)."""
+        if self.type_into is None or not event.text.strip():
+            return
+        event.stop()
+        self.screen.set_focus(self.type_into)
+        self.type_into.insert_text_at_cursor(next(ln for ln in event.text.splitlines() if ln.strip()))
 
     async def on_key(self, event: events.Key) -> None:
         character = event.character
