@@ -657,7 +657,11 @@ def _check_references(
                 problems.append(
                     f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "
                     f"value of {q.fact}; allowed values: {', '.join(allowed)}"
-                    + (" (a date question's only option is the one for no date)" if spec.kind == "date" else "")
+                    + (
+                        " (a date question's only option is the one for no date)"
+                        if spec.kind == "date"
+                        else ""
+                    )
                 )
         ranged = sorted((o.numbers, o.value) for o in q.options if o.numbers is not None)
         for (first, a), (second, b) in zip(ranged, ranged[1:], strict=False):

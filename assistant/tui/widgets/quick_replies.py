@@ -123,7 +123,9 @@ class QuickReplies(OptionList):
             return
         event.stop()
         self.screen.set_focus(self.type_into)
-        self.type_into.insert_text_at_cursor(next(ln for ln in event.text.splitlines() if ln.strip()))
+        self.type_into.insert_text_at_cursor(
+            next(ln for ln in event.text.splitlines() if ln.strip())
+        )
 
     async def on_key(self, event: events.Key) -> None:
         character = event.character
