@@ -608,12 +608,9 @@ class ChatScreen(Screen[None]):
             self.refresh_facts()
 
     def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel
+        from assistant.tui.widgets.keys_panel import toggle_keys
 
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        toggle_keys(self)
 
     def action_focus_transcript(self) -> None:
         self.transcript.focus()

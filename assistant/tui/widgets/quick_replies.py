@@ -49,9 +49,11 @@ def reply_prompt(number: int, label: str) -> Table:
 class AnswerBox(Input):
     """The free-text box under the answers: Up and Down move into the answer list."""
 
+    KEYS_TITLE = "Typing"  # the keys panel's heading for this box's keys
     BINDINGS = [
-        Binding("down", "to_answers(1)", "Answers", show=False),
-        Binding("up", "to_answers(-1)", "Answers", show=False),
+        Binding("enter", "submit", "Send what is typed", show=False),
+        Binding("down", "to_answers(1)", "Move into the answers", show=False),
+        Binding("up", "to_answers(-1)", "Move into the answers", show=False),
     ]
 
     def action_to_answers(self, step: int) -> None:
@@ -66,11 +68,16 @@ class AnswerBox(Input):
 class QuickReplies(OptionList):
     """The answer options of the current question, numbered."""
 
-    # digits and letters are read in on_key; this binding names them in the key help
+    # digits and letters are read in on_key; these bindings name them in the keys panel
     BINDINGS = [
         Binding(
-            "1", "type_answer", "Type an answer; Enter sends it", key_display="0-9 a-z", show=False
+            "1",
+            "type_answer",
+            "Type an answer or its number; Enter sends it",
+            key_display="0-9 a-z",
+            show=False,
         ),
+        Binding("2", "choose_number", "Choose that answer", key_display="1-9", show=False),
     ]
 
     class Chosen(Message):
@@ -103,6 +110,17 @@ class QuickReplies(OptionList):
         index = next((i for i, r in enumerate(self.replies) if r.value == highlight), 0)
         self.highlighted = index if self.replies else None
         self.display = bool(self.replies)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With a text box, keys type into it; without one, a number chooses at once."""
+        if action == "type_answer":
+            return self.type_into is not None
+        if action == "choose_number":
+            return self.type_into is None
+        return True
+
+    def action_choose_number(self) -> None:
+        """Shown in the keys panel only: the digits themselves are read in on_key."""
 
     def action_type_answer(self) -> None:
         if self.type_into is not None:
