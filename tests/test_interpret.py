@@ -428,3 +428,62 @@ def test_not_yet_notified_counts_the_rapid_review_from_the_latest_notification(p
     assert rapid.basis == "latest_notification"
     assert {d.id: d for d in notified.deadlines}["rapid_review"].basis == "notification_date"
     assert not_yet.model_dump() == never_asked.model_dump()
+
+
+# --- the questions' words -----------------------------------------------------------------------
+
+
+def test_no_question_is_a_double_negative(pack):
+    import re
+
+    for question in pack.questions:
+        assert not re.match(
+            r"^(?:was|is|were|did|does|has|have|are)\s+(?:no|not|none)\b", question.text, re.I
+        ), question.text
+
+
+def test_the_agency_involvement_question_is_positive_and_keeps_its_fact(pack):
+    """Asked positively, answered "yes": the stored fact is still yes, with the same meaning."""
+    from assistant.core.engine import decide
+
+    question = pack.question_for["no_agency_involvement_concern"]
+    assert question.text.startswith("Is the lack of agency involvement")
+    options = question.choices()
+    assert interpret("yes", options, "tri").value == "yes"
+    assert options[0].value == "yes" and "concern" in options[0].label
+    serious = {
+        "immediate_risk": "no",
+        "subject_age_band": "under_16",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "known",
+        "incident_location": "in_area",
+        "aware_date": dt.date(2026, 11, 20),
+        "no_agency_involvement_concern": "yes",
+    }
+    assert "no_agency_involvement" in decide(pack, serious, today=TODAY).reviews.criteria_met
+
+
+def test_a_good_outcome_path_asks_about_the_child(pack):
+    from assistant.tui.state import ConversationState
+
+    answers = {
+        "immediate_risk": "no",
+        "subject_age_band": "age_16_17",
+        "harm": "no_harm",
+        "abuse_or_neglect": "not_suspected",
+        "multi_agency_concerns": "no",
+        "single_agency_concerns": "no",
+        "positive_outcome": "yes",
+        "agencies_involved": "two_or_more",
+        "good_practice_made_difference": "yes",
+        "learning_transferable": "yes",
+    }
+    state = ConversationState(pack, today=TODAY)
+    asked = []
+    while state.current is not None:
+        question = state.current
+        asked.append(question.text)
+        state.answer(question.fact, answers.get(question.fact, "unknown"))
+    assert state.decision().route == "good_outcome_referral"
+    assert any("child" in text for text in asked)
+    assert not [text for text in asked if "died" in text or "harmed" in text or "death" in text]
