@@ -9,15 +9,17 @@ How a line is read, in order:
 - a command ("why", "what is X", "back", ...);
 - an option picked by its number: one digit that is an option's number ("2"), or an explicit
   "option 2" / "#2"; any other number is read as text, never split into digits;
-- an option's exact words, then the ways of saying "not sure";
+- the ways of saying "not sure", then an option's exact words (a pack's own words for "not
+  sure", such as "Not yet, or not sure" at the Panel notification date, included);
 - at a date question: a date (`2026-11-27`, `27/11/2026`, `27 Nov 2026`, `today`, ...), and the
   answer says how it was read (`Answer.read_as`, "Fri 27 Nov 2026");
 - a number, or an age such as "15", "aged 17", "3 weeks old", at a question whose options cover
   numbers: an option's `numbers` range in the pack (questions.yaml), else the range its label
   states ("Under 16", "16 or 17", "18 to 24", "25 or over");
 - yes and no, then words that fit one option.
-Nothing is ever taken as "Not sure" by a loose match: only the ways of saying it, its exact
-words or its number choose it; a looser fit is `Unclear` with it as a candidate.
+Nothing is ever taken as "Not sure" by a loose match ("no" begins "not sure"): only the ways of
+saying it, its number, its exact words or the pack's own words for it ("not yet") choose it;
+otherwise it is at most one candidate of several in an `Unclear`, or the options are shown.
 """
 
 from __future__ import annotations
