@@ -112,3 +112,29 @@ async def test_arrows_and_enter_still_choose_from_the_list(pack):
         await pilot.press("home", "down", "enter")
         await pilot.pause()
         assert app.state.answers["subject_age_band"] == "under_16"
+
+
+async def test_a_date_typed_day_first_is_accepted_and_said_back_as_read(pack):
+    import datetime as dt
+
+    from tests.tui.conftest import choose, type_text
+
+    facts = {
+        "immediate_risk": "no",
+        "subject_age_band": "under_16",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+        "incident_location": "in_area",
+    }
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(20):
+            question = chat(app).asking
+            if question.kind == "date":
+                break
+            await choose(pilot, facts.get(question.fact, "unknown"))
+        assert chat(app).asking.fact == "aware_date"
+        await type_text(pilot, "20/11/2026")
+        assert app.state.answers["aware_date"] == dt.date(2026, 11, 20)
+        assert _you(app)[-1] == "20/11/2026  (taken as Fri 20 Nov 2026)"

@@ -391,7 +391,14 @@ class ChatScreen(Screen[None]):
             return self._give_answer(question, value, typed)
 
     def _give_answer(self, question: Question, value: AnswerValue, typed: str | None) -> Change:
-        label = self.state.words(question.fact, value)
+        from assistant.core.interpret import date_words
+
+        # a typed date is said back as it was read ("27/11/2026": "Fri 27 Nov 2026")
+        label = (
+            date_words(value)
+            if isinstance(value, dt.date)
+            else self.state.words(question.fact, value)
+        )
         note = ""
         if typed is not None and typed.strip().lower() != label.lower():
             note = f"({self.words.understood_as} {label})"
