@@ -279,7 +279,7 @@ class Conversation:
             else:
                 return self._chosen(
                     str(result.value) if not isinstance(result.value, dt.date) else result.value,
-                    text,
+                    None if result.how == "number" else text,  # an option's number: its words
                 )
         if isinstance(result, Command):
             return [Echo(text), *self.command(result.name, result.topic)]
@@ -318,8 +318,15 @@ class Conversation:
         self, question: Any, value: AnswerValue, typed: str | None = None
     ) -> list[Event]:
         """Record an answer (typed, or chosen) to `question` and move on."""
+        from assistant.core.interpret import date_words
+
         state = self.state
-        label = state.words(question.fact, value)
+        # a typed date is said back as it was read ("27/11/2026": "Fri 27 Nov 2026")
+        label = (
+            date_words(value)
+            if isinstance(value, dt.date)
+            else state.words(question.fact, value)
+        )
         note = ""
         if typed is not None and typed.strip().lower() != label.lower():
             note = f"({self.ui.understood_as} {label})"

@@ -88,7 +88,8 @@ class Opening:
 
 def answer_before_pack(opening: Opening, text: str, today: Any = None) -> Any:
     """Typed text read as an answer to the opening's question (before the pack has loaded):
-    the answer's value, or None when it is not an answer (a command, say: kept for later)."""
+    the `Answer` (its value, and how it was read), or None when it is not an answer (a
+    command, say: kept for later)."""
     import datetime as dt
 
     from assistant.conversation.events import Choice
@@ -96,7 +97,7 @@ def answer_before_pack(opening: Opening, text: str, today: Any = None) -> Any:
 
     choices = [Choice(value, words) for value, words in opening.replies]
     result = interpret(text, choices, opening.kind, today or dt.date.today())
-    return result.value if isinstance(result, Answer) else None
+    return result if isinstance(result, Answer) else None
 
 
 def question_message(pack: Pack, question: Question, old: str | None = None) -> str:

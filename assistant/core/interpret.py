@@ -2,8 +2,24 @@
 
 UI-free and total: `interpret` never raises, whatever the string. The chat and plain mode both
 use it. It knows the usual ways people type yes, no and "not sure", an option's number or words,
-ISO dates (never in the future), and the assistant's commands (why, what is X, help, back,
-summary, review, restart, quit). The words the assistant says back live in prompts/chat/.
+dates (never in the future), and the assistant's commands (why, what is X, help, back, summary,
+review, restart, quit). The words the assistant says back live in prompts/chat/.
+
+How a line is read, in order:
+- a command ("why", "what is X", "back", ...);
+- an option picked by its number: one digit that is an option's number ("2"), or an explicit
+  "option 2" / "#2"; any other number is read as text, never split into digits;
+- the ways of saying "not sure", then an option's exact words (a pack's own words for "not
+  sure", such as "Not yet, or not sure" at the Panel notification date, included);
+- at a date question: a date (`2026-11-27`, `27/11/2026`, `27 Nov 2026`, `today`, ...), and the
+  answer says how it was read (`Answer.read_as`, "Fri 27 Nov 2026");
+- a number, or an age such as "15", "aged 17", "3 weeks old", at a question whose options cover
+  numbers: an option's `numbers` range in the pack (questions.yaml), else the range its label
+  states ("Under 16", "16 or 17", "18 to 24", "25 or over");
+- yes and no, then words that fit one option.
+Nothing is ever taken as "Not sure" by a loose match ("no" begins "not sure"): only the ways of
+saying it, its number, its exact words or the pack's own words for it ("not yet") choose it;
+otherwise it is at most one candidate of several in an `Unclear`, or the options are shown.
 """
 
 from __future__ import annotations
@@ -22,7 +38,8 @@ ProblemCode = Literal["empty", "not_a_date", "impossible_date", "future_date"]
 
 
 class Choice(Protocol):
-    """An answer option: `assistant.core.pack.Option` fits."""
+    """An answer option: `assistant.core.pack.Option` fits (and may say the `numbers` it covers,
+    read with `getattr`: a choice without them is read by its label)."""
 
     @property
     def value(self) -> str: ...
@@ -36,7 +53,10 @@ class Answer:
     """An answer to the current question: an option's value, "unknown", or a date."""
 
     value: str | dt.date
-    how: Literal["number", "words", "yes_no", "not_sure", "date"] = "words"
+    how: Literal["number", "words", "yes_no", "not_sure", "date", "age"] = "words"
+    # how a typed date was read ("Fri 27 Nov 2026"), for the front ends to show; not part of
+    # what the answer is, so two answers of the same value are equal however they were typed
+    read_as: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -167,8 +187,62 @@ _WHAT_IS = re.compile(
     r"^(?:what\s+(?:is|are|does|do|'s)|what's|whats|define|definition\s+of|meaning\s+of|"
     r"explain|tell\s+me\s+about|help\s+(?:with|on)?|\?)\s*(?P<topic>.*?)\s*(?:mean|means)?\s*\??$"
 )
-_DATE_LIKE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_NUMBER = re.compile(r"^(?:option\s+|number\s+|no\.?\s*|#)?(\d{1,3})[.)]?$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
+_WEEKDAYS = (
+    "mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday "
+    "sat saturday sun sunday".split()
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        1,
+    )
+    for name in names.split()
+}
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH = r"([a-z]+)"
+_WORD_DATES = (
+    (re.compile(rf"^{_DAY}\s+(?:of\s+)?{_MONTH}\s+(\d{{4}})$"), 1, 2, 3),  # 27 Nov 2026
+    (re.compile(rf"^{_MONTH}\s+{_DAY}\s+(\d{{4}})$"), 2, 1, 3),  # Nov 27 2026
+)
+# one digit that is an option's number picks it; "option 12", "#12" name a number explicitly
+_DIGIT = re.compile(r"^(\d)[.)]?$")
+_PICK = re.compile(r"^(?:option|number|no\.?|#)\s*(\d{1,3})[.)]?$")
+# a number or an age as people type it: "15", "aged 17", "3 weeks old", "15 and a half"
+_AGE = re.compile(
+    r"^(?:(?:aged?|age of|is|was|they were|he was|she was|they are|he is|she is)\s+)?"
+    r"(\d{1,3})(?:[.,]\d+|\s+and\s+a\s+half)?\s*"
+    r"(years?|yrs?|y|yo|y/o|months?|mths?|mos?|m|weeks?|wks?|w|days?|d)?"
+    r"(?:\s+old)?$"
+)
+_UNDER_A_YEAR = frozenset("month months mth mths mo mos m week weeks wk wks w day days d".split())
+# how an option's label states the numbers it covers, when the pack does not say
+_LABEL_RANGES = (
+    (re.compile(r"^(?:under|younger than|less than|below)\s+(\d+)$"), lambda a, b: (0, a - 1)),
+    (re.compile(r"^(\d+)\s+(?:to|-|–)\s+(\d+)$"), lambda a, b: (a, b)),
+    (re.compile(r"^(\d+)\s+(?:or|and)\s+(\d+)$"), lambda a, b: (a, b)),
+    (
+        re.compile(r"^(\d+)\s*(?:or over|or older|or more|and over|and older|plus|\+)$"),
+        lambda a, b: (a, 150),
+    ),
+    (re.compile(r"^(?:over|older than|more than)\s+(\d+)$"), lambda a, b: (a + 1, 150)),
+)
+_NOT_SURE_WORDS = frozenset("not sure unknown or".split())
 _FILLER = frozenset(
     "the a an it its it's was were they is he she i think answer option that would be "
     "say choose pick".split()
@@ -190,12 +264,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | None:
-    """An option by its value or label: whole words first, then word beginnings."""
-    wanted = normalise(text)
+def _exact_option(text: str, choices: Sequence[Choice]) -> Answer | None:
+    """An option named by its whole label or value, as typed."""
     for choice in choices:
-        if wanted in (normalise(choice.label), choice.value.replace("_", " "), choice.value):
+        if text in (normalise(choice.label), choice.value.replace("_", " "), choice.value):
             return Answer(choice.value, "words")
+    return None
+
+
+def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | None:
+    """An option by the words of its value or label: whole words first, then word beginnings
+    (of three letters or more: "no" only asks whether "Nobody" was meant).
+
+    "Not sure" is not chosen this way ("no" begins "not sure", and "sure" means yes), except by
+    the pack's own words for it ("not yet" for "Not yet, or not sure"); otherwise it is only
+    ever one candidate of several in an `Unclear`.
+    """
+    wanted = normalise(text)
     words = [w for w in _words(wanted) if w not in _FILLER] or _words(wanted)
     if not words:
         return None
@@ -208,15 +293,20 @@ def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | No
     whole = [c for c, ws in labels if all(w in ws for w in words)]
     if len(whole) > 1:
         whole = _closest(" ".join(words), whole)
-    if len(whole) == 1:
-        return Answer(whole[0].value, "words")
-    if len(whole) > 1:
-        return Unclear(text, tuple(c.value for c in whole))
     starts = [c for c, ws in labels if all(any(lw.startswith(w) for lw in ws) for w in words)]
-    if len(starts) == 1 and all(len(w) >= 2 for w in words):
-        return Answer(starts[0].value, "words")
-    if len(starts) > 1:
-        return Unclear(text, tuple(c.value for c in starts))
+    # the no-answer option is chosen by words only through the pack's own words for it
+    own = bool(set(words) - _NOT_SURE_WORDS - _YES - _NO)
+    for found, prefix in ((whole, False), (starts, True)):
+        if not found:
+            continue
+        if len(found) == 1:
+            only = found[0]
+            if only.value == UNKNOWN:
+                # "no" begins "Not sure", "sure" is one of its words: show the options instead
+                return Answer(UNKNOWN, "words") if own and not prefix else None
+            if not prefix or all(len(w) >= 3 for w in words):
+                return Answer(only.value, "words")
+        return Unclear(text, tuple(c.value for c in found))
     return None
 
 
@@ -235,25 +325,88 @@ def _closest(phrase: str, found: list[Choice]) -> list[Choice]:
     return found
 
 
-def _date(text: str, today: dt.date) -> Answer | Problem | None:
-    if text in ("today",):
-        return Answer(today, "date")
-    if text in ("yesterday",):
-        return Answer(today - dt.timedelta(days=1), "date")
-    found = _DATE_LIKE.match(text)
+def numbers_of(choice: Choice) -> tuple[int, int] | None:
+    """The whole numbers an option covers: its `numbers` (from the pack), else its label's."""
+    given = getattr(choice, "numbers", None)
+    if given:
+        low, high = given
+        return int(low), int(high)
+    label = normalise(_PARENTHESES.sub(" ", choice.label))
+    for pattern, make in _LABEL_RANGES:
+        found = pattern.match(label)
+        if found:
+            numbers = [int(n) for n in found.groups()]
+            low, high = make(numbers[0], numbers[-1])
+            return (low, high) if low <= high else None
+    return None
+
+
+def _by_number(text: str, choices: Sequence[Choice]) -> Answer | Unclear | None:
+    """A number or an age typed at a question whose options cover numbers ("15": "Under 16")."""
+    found = _AGE.match(text)
     if not found:
         return None
+    ranges = [(c, numbers_of(c)) for c in choices]
+    if not any(r for _, r in ranges):
+        return None
+    number = 0 if (found[2] or "") in _UNDER_A_YEAR else int(found[1])
+    fits = [c for c, r in ranges if r is not None and r[0] <= number <= r[1]]
+    if len(fits) == 1:
+        return Answer(fits[0].value, "age")
+    if fits:
+        return Unclear(text, tuple(c.value for c in fits))
+    return None
+
+
+def read_date(text: str) -> dt.date | None | Literal[False]:
+    """A date as people type it (normalised text): the date, False if it names no real day
+    (30 Feb), None if it is not written as a date at all. Day before month, as in England."""
+    text = text.replace(",", " ")
+    text = " ".join(w for w in text.split() if w not in _WEEKDAYS)
+    parts: tuple[int, int, int] | None = None
+    if found := _ISO_DATE.match(text):
+        parts = (int(found[1]), int(found[2]), int(found[3]))
+    elif found := _UK_DATE.match(text):
+        year = int(found[3]) + (2000 if len(found[3]) == 2 else 0)
+        parts = (year, int(found[2]), int(found[1]))
+    else:
+        for pattern, day, month, year in _WORD_DATES:
+            found = pattern.match(text)
+            if found and found[month] in _MONTHS:
+                parts = (int(found[year]), _MONTHS[found[month]], int(found[day]))
+                break
+    if parts is None:
+        return None
     try:
-        day = dt.date(int(found[1]), int(found[2]), int(found[3]))
+        return dt.date(*parts)
     except ValueError:
+        return False
+
+
+def date_words(day: dt.date) -> str:
+    """A date as the assistant says it back: "Fri 27 Nov 2026"."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _date(text: str, today: dt.date) -> Answer | Problem | None:
+    if text in ("today", "today's date", "this morning", "this afternoon"):
+        return Answer(today, "date", date_words(today))
+    if text in ("yesterday", "yesterday's date"):
+        day = today - dt.timedelta(days=1)
+        return Answer(day, "date", date_words(day))
+    read = read_date(text)
+    if read is None:
+        return None
+    if read is False:
         return Problem("impossible_date", text)
+    day = read
     from assistant.core.calendar import FIRST_DAY
 
     if day < FIRST_DAY:  # 0001-01-01, 1800-01-01: a typo, and no working days are counted then
         return Problem("impossible_date", text)
     if day > today:
         return Problem("future_date", text)
-    return Answer(day, "date")
+    return Answer(day, "date", date_words(day))
 
 
 def interpret(
@@ -291,20 +444,31 @@ def _interpret(
                 topic = ""
             return Command("what_is", topic)
     values = [c.value for c in choices]
-    number = _NUMBER.match(text)
-    if number and choices:
-        index = int(number[1])
+    picked = _DIGIT.match(text) or _PICK.match(text)
+    if picked and choices:
+        index = int(picked[1])
         if 1 <= index <= len(choices):
             return Answer(choices[index - 1].value, "number")
+        if _PICK.match(text):
+            return Unrecognised(raw)  # "option 9" of five: not read as anything else
     if text in _NOT_SURE or text.rstrip("?") in _NOT_SURE:
         return Answer(UNKNOWN, "not_sure")
+    exact = _exact_option(text, choices)
+    if exact is not None:
+        return exact
     if kind == "date":
-        day = _date(text, today or dt.date.today())
-        if day is not None:
-            return day
+        found = _date(text, today or dt.date.today())
+        if found is not None:
+            return found
+        loose = _match_option(text, choices) if choices else None
+        if isinstance(loose, Answer | Unclear):
+            return loose
         if re.search(r"\d", text):
             return Problem("not_a_date", raw)
         return Unrecognised(raw)
+    numbered = _by_number(text, choices)
+    if numbered is not None:
+        return numbered
     if "yes" in values and (
         text in _YES or text.split(" ")[0].strip(",") in ("yes", "yeah", "yep", "y")
     ):
@@ -313,7 +477,9 @@ def _interpret(
         text in _NO or text.split(" ")[0].strip(",") in ("no", "nope", "nah", "n")
     ):
         return Answer("no", "yes_no")
-    found = _match_option(text, choices)
-    if found is not None:
-        return found
+    if _AGE.match(text) and not re.search(r"[a-z]", text):
+        return Unrecognised(raw)  # a bare number that is no option's number and no option's range
+    option = _match_option(text, choices)
+    if option is not None:
+        return option
     return Unrecognised(raw)

@@ -169,10 +169,21 @@ class Rule(BaseModel):
 
 
 class Option(BaseModel):
+    """One answer. `numbers` [low, high]: the whole numbers (an age) this answer covers, so a
+    number typed at its question ("15") chooses it (assistant.core.interpret)."""
+
     model_config = _STRICT
     value: Annotated[str, BeforeValidator(_word)]
     label: str
     help: str = ""
+    numbers: tuple[int, int] | None = None
+
+    @field_validator("numbers")
+    @classmethod
+    def _low_high(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and value[0] > value[1]:
+            raise ValueError(f"numbers [{value[0]}, {value[1]}]: the first must not be larger")
+        return value
 
 
 class Question(BaseModel):
@@ -195,9 +206,9 @@ class Question(BaseModel):
     def choices(self, labels: dict[str, str] | None = None) -> list[Option]:
         """The answer options, ending with "Not sure" (always an answer)."""
         spec = C.FACTS[self.fact]
-        if spec.kind == "date":
-            return [Option(value=C.UNKNOWN, label="Not sure")]
         given = {o.value: o for o in self.options}
+        if spec.kind == "date":  # a typed date, or "Not sure" (a pack may word it: "Not yet")
+            return [given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure")]
         out = [
             given.get(v)
             or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize()))
@@ -676,10 +687,23 @@ def _check_references(
         check(q.ask_if, q.file, q.line)
         spec = C.FACTS[q.fact]
         for option in q.options:
-            if spec.kind != "date" and option.value not in spec.values:
+            allowed = spec.values if spec.kind != "date" else (C.UNKNOWN,)
+            if option.value not in allowed:
                 problems.append(
                     f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "
-                    f"value of {q.fact}; allowed values: {', '.join(spec.values)}"
+                    f"value of {q.fact}; allowed values: {', '.join(allowed)}"
+                    + (
+                        " (a date question's only option is the one for no date)"
+                        if spec.kind == "date"
+                        else ""
+                    )
+                )
+        ranged = sorted((o.numbers, o.value) for o in q.options if o.numbers is not None)
+        for (first, a), (second, b) in zip(ranged, ranged[1:], strict=False):
+            if second[0] <= first[1]:
+                problems.append(
+                    f"{q.file}, line {q.line}: question '{q.id or q.fact}': options {a!r} and {b!r} "
+                    f"both cover the number {second[0]}; give each number to one option"
                 )
     seen_facts: dict[str, int] = {}
     for q in questions:

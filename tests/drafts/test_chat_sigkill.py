@@ -91,7 +91,7 @@ PREFERRED = {
 
 
 def _script(count: int) -> list[tuple[str, str, str]]:
-    """(fact, value, number key) for the first `count` questions the pack asks."""
+    """(fact, value, keys: the number and Enter) for the first `count` questions the pack asks."""
     from assistant.conversation.state import ConversationState
     from assistant.core import load_pack
 
@@ -102,7 +102,7 @@ def _script(count: int) -> list[tuple[str, str, str]]:
         question = state.current
         values = [c.value for c in question.choices(pack.labels.values.get(question.fact))]
         value = PREFERRED.get(question.fact, values[0])
-        out.append((question.fact, value, str(values.index(value) + 1)))
+        out.append((question.fact, value, str(values.index(value) + 1) + "\r"))  # number, Enter
         state.answer(question.fact, value)
     return out
 

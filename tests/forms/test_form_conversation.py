@@ -35,7 +35,7 @@ async def choose(pilot, value: str) -> None:
     index = [r.value for r in replies.replies].index(value)
     replies.focus()
     await pilot.pause()
-    await pilot.press(str(index + 1))
+    await pilot.press(str(index + 1), "enter")
     await pilot.pause()
 
 

@@ -66,8 +66,8 @@ async def choose(pilot: Any, value: str, how: str = "number") -> None:
     index = [r.value for r in replies.replies].index(value)
     replies.focus()
     await pilot.pause()
-    if how == "number":
-        await pilot.press(str(index + 1))
+    if how == "number":  # a number is typed like any answer, and Enter sends it
+        await pilot.press(str(index + 1), "enter")
     elif how == "arrows":
         await pilot.press("home", *(["down"] * index), "enter")
     elif how == "click":

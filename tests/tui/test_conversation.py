@@ -676,7 +676,7 @@ async def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(pack):
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("2")  # no immediate risk
+        await pilot.press("2", "enter")  # no immediate risk
         await pilot.pause()
         chat(app).action_review()
         await pilot.pause()

@@ -116,7 +116,7 @@ async def test_yes_before_the_pack_loads_gets_the_urgent_route_and_contacts(pack
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        await pilot.press("1")  # "Yes, a child may be at risk now"
+        await pilot.press("1", "enter")  # "Yes, a child may be at risk now"
         await pilot.pause()
         assert app.state is None  # nothing is decided before the pack is here ...
         assert transcript_texts(app)[-1] == (
@@ -181,7 +181,7 @@ async def test_a_changed_mind_before_the_pack_loads_keeps_the_last_answer(pack):
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        await pilot.press("2", "1")  # "No", then "Yes"
+        await pilot.press("2", "enter", "1", "enter")  # "No", then "Yes"
         await pilot.pause()
         await finish_loading(pilot, loader)
         assert app.state.answers == {"immediate_risk": "yes"}
@@ -194,7 +194,7 @@ async def test_quitting_before_the_pack_loads_applies_the_answers_first(pack):
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        await pilot.press("2", "ctrl+q")
+        await pilot.press("2", "enter", "ctrl+q")
         await pilot.pause()
         assert app.return_code is None  # still open: the answer is not applied yet
         loader.release.set()
@@ -234,7 +234,7 @@ async def test_an_out_of_date_opening_is_replaced_by_the_packs_own(pack):
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
         assert transcript_texts(app)[1] == ("Assistant", stale.question)
-        await pilot.press("1")
+        await pilot.press("1", "enter")
         await finish_loading(pilot, loader)
         assert app.state.answers == {}
         assert transcript_texts(app) == [

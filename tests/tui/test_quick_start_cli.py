@@ -224,7 +224,7 @@ def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_pa
         term.kill()
     term = start()
     try:
-        term.press("1")  # at once: very likely before the pack has loaded
+        term.press("1\r")  # at once: very likely before the pack has loaded
         drafts = tmp_path / "data" / "drafts"
 
         def saved() -> dict | None:

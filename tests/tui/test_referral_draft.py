@@ -33,7 +33,7 @@ def _app(pack, session):
 
 async def _open_form(pilot, app):
     await pilot.pause()
-    await pilot.press("1")  # "See the outcome"
+    await pilot.press("1", "enter")  # "See the outcome"
     await pilot.pause()
     assert isinstance(app.screen, OutcomeScreen)
     await pilot.press("f")

@@ -40,7 +40,7 @@ def test_opening(snap_compare, fixed_pack):
 def test_question_with_help(snap_compare, fixed_pack):
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.press("2")  # no immediate risk
+        await pilot.press("2", "enter")  # no immediate risk
         await pilot.pause()
         await pilot.press("f1")  # help with "How old was the person ...?"
         await settle(pilot)
@@ -53,7 +53,7 @@ def test_outcome_urgent(snap_compare, fixed_pack):
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.press("2")  # the contacts came first; then "See the outcome"
+        await pilot.press("2", "enter")  # the contacts came first; then "See the outcome"
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -66,7 +66,7 @@ def test_outcome(snap_compare, fixed_pack, route):
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.press("1")  # "See the outcome"
+        await pilot.press("1", "enter")  # "See the outcome"
         await settle(pilot)
         assert pilot.app.state.decision().route == route
 
@@ -79,7 +79,7 @@ def test_review_screen(snap_compare, fixed_pack):
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
-        await pilot.press("2")  # "Review my answers first"
+        await pilot.press("2", "enter")  # "Review my answers first"
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

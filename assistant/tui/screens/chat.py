@@ -6,7 +6,8 @@ only keys, focus and layout. The progress line is the answers' box subtitle.
 
 | Key | Action |
 |---|---|
-| 1-9, arrows + enter, click | choose an answer |
+| arrows + enter, click | choose an answer |
+| digits, letters | type an answer (a number too); enter sends it |
 | F1 | help with this question (and the glossary) |
 | F2 | show or hide the facts panel |
 | F3 | review and change every answer |
@@ -44,7 +45,7 @@ from textual.worker import Worker, WorkerState
 from assistant.conversation.ui_words import UiWords, ui
 from assistant.tui.screens.base import reword_bindings
 from assistant.tui.widgets.facts_panel import FactsPanel
-from assistant.tui.widgets.quick_replies import QuickReplies, Reply
+from assistant.tui.widgets.quick_replies import AnswerBox, QuickReplies, Reply
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
 
 if TYPE_CHECKING:  # the pack, the engine and the state are imported when the pack has loaded
@@ -131,7 +132,7 @@ class ChatScreen(Screen[None]):
             with Vertical(id="conversation"):
                 yield Transcript(id="transcript")
                 yield QuickReplies(id="replies")
-                yield Input(
+                yield AnswerBox(
                     placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
                 )
             yield FactsPanel(
@@ -443,9 +444,10 @@ class ChatScreen(Screen[None]):
             from assistant.conversation.opening import answer_before_pack
 
             assert self.opening is not None
-            value = answer_before_pack(self.opening, text)
-            if value is not None:
-                self.answer_before_loading(value, typed=text)
+            early = answer_before_pack(self.opening, text)
+            if early is not None:  # an option's number shows as its words
+                typed = None if early.how == "number" else text
+                self.answer_before_loading(early.value, typed=typed)
             else:
                 self.later(self.handle_text, text, self.opening.fact)
             return
@@ -486,12 +488,9 @@ class ChatScreen(Screen[None]):
             self.refresh_facts()
 
     def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel
+        from assistant.tui.widgets.keys_panel import toggle_keys
 
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        toggle_keys(self)
 
     def action_focus_transcript(self) -> None:
         self.transcript.focus()
