@@ -18,6 +18,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-trace", action="store_true", help="leave the rule trace out of the JSON"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="after the outcome, print every rule that applies or may apply, its sources and the "
+        "rule trace",
+    )
     add_rules_option(parser)
 
 
@@ -35,4 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from assistant.core.words import render
 
     print(render(pack, "decision.txt.j2", decision=decision, facts=facts), end="")
+    if args.explain:
+        print()
+        print(render(pack, "outcome/explain.txt.j2", decision=decision).rstrip("\n"))
     return 0

@@ -110,6 +110,7 @@ class Dates(BaseModel):
     incident_date: DateValue = None
     aware_date: DateValue = None
     notification_date: DateValue = None
+    rapid_review_completed: DateValue = None
 
 
 class Person(BaseModel):
@@ -269,7 +270,7 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
 
     merged: dict[str, dt.date] = {}
     where: dict[str, tuple[str, ...]] = {}
-    for name in ("incident_date", "aware_date", "notification_date"):
+    for name in ("incident_date", "aware_date", "notification_date", "rapid_review_completed"):
         in_facts, in_dates = facts.get(name), dates.get(name)
         if in_facts and in_dates and in_facts != in_dates:
             problems.append(

@@ -80,6 +80,7 @@ FACTS: Final[dict[str, FactSpec]] = {
         _date("incident_date"),
         _date("aware_date"),
         _date("notification_date"),
+        _date("rapid_review_completed"),
     )
 }
 
