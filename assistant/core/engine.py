@@ -487,9 +487,7 @@ def decide(
             facts_needed_item = sorted(used, key=order)
             unsettled.append(Unsettled(field=kind, value=item, facts=facts_needed_item))
             open_facts = [f for f in facts_needed_item if f not in known]
-            possible.append(
-                Possible(kind=_POSSIBLE_KINDS[kind], id=item, settled_by=open_facts)
-            )
+            possible.append(Possible(kind=_POSSIBLE_KINDS[kind], id=item, settled_by=open_facts))
     possible.sort(key=lambda p: (_KIND_ORDER[p.kind], _contract_position(p.kind, p.id)))
 
     notifications: list[Notification] = []

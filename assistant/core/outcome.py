@@ -215,7 +215,7 @@ def _when(
 
 
 def _who(text: str) -> str:
-    """"The local authority" -> "the local authority" after a colon; names keep their capital."""
+    """ "The local authority" -> "the local authority" after a colon; names keep their capital."""
     first = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if first in ("The", "A", "An", "You") else text
 
@@ -241,7 +241,9 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
                 duty="urgent",
                 what=spec.what if spec else labels.routes["urgent_safeguarding_referral"].label,
                 who=spec.who if spec else "",
-                how=(spec.how if spec and spec.how else "{contacts}.").replace("{contacts}", contacts),
+                how=(spec.how if spec and spec.how else "{contacts}.").replace(
+                    "{contacts}", contacts
+                ),
             )
         )
         if decision.halted:
@@ -292,9 +294,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
             how=spec.how if spec else "",
         )
         if item.done is not None:
-            line.done = (
-                (spec.done if spec and spec.done else label) + " on " + show_date(item.done)
-            )
+            line.done = (spec.done if spec and spec.done else label) + " on " + show_date(item.done)
             done_lines.append(line)
         else:
             lines.append(line)
@@ -367,7 +367,10 @@ def _join(words: list[str], last: str) -> str:
 
 _CRITERIA_GROUPS = (
     ("lcspr", ("reg11_a", "reg11_b", "reg11_c", "reg11_d")),
-    ("additional", ("single_agency", "no_agency_involvement", "cross_area", "institutional_setting")),
+    (
+        "additional",
+        ("single_agency", "no_agency_involvement", "cross_area", "institutional_setting"),
+    ),
     ("national", ("reg3_b",)),
 )
 
@@ -387,8 +390,10 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
         if own:
             return own
         facts = [_fact_if(pack, f) for f in p.settled_by]
-        return _join(facts, "and") if facts else words.get(
-            "if_answers", "the remaining answers confirm it"
+        return (
+            _join(facts, "and")
+            if facts
+            else words.get("if_answers", "the remaining answers confirm it")
         )
 
     met = set(decision.reviews.criteria_met)
@@ -422,7 +427,11 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
         label = table.get(p.id)
         if label is None:
             continue  # lint reports an id without a label; nothing internal is shown
-        text = f"{label.label}: {label.text}" if label.text and p.kind != "notification" else label.label
+        text = (
+            f"{label.label}: {label.text}"
+            if label.text and p.kind != "notification"
+            else label.label
+        )
         if not text.endswith("."):
             text += "."
         group(condition_for(p, label.if_)).items.append(text)
@@ -477,7 +486,9 @@ def _reviews(pack: Pack, decision: Decision) -> list[tuple[str, str]]:
     return out
 
 
-def build_outcome(pack: Pack, decision: Decision, facts: Mapping[str, Any] | None = None) -> Outcome:
+def build_outcome(
+    pack: Pack, decision: Decision, facts: Mapping[str, Any] | None = None
+) -> Outcome:
     """The outcome of `decision` (decided on `facts`) in the pack's words."""
     known = _known(facts or {})
     route = pack.labels.routes.get(decision.route)  # type: ignore[call-overload]
