@@ -123,6 +123,7 @@ def readable_source(pack: Pack, source: str, limit: int = 2) -> str:
     """
     named: list[str] = []
     cited: list[str] = []
+    plain: list[str] = []  # what is left when a source names no law and cites no known source
     for part in _split_top(source):
         for tag in _TAG.findall(part):
             cited += [s for s in _SOURCE_ID.findall(tag) if s not in cited]
@@ -135,6 +136,8 @@ def readable_source(pack: Pack, source: str, limit: int = 2) -> str:
             words = _terms(pack, words)
             if words not in named:
                 named.append(words)
+        elif words:
+            plain.append(_terms(pack, words))
     if named:
         return "; ".join(named[:limit])
     limit = 1  # a source title is long enough on its own
@@ -148,7 +151,7 @@ def readable_source(pack: Pack, source: str, limit: int = 2) -> str:
             titles.append(title)
         if len(titles) >= limit:
             break
-    return "; ".join(titles)
+    return "; ".join(titles or plain[:limit])
 
 
 def source_note(status: str, advice: bool, source: str) -> str:
@@ -415,8 +418,9 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
         }[name]
         group(_join(ifs, "or")).items.append(words.get(f"criteria_{name}", default))
 
+    absorbed = {d for spec in labels.do_now.values() for d in spec.same_duty}
     for p in decision.possible:
-        if p.kind == "criterion":
+        if p.kind == "criterion" or (p.kind == "deadline" and p.id in absorbed):
             continue
         table: Any = {
             "signpost": labels.signposts,
