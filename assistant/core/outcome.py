@@ -67,11 +67,13 @@ class Outcome:
     open_facts: list[str]  # labels of the facts that would settle the route
     do_now: list[DoLine]
     reviews: list[tuple[str, str]]  # (what, words)
+    also: list[tuple[str, str]]  # processes to tell or involve, on the facts given: (label, text)
     possible: list[IfGroup]
     why: list[WhyLine]
     form: str  # the form's label, or ""
     referral_email: str
     rules_title: str
+    nothing_settled: str  # shown under Why when no rule fired on the facts given
     rules_version: str
     in_force_on: str
 
@@ -289,9 +291,14 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
                 if other.id in spec.same_duty and other.due is not None:
                     due, basis = other.due, other.basis
                     days = _spec_days(pack, other.rule, "deadline", other.id)
+        what = spec.what if spec else label
+        for other in spec.same_duty if spec else []:
+            joined = do_now.get(other)
+            if other in present and joined is not None:
+                what += " and " + joined.what[:1].lower() + joined.what[1:]
         line = DoLine(
             duty=duty,
-            what=spec.what if spec else label,
+            what=what,
             who=spec.who if spec and spec.who else _who(item.who),
             when=_when(pack, due, days, basis, known),
             how=spec.how if spec else "",
@@ -442,6 +449,11 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
     return list(groups.values())
 
 
+def _signposts_only(outputs: Any) -> bool:
+    """A rule that decides nothing, or only names processes (shown under "also")."""
+    return outputs.model_copy(update={"signposts": []}).is_empty()
+
+
 def _why(pack: Pack, decision: Decision) -> list[WhyLine]:
     out: list[WhyLine] = []
     seen: set[str] = set()
@@ -449,8 +461,8 @@ def _why(pack: Pack, decision: Decision) -> list[WhyLine]:
         if not reason.certain or reason.rule in seen:
             continue
         rules = pack.rules_by_id.get(reason.rule, [])
-        if not rules or all(r.then.is_empty() for r in rules):
-            continue  # explains, decides nothing: in the full trace (`why`, --explain)
+        if not rules or all(_signposts_only(r.then) for r in rules):
+            continue  # explains, or names a process shown above: in the full trace
         seen.add(reason.rule)
         out.append(
             WhyLine(
@@ -459,6 +471,22 @@ def _why(pack: Pack, decision: Decision) -> list[WhyLine]:
                 note=source_note(reason.status, reason.advice, reason.source),
             )
         )
+    return out
+
+
+def _also(pack: Pack, decision: Decision, do_now: list[DoLine]) -> list[tuple[str, str]]:
+    """The signposts that apply on the facts given and are not already a Do-now line."""
+    possible = {p.id for p in decision.possible if p.kind == "signpost"}
+    shown = {line.duty for line in do_now}
+    skip = {"other_area_partnership"} if "other_area" in shown else set()
+    if "urgent" in shown:
+        skip.add("police_or_social_care_now")
+    out = []
+    for s in decision.signposts:
+        label = pack.labels.signposts.get(s)  # type: ignore[call-overload]
+        if s in possible or s in skip or label is None:
+            continue
+        out.append((label.label, label.text))
     return out
 
 
@@ -505,19 +533,27 @@ def build_outcome(
     if decision.form and decision.form in pack.labels.forms:
         form = pack.labels.forms[decision.form].label
     contact = pack.referral_contact
+    do_now = _do_now(pack, decision, known)
     return Outcome(
         route=decision.route,
         title=route.label if route else decision.route.replace("_", " "),
         headline=_headline(pack, decision, known),
         certain=decision.certain,
         open_facts=open_facts,
-        do_now=_do_now(pack, decision, known),
+        do_now=do_now,
         reviews=_reviews(pack, decision),
+        also=_also(pack, decision, do_now),
         possible=_possible(pack, decision),
         why=_why(pack, decision),
         form=form,
         referral_email=contact.email if contact else "",
         rules_title=pack.meta.title,
+        nothing_settled=pack.labels.outcome.get(
+            "nothing_settled" if not decision.certain else "nothing_fired",
+            "No rule called for a referral on these answers."
+            if decision.certain
+            else "No rule is settled on the answers given yet: see what may apply, above.",
+        ),
         rules_version=decision.rules.version,
         in_force_on=show_date(decision.rules.in_force_on),
     )
