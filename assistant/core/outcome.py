@@ -219,6 +219,14 @@ def _when(
     return text
 
 
+def _label(table: Any, item: str) -> Any:
+    """The pack's words for an id; a pack without them shows the id in words (lint reports it)."""
+    from assistant.core.pack import Label
+
+    found = table.get(item)
+    return found if found is not None else Label(label=item.replace("_", " ").capitalize())
+
+
 def _who(text: str) -> str:
     """ "The local authority" -> "the local authority" after a colon; names keep their capital."""
     first = text.split(" ", 1)[0]
@@ -244,7 +252,9 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         lines.append(
             DoLine(
                 duty="urgent",
-                what=spec.what if spec else labels.routes["urgent_safeguarding_referral"].label,
+                what=spec.what
+                if spec
+                else _label(labels.routes, "urgent_safeguarding_referral").label,
                 who=spec.who if spec else "",
                 how=(spec.how if spec and spec.how else "{contacts}.").replace(
                     "{contacts}", contacts
@@ -267,10 +277,12 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         lines.append(
             DoLine(
                 duty="other_area",
-                what=spec.what if spec else labels.signposts["other_area_partnership"].label,
+                what=spec.what
+                if spec
+                else _label(labels.signposts, "other_area_partnership").label,
                 who=spec.who if spec else "",
                 when=_when(pack, due, days, "aware_date", known),
-                how=spec.how if spec else labels.signposts["other_area_partnership"].text,
+                how=spec.how if spec else _label(labels.signposts, "other_area_partnership").text,
             )
         )
 
@@ -416,7 +428,7 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
             continue
         if name != "national" and decision.reviews.lcspr == "indicated":
             continue
-        ifs = [labels.criteria[c].if_ or labels.criteria[c].label for c in open_ids]
+        ifs = [_label(labels.criteria, c).if_ or _label(labels.criteria, c).label for c in open_ids]
         default = {
             "lcspr": "the partners must consider an LCSPR (the partners decide).",
             "additional": "an additional circumstance the partners should consider for an LCSPR "
@@ -497,22 +509,27 @@ def _reviews(pack: Pack, decision: Decision) -> list[tuple[str, str]]:
     reviews = decision.reviews
     words = labels.outcome
     out = [
-        (words.get("review_statutory", "Rapid review"), labels.statutory[reviews.statutory].label),
-        (words.get("review_lcspr", "LCSPR"), labels.lcspr[reviews.lcspr].label),
+        (
+            words.get("review_statutory", "Rapid review"),
+            _label(labels.statutory, reviews.statutory).label,
+        ),
+        (words.get("review_lcspr", "LCSPR"), _label(labels.lcspr, reviews.lcspr).label),
         (
             words.get("review_national", "National review"),
-            labels.national_review[reviews.national_review].label,
+            _label(labels.national_review, reviews.national_review).label,
         ),
     ]
     if reviews.criteria_met:
         out.append(
             (
                 words.get("review_criteria", "Criteria met"),
-                "; ".join(labels.criteria[c].label for c in reviews.criteria_met),
+                "; ".join(_label(labels.criteria, c).label for c in reviews.criteria_met),
             )
         )
     possible = {p.id for p in decision.possible if p.kind == "local_option"}
-    methods = [labels.local_options[o].label for o in reviews.local_options if o not in possible]
+    methods = [
+        _label(labels.local_options, o).label for o in reviews.local_options if o not in possible
+    ]
     if methods:
         out.append((words.get("review_method", "Method"), "; ".join(methods)))
     return out
