@@ -311,7 +311,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         line = DoLine(
             duty=duty,
             what=what,
-            who=spec.who if spec and spec.who else _who(item.who),
+            who=spec.who if spec and spec.who else _terms(pack, _who(item.who)),
             when=_when(pack, due, days, basis, known),
             how=spec.how if spec else "",
         )
@@ -347,7 +347,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         if d.id in absorbed or ("deadline", d.id) in possible:
             continue
         label = labels.deadlines.get(d.id)
-        add(d.id, "deadline", d, label.label if label else d.what)
+        add(d.id, "deadline", d, label.label if label else _terms(pack, d.what))
     return lines + done_lines
 
 
