@@ -6,7 +6,7 @@ import datetime as dt
 import importlib.util
 
 import pytest
-from textual.widgets import HelpPanel, Input, Markdown
+from textual.widgets import HelpPanel, Input
 
 from assistant.core import decide
 from assistant.core.outcome import build_outcome
@@ -101,7 +101,7 @@ def _default(word: str):
 def outcome_source(app) -> str:
     screen = app.screen
     assert isinstance(screen, OutcomeScreen), f"expected the outcome, got {screen!r}"
-    return screen.query_one("#outcome", Markdown).source
+    return screen.query_one("#outcome").source
 
 
 async def test_opening_asks_about_immediate_risk_first(pack):

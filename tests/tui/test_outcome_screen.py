@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownOrderedList, MarkdownParagraph
+from textual.geometry import Region
 
 from assistant.core.case import load_case
+from assistant.core.outcome import build_outcome
 from assistant.core.pack import default_rules_dir
 from assistant.tui.screens.outcome import KeepScreen, OutcomeScreen
 from assistant.tui.state import ConversationState
@@ -44,6 +44,13 @@ async def _open(pilot, pack, facts) -> OutcomeScreen:
     return screen
 
 
+def _rendered_lines(screen: OutcomeScreen) -> list[str]:
+    """The outcome as drawn, line by line, from the top (before any scrolling)."""
+    widget = screen.query_one("#outcome")
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return [strip.text.rstrip() for strip in strips]
+
+
 async def test_headline_and_every_do_now_line_show_at_100x32(pack, tmp_path):
     app = make_app(pack)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -51,18 +58,30 @@ async def test_headline_and_every_do_now_line_show_at_100x32(pack, tmp_path):
         for path in SCENARIOS:
             screen = await _open(pilot, pack, _facts(path, tmp_path))
             body = screen.query_one("#outcome-body")
-            markdown = screen.query_one("#outcome", Markdown)
-            headline = markdown.query(MarkdownParagraph).first()
-            assert headline.region.bottom <= body.region.bottom, path.stem
-            outcome = screen.decision
-            if screen.query(MarkdownOrderedList):
-                do_now = markdown.query(MarkdownOrderedList).first()
-                assert do_now.region.height > 0
-                assert do_now.region.bottom <= body.region.bottom, (
-                    f"{path.stem}: the Do-now list ends at row {do_now.region.bottom}, "
-                    f"below the visible outcome (row {body.region.bottom})"
+            visible = body.scrollable_content_region.height
+            lines = _rendered_lines(screen)
+            outcome = build_outcome(pack, screen.decision, dict(screen.state.applied))
+            headline_end = max(
+                i
+                for i, line in enumerate(lines[:12])
+                if line.strip() and outcome.headline.split()[-1] in line
+            )
+            assert headline_end < visible, path.stem
+            if outcome.do_now:
+                start = lines.index("Do now")
+                end = next(
+                    i
+                    for i in range(start + 2, len(lines))
+                    if lines[i] and not lines[i].startswith(" ")
+                )  # the next heading
+                last = max(i for i in range(start, end) if lines[i].strip())
+                assert last < visible, (
+                    f"{path.stem}: the last Do-now line is row {last}, below the "
+                    f"{visible} rows shown:\n" + "\n".join(lines[: last + 1])
                 )
-            assert outcome is not None
+                shown = " ".join(" ".join(lines[start:end]).split())
+                for line in outcome.do_now:
+                    assert " ".join(line.what.split()[:4]) in shown or line.done, path.stem
             screen.dismiss("chat")
             await pilot.pause()
 

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Header, Static
 
 from assistant.tui.outcome_text import outcome_markdown
 from assistant.tui.screens.chat import reword_bindings
@@ -27,6 +27,18 @@ from assistant.tui.screens.once import CloseOnce
 from assistant.tui.state import ConversationState
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 from assistant.tui.words import say, ui
+
+
+class OutcomeText(Static):
+    """The outcome's Markdown drawn as one widget (Rich), so the screen opens in one frame: the
+    Markdown widget builds a widget per block, which costs most of a second on a busy machine.
+    `source` is the Markdown, as with Textual's Markdown widget."""
+
+    def __init__(self, source: str) -> None:
+        from rich.markdown import Markdown as RichMarkdown
+
+        super().__init__(RichMarkdown(source, hyperlinks=False), id="outcome")
+        self.source = source
 
 
 class OutcomeScreen(CloseOnce, Screen[str]):
@@ -54,9 +66,7 @@ class OutcomeScreen(CloseOnce, Screen[str]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="outcome-body"):
-            yield Markdown(
-                outcome_markdown(self.pack, self.decision, self.state.applied), id="outcome"
-            )
+            yield OutcomeText(outcome_markdown(self.pack, self.decision, self.state.applied))
         yield QuickReplies(id="next-steps")
         yield Footer()
 
