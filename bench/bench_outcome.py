@@ -101,7 +101,13 @@ def one_run(size: tuple[int, int], env: dict[str, str]) -> dict[str, float]:
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            env={**env, "HOME": folder, "TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)},
+            env={
+                **env,
+                "HOME": folder,
+                "TERM": "xterm-256color",
+                "COLUMNS": str(cols),
+                "LINES": str(rows),
+            },
             cwd=ROOT,
             close_fds=True,
         )
