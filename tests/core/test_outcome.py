@@ -314,3 +314,25 @@ def test_the_answers_saved_as_a_case_file_decide_the_same(pack, tmp_path):
     assert decide(pack, again, today=TODAY).route == decide(pack, facts, today=TODAY).route
     with pytest.raises(InputError, match="already exists"):
         save_case_file(path, facts)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_referral_form_names_the_address_and_the_representative(pack, path, tmp_path):
+    import io
+
+    import docx
+
+    from assistant.forms import render as render_form
+    from assistant.forms.context import build_form
+
+    facts = _scenario_facts(path, tmp_path)
+    decision = decide(pack, facts, today=TODAY)
+    if decision.form is None:
+        pytest.skip("no referral on this route")
+    form = build_form(pack, decision, facts, today=TODAY)
+    document = docx.Document(io.BytesIO(render_form(form, "docx")))
+    texts = {fmt: " ".join(str(render_form(form, fmt)).split()) for fmt in ("txt", "md", "html")}
+    texts["docx"] = " ".join(" ".join(p.text for p in document.paragraphs).split())
+    for fmt, text in texts.items():
+        assert "SSCP@salford.gov.uk" in text, fmt
+        assert "Practice Review Subgroup" in text and "representative" in text, fmt
