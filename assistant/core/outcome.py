@@ -194,28 +194,40 @@ def panel_working_days(pack: Pack) -> int | None:
     return None
 
 
+def _phrase(pack: Pack, key: str, default: str, **values: Any) -> str:
+    """A fixed phrase from labels.yaml `outcome`, filled in; the default if the pack's is broken."""
+    try:
+        return pack.labels.outcome.get(key, default).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return default.format(**values)
+
+
 def _when(
     pack: Pack, due: dt.date | None, days: int | None, basis: str | None, known: Mapping[str, Any]
 ) -> str:
-    words = pack.labels.outcome
+    """ "Mon 9 Mar 2026, 5 working days from 2 Mar": the date and the count it comes from."""
     if due is None:
-        if days is not None:
-            return words.get(
-                "when_unknown", "within {days} working days (give the dates to work out the date)"
-            ).format(days=days)
-        return ""
+        if days is None:
+            return ""
+        default = "within {days} working days (give the dates to work out the date)"
+        return _phrase(pack, "when_unknown", default, days=days)
     text = show_date(due)
     start = known.get(basis or "")
     if days is not None and isinstance(start, dt.date):
-        text += ", " + words.get("counted_from", "{days} working days from {start}").format(
-            days=days, start=start.strftime("%-d %b")
+        text += ", " + _phrase(
+            pack,
+            "counted_from",
+            "{days} working days from {start}",
+            days=days,
+            start=start.strftime("%-d %b"),
         )
     elif days is not None and basis == "latest_notification":
-        text += ", " + words.get(
+        text += ", " + _phrase(
+            pack,
             "counted_from_latest",
-            "{days} working days from the latest date the Panel can be notified; earlier if it "
-            "is notified earlier",
-        ).format(days=days)
+            "{days} working days from the latest date the Panel can be notified",
+            days=days,
+        )
     return text
 
 
@@ -239,10 +251,6 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
     lines: list[DoLine] = []
     done_lines: list[DoLine] = []
     possible = {(p.kind, p.id) for p in decision.possible}
-
-    def words(duty: str, fallback: str) -> Any:
-        found = do_now.get(duty)
-        return found if found is not None else None
 
     if decision.route == "urgent_safeguarding_referral":
         spec = do_now.get("urgent")
@@ -287,7 +295,9 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         )
 
     absorbed: set[str] = set()
-    present = {n.id for n in decision.notifications} | {d.id for d in decision.deadlines}
+    present = {n.id for n in decision.notifications if ("notification", n.id) not in possible} | {
+        d.id for d in decision.deadlines if ("deadline", d.id) not in possible
+    }
     for duty in present:
         spec = do_now.get(duty)
         if spec is not None:
@@ -328,8 +338,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
     for n in dated:
         if n.id in absorbed:
             continue
-        label = labels.notifications.get(n.id)
-        add(n.id, "notification", n, label.label if label else n.id)
+        add(n.id, "notification", n, _label(labels.notifications, n.id).label)
 
     if decision.form and decision.form in do_now:
         spec = do_now[decision.form]
@@ -347,7 +356,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         if d.id in absorbed or ("deadline", d.id) in possible:
             continue
         label = labels.deadlines.get(d.id)
-        add(d.id, "deadline", d, label.label if label else _terms(pack, d.what))
+        add(d.id, "deadline", d, label.label if label else _terms(pack, d.what or d.id))
     return lines + done_lines
 
 
