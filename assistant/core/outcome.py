@@ -375,7 +375,17 @@ def _headline(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> str:
     if notifies_here and "this_area" in headlines:
         return headlines["this_area"]
     if location == "elsewhere_in_england" and "other_area" in headlines:
-        return headlines["other_area"]
+        days = panel_working_days(pack)
+        aware = known.get("aware_date")
+        if isinstance(aware, dt.date) and days:
+            due = show_date(add_working_days(aware, days))
+        else:
+            due = _phrase(pack, "within_days", "within {days} working days", days=days or 5)
+        text = headlines["other_area"]
+        try:
+            return text.format(due=due)
+        except (KeyError, IndexError, ValueError):
+            return text
     if location is None and "where_unknown" in headlines:
         return headlines["where_unknown"]
     return route_text

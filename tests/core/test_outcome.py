@@ -139,6 +139,7 @@ def test_harm_elsewhere_in_england_names_the_other_area_and_the_5_day_date(pack)
     text = _text(pack, facts)
     headline = text.split("\n\n", 1)[0]
     assert "that area's local authority notifies the Panel" in headline
+    assert "Mon 18 May 2026" in " ".join(headline.split())
     assert "Salford City Council notifies" not in headline
     first = _do_lines(text)[0]
     assert "that area's local authority notifies the Panel" in first
