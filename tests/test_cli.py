@@ -46,14 +46,15 @@ def test_decide_prints_the_plain_outcome(script: bool, env: dict[str, str], tmp_
     assert done.stderr == ""
     lines = done.stdout.splitlines()
     assert lines[0] == "OUTCOME: Serious child safeguarding incident"
-    assert lines[1] == "", "one blank line after the outcome"
-    for heading in ("WHAT TO DO AND BY WHEN", "WHICH REVIEW", "WHY"):
+    assert lines[1].startswith("Salford City Council notifies"), "the headline names who acts"
+    for heading in ("DO NOW", "WHICH REVIEW", "WHY"):
         index = lines.index(heading)
         assert lines[index - 1] == "", f"a blank line before {heading}"
-        assert lines[index + 1].startswith("  - ")
-    assert "by Monday 9 March 2026" in done.stdout  # aware Monday 2 March + 5 working days
-    assert "Source: " in done.stdout
-    assert "The safeguarding partners decide." in done.stdout
+        assert lines[index + 1].startswith((" 1. ", " - "))
+    words = " ".join(done.stdout.split())  # lines are wrapped at 100 columns
+    assert "by Mon 9 Mar 2026, 5 working days from 2 Mar" in words  # aware Mon 2 Mar + 5
+    assert "SSCP@salford.gov.uk" in words
+    assert "the safeguarding partners decide." in words
     assert "\n\n\n" not in done.stdout
 
 

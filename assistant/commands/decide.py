@@ -18,6 +18,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-trace", action="store_true", help="leave the rule trace out of the JSON"
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="after the outcome, print every rule that applies or may apply, its sources and the "
+        "rule trace",
+    )
     add_rules_option(parser)
 
 
@@ -38,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
     from assistant.core.words import render  # lazy: --json renders no words (no Jinja2)
 
     text = render(pack, "decision.txt.j2", decision=decision, facts=facts)
+    if args.explain:
+        text = (
+            text.rstrip("\n") + "\n\n" + render(pack, "outcome/explain.txt.j2", decision=decision)
+        )
     if sys.stdout.isatty():  # a shared pack's words cannot drive the terminal; a pipe gets them
         from assistant.core.terminal import visible_lines
 

@@ -55,6 +55,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--template", metavar="DOCX", help="fill this Word template instead of the pack's"
     )
     parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="add an appendix listing every rule that applies or may apply, with its sources",
+    )
+    parser.add_argument(
         "--check-template",
         metavar="FILE",
         help="check a Word template: unknown tags, and tags Word split across runs",
@@ -106,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         )
     decision = decide(pack, case.fact_values())
     referral = fill_from_answers(pack, case.answered(), case.referral)
-    form = build_form(pack, decision, case.answered(), referral, args.form_id)
+    form = build_form(pack, decision, case.answered(), referral, args.form_id, trace=args.trace)
     data = render_bytes(form, fmt, Path(args.template) if args.template else None)
 
     if output is not None:

@@ -323,9 +323,7 @@ class Conversation:
         state = self.state
         # a typed date is said back as it was read ("27/11/2026": "Fri 27 Nov 2026")
         label = (
-            date_words(value)
-            if isinstance(value, dt.date)
-            else state.words(question.fact, value)
+            date_words(value) if isinstance(value, dt.date) else state.words(question.fact, value)
         )
         note = ""
         if typed is not None and typed.strip().lower() != label.lower():

@@ -1,7 +1,7 @@
-"""The outcome in words: the context for prompts/chat/outcome.md.j2, and its rendering.
+"""The outcome in words: the chat's outcome (prompts/chat/outcome.md.j2, in the shared shape of
+prompts/outcome/), and the pieces other screens show (timeline, review options, what is open).
 
-Textual-free (plain mode and tests can use it). The timeline merges notifications and deadlines
-in date order; each review option carries the reasons of the rules that proposed it.
+Textual-free (plain mode and tests can use it).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.conversation.ui_words import say, ui
-from assistant.core import contract as C
 from assistant.core.engine import Decision
 from assistant.core.pack import Pack
 
@@ -105,16 +104,8 @@ def outcome_markdown(
     `answers` (the facts on the path) keeps facts already answered out of "what would change
     this": only a "not sure" or an unasked question can still settle the outcome.
     """
-    settled = {f for f, v in (answers or {}).items() if v is not None and v != C.UNKNOWN}
-    missing = [f for f in decision.missing if f not in settled]
+    from assistant.core.outcome import build_outcome
+
     return say(
-        pack,
-        "outcome.md",
-        decision=decision,
-        timeline=timeline(pack, decision),
-        options=review_options(pack, decision),
-        contacts=pack.meta.contacts,
-        missing=[fact_label(pack, f) for f in missing],
-        unsettled=unsettled(pack, decision, settled),
-        routes=C.ROUTES,
+        pack, "outcome.md", decision=decision, outcome=build_outcome(pack, decision, answers)
     )

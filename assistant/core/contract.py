@@ -1,4 +1,4 @@
-"""The names of contract version 1 (../shared/contract.md): facts, their values, and decision ids.
+"""The names of contract version 1 (docs/contract.md): facts, their values, and decision ids.
 
 These names are public: coordinators keep case files for years and other partnerships write rule
 packs against them. Nothing here is renamed or removed without a new contract version.

@@ -41,6 +41,7 @@ class Notification(BaseModel):
     basis: str | None = None
     certain: bool = True
     rule: str = ""
+    done: dt.date | None = None  # already done (its date given): history, not a to-do
 
 
 class Reviews(BaseModel):
@@ -59,6 +60,15 @@ class Deadline(BaseModel):
     what: str = ""
     certain: bool = True
     rule: str = ""
+    done: dt.date | None = None  # already done (its date given): history, not a to-do
+
+
+class Possible(BaseModel):
+    """An item that applies only if facts not yet known turn out one way: never a fact yet."""
+
+    kind: Literal["notification", "signpost", "deadline", "local_option", "criterion"]
+    id: str
+    settled_by: list[str]
 
 
 class Reason(BaseModel):
@@ -111,6 +121,7 @@ class Decision(BaseModel):
     form: str | None = None
     deadlines: list[Deadline] = Field(default_factory=list)
     reasons: list[Reason] = Field(default_factory=list)
+    possible: list[Possible] = Field(default_factory=list)
     unsettled: list[Unsettled] = Field(default_factory=list)
     halted: bool = False
     trace: list[TraceEntry] = Field(default_factory=list)
@@ -469,10 +480,15 @@ def decide(
             )
             if name == "route":
                 missing = facts_needed
+    possible: list[Possible] = []
     for key, used in tally.unknown_items.items():
         kind, _, item = key.partition(".")
         if not tally.items.get(kind, {}).get(item, False):
-            unsettled.append(Unsettled(field=kind, value=item, facts=sorted(used, key=order)))
+            facts_needed_item = sorted(used, key=order)
+            unsettled.append(Unsettled(field=kind, value=item, facts=facts_needed_item))
+            open_facts = [f for f in facts_needed_item if f not in known]
+            possible.append(Possible(kind=_POSSIBLE_KINDS[kind], id=item, settled_by=open_facts))
+    possible.sort(key=lambda p: (_KIND_ORDER[p.kind], _contract_position(p.kind, p.id)))
 
     notifications: list[Notification] = []
     dues: dict[str, dt.date] = {}
@@ -484,7 +500,15 @@ def decide(
             due, basis = add_working_days(base, spec.working_days), spec.after
             dues[nid] = due
         notifications.append(
-            Notification(id=nid, who=spec.who, due=due, basis=basis, certain=certain, rule=rule_id)
+            Notification(
+                id=nid,
+                who=spec.who,
+                due=due,
+                basis=basis,
+                certain=certain,
+                rule=rule_id,
+                done=_done(known, nid),
+            )
         )
     deadlines: list[Deadline] = []
     for did, certain in tally.items.get("deadlines", {}).items():
@@ -505,6 +529,7 @@ def decide(
                 what=dspec.what,
                 certain=certain,
                 rule=rule_id,
+                done=_done(known, did),
             )
         )
 
@@ -585,6 +610,7 @@ def decide(
         form=None if form == "none" else form,
         deadlines=deadlines,
         reasons=reasons,
+        possible=possible,
         unsettled=unsettled,
         halted=tally.halted,
         trace=trace,
@@ -592,6 +618,39 @@ def decide(
 
 
 _CONTRACT_ORDER = {name: i for i, name in enumerate(C.FACTS)}
+
+# A tally's item kinds, named as the contract's `possible[].kind`.
+_POSSIBLE_KINDS: dict[str, Any] = {
+    "notifications": "notification",
+    "signposts": "signpost",
+    "deadlines": "deadline",
+    "local_options": "local_option",
+    "criteria_met": "criterion",
+}
+_KIND_ORDER = {kind: i for i, kind in enumerate(_POSSIBLE_KINDS.values())}
+_CONTRACT_IDS: dict[str, tuple[str, ...]] = {
+    "notification": C.NOTIFICATIONS,
+    "signpost": C.SIGNPOSTS,
+    "local_option": C.LOCAL_OPTIONS,
+    "criterion": C.CRITERIA,
+}
+
+# The dates that show a duty is already done: the Panel notification once it was sent, the rapid
+# review once it was completed. A done duty is history, never a current to-do.
+DONE_BY: dict[str, str] = {
+    "panel_notification": "notification_date",
+    "rapid_review": "rapid_review_completed",
+}
+
+
+def _done(known: Mapping[str, Any], duty: str) -> dt.date | None:
+    value = known.get(DONE_BY.get(duty, ""))
+    return value if isinstance(value, dt.date) else None
+
+
+def _contract_position(kind: str, item: str) -> tuple[int, str]:
+    ids = _CONTRACT_IDS.get(kind, ())
+    return (ids.index(item) if item in ids else len(ids), item)
 
 
 def _fact_order(pack: Pack) -> Any:

@@ -4,6 +4,8 @@
     definitions.yaml named conditions that rules share (for example `serious_child_case`)
     questions.yaml   the questions, in the order they are asked; each sets one fact
     labels.yaml      plain words for every decision id (routes, signposts, review options ...)
+    sources.yaml     optional: the sources the rules cite (id, title, date, link) and the words
+                     for the fact base's abbreviations, so an outcome names sources a person reads
     glossary.yaml    plain-English meanings of the terms a practitioner meets
     rules/*.yaml     the rules, evaluated in file-name order then file order
     tests/, scenarios/  rule tests and training scenarios (read by the tests and trainer mode)
@@ -229,10 +231,26 @@ class GlossaryEntry(BaseModel):
 class Label(BaseModel):
     """Plain words for one decision id: a short label and a line of explanation or action."""
 
-    model_config = _STRICT
+    model_config = ConfigDict(
+        extra="forbid", arbitrary_types_allowed=True, frozen=True, populate_by_name=True
+    )
     label: str
     text: str = ""
     who: str = ""
+    # how an item that only may apply is introduced ("an adult was also harmed"), after "If"
+    if_: str = Field("", alias="if")
+
+
+class DoNow(BaseModel):
+    """The words of one Do-now line: what is done, by whom, how or where; and once done."""
+
+    model_config = _STRICT
+    what: str
+    who: str = ""
+    how: str = ""
+    done: str = ""  # shown instead, with the date, once the duty is done
+    # other notifications or deadlines that are the same duty (shown on this one line)
+    same_duty: list[str] = Field(default_factory=list)
 
 
 def _labels_for(ids: tuple[str, ...]) -> Any:
@@ -253,13 +271,42 @@ class Labels(BaseModel):
     deadlines: dict[str, Label] = Field(default_factory=dict)
     facts: dict[Literal[tuple(C.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # fact -> value -> plain words
+    # the outcome's shape: headlines naming who acts, the Do-now lines, and its fixed phrases
+    headlines: dict[str, str] = Field(default_factory=dict)
+    do_now: dict[str, DoNow] = Field(default_factory=dict)
+    outcome: dict[str, str] = Field(default_factory=dict)
 
 
 class Contact(BaseModel):
     model_config = _STRICT
     name: str
     phone: str = ""
+    email: str = ""
     when: str = ""
+    # "urgent" (shown for a child at risk now) or "referral" (where referral forms are sent)
+    purpose: Literal["urgent", "referral"] = "urgent"
+
+
+class Source(BaseModel):
+    """One source the rules cite: its tag id (S4), a title a person reads, date and link."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^S\d+$")
+    title: str
+    date: str = ""
+    link: str = ""
+
+
+class Sources(BaseModel):
+    """sources.yaml: the cited sources, and readable words for the fact base's abbreviations."""
+
+    model_config = _STRICT
+    sources: list[Source] = Field(default_factory=list)
+    terms: dict[str, str] = Field(default_factory=dict)
+
+    @cached_property
+    def by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
 
 
 class AgencyRequests(BaseModel):
@@ -285,8 +332,13 @@ class PackMeta(BaseModel):
     precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
     contacts: list[Contact] = Field(default_factory=list)
     referral_destination: str = ""
-    referral_address: str = ""  # where referrals, agency summaries and chronologies are sent
     agency_requests: AgencyRequests | None = None
+
+    @property
+    def referral_address(self) -> str:
+        """Where referral forms, agency summaries and chronologies are sent: the email of the
+        contact whose purpose is `referral` ("" when the pack names none)."""
+        return next((c.email for c in self.contacts if c.purpose == "referral"), "")
 
     @field_validator("precedence")
     @classmethod
@@ -313,6 +365,16 @@ class Pack:
     labels: Labels
     glossary: list[GlossaryEntry]
     files: dict[str, Any] = field(default_factory=dict)  # raw YAML per file, for lint's lines
+    sources: Sources = field(default_factory=Sources)
+
+    @property
+    def referral_contact(self) -> Contact | None:
+        """Where referral forms are sent (pack.yaml contacts, purpose: referral)."""
+        return next((c for c in self.meta.contacts if c.purpose == "referral"), None)
+
+    @property
+    def urgent_contacts(self) -> list[Contact]:
+        return [c for c in self.meta.contacts if c.purpose == "urgent"]
 
     @property
     def name(self) -> str:
@@ -410,7 +472,14 @@ def load_pack(path: Path | str | None = None) -> Pack:
     return pack
 
 
-_PACK_FILES = ("pack.yaml", "definitions.yaml", "questions.yaml", "labels.yaml", "glossary.yaml")
+_PACK_FILES = (
+    "pack.yaml",
+    "definitions.yaml",
+    "questions.yaml",
+    "labels.yaml",
+    "glossary.yaml",
+    "sources.yaml",
+)
 
 
 def _cache_path(root: Path) -> Path | None:
@@ -433,8 +502,10 @@ def _cache_path(root: Path) -> Path | None:
 _PACK_CLASSES = {
     "assistant.core.logic": {"All", "Any_", "Leaf", "Not", "Ref"},
     "assistant.core.pack": {
+        "AgencyRequests",
         "Contact",
         "DeadlineSpec",
+        "DoNow",
         "GlossaryEntry",
         "Label",
         "Labels",
@@ -445,6 +516,8 @@ _PACK_CLASSES = {
         "Question",
         "ReviewsSpec",
         "Rule",
+        "Source",
+        "Sources",
         "_restore",
     },
     "assistant.core.yamlload": {"LineDict", "LineList"},
@@ -591,6 +664,13 @@ def _load_pack(root: Path) -> Pack:
         if entry is not None:
             glossary.append(entry)
 
+    sources_raw = read("sources.yaml", required=False)
+    sources = (
+        model(Sources, sources_raw, str(root / "sources.yaml"))
+        if sources_raw is not None
+        else Sources()
+    )
+
     rules: list[Rule] = []
     rules_dir = root / "rules"
     rule_files = sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else []
@@ -614,7 +694,9 @@ def _load_pack(root: Path) -> Pack:
     if problems:
         raise InputError(problems[0], problems)
     assert meta is not None and labels is not None
-    return Pack(root, meta, definitions, questions, rules, labels, glossary, files)
+    return Pack(
+        root, meta, definitions, questions, rules, labels, glossary, files, sources or Sources()
+    )
 
 
 _ALLOWED: dict[str, Sequence[str]] = {

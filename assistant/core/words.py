@@ -225,6 +225,11 @@ def _environment(pack_prompts: Path | None) -> Any:
         lstrip_blocks=True,
     )
     env.filters["words"] = lambda value: str(value).replace("_", " ")
+    from assistant.core import outcome
+
+    # the outcome's shape (prompts/outcome/) for any template given a decision and its facts
+    env.globals["build_outcome"] = outcome.build_outcome
+    env.globals["readable_source"] = outcome.readable_source
     return env
 
 

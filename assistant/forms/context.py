@@ -149,8 +149,12 @@ def build_form(
     referral: Referral | None = None,
     form_id: str | None = None,
     today: dt.date | None = None,
+    trace: bool = False,
 ) -> Form:
-    """Everything a form shows, from the decision, the answers given and the referral details."""
+    """Everything a form shows, from the decision, the answers given and the referral details.
+
+    `trace` adds the appendix: every rule that applies or may apply, with its words and sources
+    (off by default: the decision block carries the few reasons that decided it)."""
     answers = dict(answers or {})
     referral = referral or Referral()
     form_id = choose_form(decision, form_id)
@@ -251,7 +255,8 @@ def build_form(
         "age": age,
         "destination": " ".join(pack.meta.referral_destination.split()),
         "referral_address": pack.meta.referral_address.strip(),
-        "decision": decision_context(pack, decision, words),
+        "decision": decision_context(pack, decision, words, answers),
+        "appendix": trace,
         "answers": answer_rows(pack, answers),
     }
     return Form(
@@ -281,39 +286,49 @@ def _criteria_sources(pack: Pack, decision: Decision) -> dict[str, list[str]]:
     return out
 
 
-def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[str, Any]:
+def decision_context(
+    pack: Pack,
+    decision: Decision,
+    words: FormWords,
+    answers: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The form's decision block, in the outcome's shape: what applies on the facts given (the
+    items that only may apply are worded "If ..."), the Do-now lines and the few reasons that
+    decided it with readable sources. The whole rule list is `trace`, for the appendix."""
+    from assistant.core.outcome import build_outcome, readable_source
+
     labels = pack.labels
     route = _label(labels.routes, decision.route)
+    outcome = build_outcome(pack, decision, answers or {})
+    possible = {(p.kind, p.id) for p in decision.possible}
     sources = _criteria_sources(pack, decision)
     timeline: list[dict[str, str]] = []
-    for n in decision.notifications:
+    for line in outcome.do_now:
         timeline.append(
             {
-                "label": _label(labels.notifications, n.id).label,
-                "who": n.who,
-                "due": show_date(n.due) if n.due else words.word("due_unknown"),
-                "due_iso": n.due.isoformat() if n.due else "",
-                "note": "" if n.certain else words.word("if_confirmed"),
+                "label": line.what,
+                "who": line.who,
+                "due": line.done or line.when or labels.outcome.get("no_date", "now"),
+                "due_iso": "",
+                "note": line.how,
             }
         )
-    for d in decision.deadlines:
-        notes = []
-        if d.basis == "latest_notification":
-            notes.append(words.word("latest_notification"))
-        if not d.certain:
-            notes.append(words.word("if_confirmed"))
-        timeline.append(
-            {
-                "label": labels.deadlines[d.id].label
-                if d.id in labels.deadlines
-                else (d.what or d.id),
-                "who": d.who,
-                "due": show_date(d.due) if d.due else words.word("due_unknown"),
-                "due_iso": d.due.isoformat() if d.due else "",
-                "note": "; ".join(notes),
-            }
-        )
-    reasons = []
+    for n in decision.notifications:  # machine-readable dates, for those who sort by them
+        for t in timeline:
+            label = labels.do_now.get(n.id)
+            if n.due and label is not None and t["label"] == label.what:
+                t["due_iso"] = n.due.isoformat()
+    reasons = [
+        {
+            "rule": str(i),
+            "title": w.text,
+            "text": w.text,
+            "source": w.source,
+            "note": w.note,
+        }
+        for i, w in enumerate(outcome.why, 1)
+    ]
+    trace = []
     for r in decision.reasons:
         notes = []
         if r.status == "unconfirmed":
@@ -324,23 +339,35 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
             notes.append(words.word("advice_only"))
         if not r.certain:
             notes.append(words.word("if_confirmed"))
-        reasons.append(
+        trace.append(
             {
                 "rule": r.rule,
                 "title": r.title,
                 "text": " ".join(r.text.split()),
-                "source": r.source,
+                "source": readable_source(pack, r.source) or r.source,
                 "note": "; ".join(notes),
             }
         )
+    signposts = [
+        {"label": _label(labels.signposts, s).label, "text": _label(labels.signposts, s).text}
+        for s in decision.signposts
+        if ("signpost", s) not in possible
+    ]
+    signposts += [
+        {"label": f"If {g.condition}", "text": " ".join(g.items)} for g in outcome.possible
+    ]
     return {
         "route": decision.route,
         "route_label": route.label,
-        "route_text": route.text,
+        "route_text": outcome.headline or route.text,
         "certain": decision.certain,
         "missing": [fact_words(pack, f) for f in decision.missing],
         "criteria": [
-            {"id": c, "label": _label(labels.criteria, c).label, "sources": sources.get(c, [])}
+            {
+                "id": c,
+                "label": _label(labels.criteria, c).label,
+                "sources": [readable_source(pack, s) for s in sources.get(c, [])],
+            }
             for c in decision.reviews.criteria_met
         ],
         "statutory": _label(labels.statutory, decision.reviews.statutory).label,
@@ -352,13 +379,13 @@ def decision_context(pack: Pack, decision: Decision, words: FormWords) -> dict[s
                 "text": _label(labels.local_options, o).text,
             }
             for o in decision.reviews.local_options
+            if ("local_option", o) not in possible
         ],
         "timeline": timeline,
-        "signposts": [
-            {"label": _label(labels.signposts, s).label, "text": _label(labels.signposts, s).text}
-            for s in decision.signposts
-        ],
+        "signposts": signposts,
         "reasons": reasons,
+        "trace": trace,
+        "send_to": outcome.referral_email,
         "rules": {
             "name": decision.rules.name,
             "version": decision.rules.version,

@@ -3,6 +3,7 @@
     schema.py     what load_pack reports, and the references it leaves alone
     walk.py       every path of answers through next_question: gaps, overlaps, dead rules
     templates.py  every prompt template renders for every route (StrictUndefined)
+    sources.py    every source tag the rules and glossary cite is in sources.yaml
     stubs.py      counterexamples written as rule-test stubs
     findings.py   Finding (file, line, message) and the Report
 
@@ -30,6 +31,7 @@ def lint_pack(
     """Check the pack in `path` (default: the shipped pack) and report what needs changing."""
     # lazy: every command's parser reads DEFAULT_MAX_STATES; Jinja2 and the walk load only to lint
     from assistant.lint.schema import load_findings, reference_findings
+    from assistant.lint.sources import source_findings
     from assistant.lint.templates import form_findings, template_findings
     from assistant.lint.walk import walk
 
@@ -51,6 +53,7 @@ def lint_pack(
     report.rules = len(pack.rules)
     report.questions = len(pack.questions)
     report.findings.extend(reference_findings(pack))
+    report.findings.extend(source_findings(pack))
     result = walk(pack, today=today, max_states=max_states)
     report.findings.extend(result.findings)
     report.notes.extend(result.notes)

@@ -89,3 +89,22 @@ def test_cache_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pack_dir: Pa
     monkeypatch.setenv("REVIEW_ASSISTANT_CACHE", "off")
     assert load_pack(pack_dir).meta.name == "mini"
     assert not any(tmp_path.rglob("pack-*.pickle"))
+
+
+def test_every_model_a_pack_holds_may_be_read_back_from_the_cache() -> None:
+    """A model added to the pack but not to the unpickler's list would make every cached read
+    fail (silently slower starts): each pydantic model in core/pack.py is listed."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    from assistant.core import pack as pack_module
+
+    models = {
+        name
+        for name, value in vars(pack_module).items()
+        if inspect.isclass(value)
+        and issubclass(value, BaseModel)
+        and value.__module__ == pack_module.__name__
+    }
+    assert models <= set(pack_module._PACK_CLASSES["assistant.core.pack"])

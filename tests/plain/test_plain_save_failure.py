@@ -56,6 +56,6 @@ def test_in_process_a_full_disk_warns_and_the_urgent_advice_follows(env, tmp_pat
     text = out.getvalue()
     assert "Saving has stopped: the disk is full." in text
     warned = text.index("Saving has stopped")
-    for contact in PACK.meta.contacts:
+    for contact in PACK.urgent_contacts:
         assert text.index(contact.phone) > warned
     assert "I have made the referral: carry on with the review questions" in text

@@ -86,7 +86,16 @@ def test_decide_command_prints_reasons_citing_sources(path: Path, tmp_path: Path
     case_file = tmp_path / f"{path.stem}.yaml"
     case_file.write_text(_case_text(scenario), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "assistant", "decide", str(case_file), "--rules", str(PACK_DIR)],
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "decide",
+            str(case_file),
+            "--explain",
+            "--rules",
+            str(PACK_DIR),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -98,8 +107,10 @@ def test_decide_command_prints_reasons_citing_sources(path: Path, tmp_path: Path
         f"{path.name}: the outcome line is missing or wrong:\n{out[:400]}"
     )
     assert "WHY" in out
-    why = out.split("WHY", 1)[1]
-    cited = re.findall(r"^\s+- \[([^\]]+)\].*\n\s+Source: (.+)$", why, flags=re.MULTILINE)
+    why = out.split("EVERY RULE THAT APPLIES OR MAY APPLY", 1)[1]
+    # each rule: "- [id] title", its wrapped words, then "Source: ..."
+    entry = r"^\s+- \[([^\]]+)\][^\n]*\n(?:\s{4}(?!Source:)[^\n]*\n)*\s+Source: (.+)$"
+    cited = re.findall(entry, why, flags=re.MULTILINE)
     assert cited, f"{path.name}: no reasons with sources printed:\n{why[:600]}"
     for rule_id, source in cited:
         assert re.search(r"\[(C|L|L/C)[:/]|\[DERIVED\]|UNCONFIRMED|SI 2018/789|s\d+", source), (

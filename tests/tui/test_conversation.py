@@ -6,9 +6,10 @@ import datetime as dt
 import importlib.util
 
 import pytest
-from textual.widgets import HelpPanel, Input, Markdown
+from textual.widgets import HelpPanel, Input
 
 from assistant.core import decide
+from assistant.core.outcome import build_outcome
 from assistant.tui.screens.chat import STEP_OUTCOME, STEP_REVIEW
 from assistant.tui.screens.outcome import OutcomeScreen
 from assistant.tui.screens.review import ReviewScreen
@@ -100,7 +101,7 @@ def _default(word: str):
 def outcome_source(app) -> str:
     screen = app.screen
     assert isinstance(screen, OutcomeScreen), f"expected the outcome, got {screen!r}"
-    return screen.query_one("#outcome", Markdown).source
+    return screen.query_one("#outcome").source
 
 
 async def test_opening_asks_about_immediate_risk_first(pack):
@@ -187,10 +188,10 @@ async def test_complete_conversation_reaches_each_route(pack, route, how):
         assert "safeguarding partners decide" in text
         assert "## Why" in text
         if not decision.certain:
-            assert "What would change this" in text
+            assert "If these turn out to be true" in text
         for signpost in decision.signposts:
             assert pack.labels.signposts[signpost].label.split(" ")[0] in text
-        if any(r.status == "unconfirmed" for r in decision.reasons):
+        if any(w.note == "confirm locally" for w in build_outcome(pack, decision, answered).why):
             assert "confirm locally" in text
 
 
@@ -202,7 +203,7 @@ async def test_serious_incident_outcome_has_a_dated_timeline(pack):
         await answer_all(pilot, facts, _default(default))
         await choose(pilot, STEP_OUTCOME)
         text = outcome_source(app)
-        assert "Who must do what, by when" in text
+        assert "## Do now" in text
         # 5 working days after Monday 2 March 2026
         assert "Mon 9 Mar 2026" in text
         assert text.index("Mon 9 Mar 2026") < text.index("## Which review")
