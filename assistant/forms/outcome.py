@@ -13,9 +13,7 @@ Saving never replaces an existing file: it stops with a message naming the file 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from assistant.core import contract as C
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
+from assistant.forms.save import save_private
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -100,40 +99,7 @@ def write_new(path: Path | str, data: bytes) -> Path:
 
     An existing file is never replaced: InputError says so and how to go on.
     """
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise InputError(
-            f"{path}: this is a folder; give a file name, for example {path / 'outcome.md'}"
-        )
-    folder = path.parent
-    if not folder.is_dir():
-        raise InputError(
-            f"{path}: the folder {folder} does not exist; create it or choose another place"
-        )
-    if path.exists():
-        raise InputError(
-            f"{path}: a file with this name already exists; choose another name (nothing was replaced)"
-        )
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write in {folder} ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.link(temp, path)  # fails if the name was taken meanwhile: never replaces
-    except FileExistsError:
-        raise InputError(
-            f"{path}: a file with this name already exists; choose another name (nothing was replaced)"
-        ) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be written ({exc.strerror})") from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-    return path
+    return save_private(path, data, replace=False, example="outcome.md")
 
 
 def save_outcome(
