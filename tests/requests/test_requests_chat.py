@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,35 @@ async def test_with_no_agencies_keep_says_how_to_add_them(pack, tmp_path, monkey
         assert app.screen is screen
         assert "Prepare the referral form" in notified(app)
         assert list(tmp_path.iterdir()) == []
+
+
+async def test_in_a_browser_each_request_is_a_download(pack, tmp_path, monkeypatch):
+    monkeypatch.setattr("assistant.forms.save.documents_folder", lambda: tmp_path)
+    monkeypatch.setattr(ReviewAssistantApp, "is_web", property(lambda self: True))
+    delivered: list[tuple[str, bytes, str]] = []
+    app = ReviewAssistantApp(pack, today=TODAY)
+    monkeypatch.setattr(
+        app,
+        "deliver_binary",
+        lambda data, *, save_filename, mime_type, **_: delivered.append(
+            (save_filename, data.read(), mime_type)
+        ),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await outcome(pilot, pack, REFERRAL)
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("6")
+        await pilot.pause()
+        assert not app.screen.query("#requests-folder")  # no folder to choose in a browser
+        await pilot.click("#requests-write")
+        await pilot.pause()
+        assert app.screen is screen
+    assert [name for name, _, _ in delivered] == [
+        "request-01-health-visiting-b-7-7-stars-p-if-x-q.docx",
+        "request-02-greater-manchester-police.docx",
+    ]
+    text = "\n".join(p.text for p in Document(io.BytesIO(delivered[1][1])).paragraphs)
+    assert "To: Greater Manchester Police" in text
+    assert list(tmp_path.iterdir()) == []  # nothing left on the server
