@@ -35,9 +35,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# a websocket's handshake and closing are bounded; receiving is bounded by `drawn`
+# a websocket's handshake (connecting, then reading the answer) and its closing are bounded;
+# receiving is bounded by `drawn` (aiohttp drops the read timeout once the socket is open)
 WS_TIMEOUT = aiohttp.ClientWSTimeout(ws_receive=None, ws_close=10)
-HANDSHAKE = aiohttp.ClientTimeout(total=30)
+HANDSHAKE = aiohttp.ClientTimeout(total=None, connect=30, sock_read=30)
 
 
 def serve(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
