@@ -151,3 +151,28 @@ def test_no_requests_step_when_the_outcome_has_no_referral(pack):
     if conv.state.decision().form:
         pytest.skip("this path still ends in a referral")
     assert STEP_REQUESTS not in steps(events)
+
+
+def test_the_agencies_typed_on_plain_modes_form_are_the_ones_asked(pack, tmp_path, monkeypatch):
+    from assistant.conversation.conversation import STEP_FORM
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    conv, _ = at_the_outcome(pack, None)
+    events = conv.handle(at=conv.at, choice=STEP_FORM)
+    for _ in range(80):  # Enter keeps each field, up to the agencies
+        if conv.at == "form:agencies":
+            break
+        events = conv.handle("", at=conv.at)
+    assert conv.at == "form:agencies", events
+    conv.handle("School: teacher; Greater Manchester Police", at=conv.at)
+    conv.handle("cancel", at=conv.at)  # the form is not saved, its fields are kept
+    events = conv.handle(at=conv.at, choice=STEP_REQUESTS)
+    assert "(School; Greater Manchester Police)" in said(events)
+    conv.handle("3", at=conv.at)  # a web page
+    out = tmp_path / "out"
+    conv.handle(str(out), at=conv.at)
+    files = sorted(out.glob("*.html"))
+    assert [f.name for f in files] == [
+        "request-01-school.html",
+        "request-02-greater-manchester-police.html",
+    ]
