@@ -6,8 +6,7 @@ what would change it; then the next steps.
 | up / down, page up / page down | read the outcome |
 | 1-9 | choose a next step (tab to the list for arrows + enter) |
 | f | prepare the referral form |
-| k | keep the outcome: save it (Markdown, text, HTML), copy it, save the answers, or (after a
-  referral) write requests to the agencies on the referral form |
+| k | keep: save the outcome (Markdown, text, HTML), copy it, save the answers, write requests to agencies |
 | c | copy the outcome (plain text) |
 | r | review or change the answers |
 | escape | back to the conversation |
