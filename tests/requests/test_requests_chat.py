@@ -62,6 +62,9 @@ async def test_keep_writes_a_word_request_per_agency_in_the_documents_folder(
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, KeepScreen)
+        choices = app.screen.query_one("#keep-choices")
+        assert choices.option_count == 7 and choices.max_scroll_y == 0  # every choice in view
+        assert choices.region.bottom <= 24
         await pilot.press("6")  # write requests to agencies
         await pilot.pause()
         dialog = app.screen
