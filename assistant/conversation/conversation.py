@@ -57,6 +57,7 @@ STEP_CARRY_ON = "step:carry_on"
 STEP_FORM = "step:form"
 STEP_SAVE_OUTCOME = "step:save_outcome"
 STEP_EXPORT = "step:export"
+STEP_REQUESTS = "step:requests"  # requests to the agencies on the referral form
 STEP_RESTART = "step:restart"
 STEP_QUIT = "step:quit"
 
@@ -85,7 +86,7 @@ class Conversation:
         self.notices = list(notices)
         self.autosave = autosave
         self.at: str | None = None  # the id of what is on screen
-        self.mode = "question"  # question | urgent | complete | file | form
+        self.mode = "question"  # question | urgent | complete | file | form | requests
         self.asking: Any = None  # the Question on screen
         self.editing: str | None = None  # the fact whose earlier answer is being changed
         self.warned_not_sure = False
@@ -95,6 +96,7 @@ class Conversation:
         self.last_saved: str | None = None  # the draft id of the last save that succeeded
         self._events: list[Event] = []  # events raised by listeners during a turn
         self._form: Any = None  # plain mode's referral form, field by field
+        self._requests: Any = None  # plain mode's requests to agencies: format, then folder
         self._offer: Offer | None = None
         self.referral: dict[str, Any] | None = None  # the referral form's fields, once typed
         self.label: str | None = None  # the draft's name (initials, or a name the user typed)
@@ -228,6 +230,8 @@ class Conversation:
             return [self._file_prompt()]
         if self.mode == "form" and self._form is not None:
             return [self._form.prompt()]
+        if self.mode == "requests" and self._requests is not None:
+            return [self._requests.prompt()]
         return []
 
     def _chosen(self, value: AnswerValue, typed: str | None) -> list[Event]:
@@ -258,6 +262,8 @@ class Conversation:
             return self._file_given(text)
         if self.mode == "form":
             return self._form_given(text)
+        if self.mode == "requests":
+            return self._requests_given(text)
         named = _NAME.match(text)
         if named and self.mode != "file":
             return [Echo(text), *self.name_draft(named.group(1)), *self._repeat_plain()]
@@ -437,8 +443,12 @@ class Conversation:
 
     def _after_outcome_steps(self) -> list[Choice]:
         ui = self.ui
-        return [
-            Choice(STEP_FORM, ui.next_form),
+        steps = [Choice(STEP_FORM, ui.next_form)]
+        if self.state.decision().form:  # a referral: the agencies on its form can be asked
+            from assistant.conversation.requests import request_words
+
+            steps.append(Choice(STEP_REQUESTS, str(request_words(self.pack).keep_requests)))
+        return steps + [
             Choice(STEP_SAVE_OUTCOME, ui.step_save_outcome),
             Choice(STEP_EXPORT, ui.step_export),
             Choice(STEP_REVIEW, ui.next_review),
@@ -523,6 +533,15 @@ class Conversation:
             self._form_from = self.mode
             self.mode = "form"
             return self._form.start()
+        if value == STEP_REQUESTS:
+            from assistant.conversation.requests import RequestsDialogue
+
+            dialogue = RequestsDialogue(self)
+            events = dialogue.start()
+            if dialogue.done:  # no agencies yet: said how to add them; the steps again
+                return events + self.repeat()
+            self._requests, self._requests_from, self.mode = dialogue, self.mode, "requests"
+            return events
         return []
 
     # --- files (plain mode: save the outcome, export the answers) ---------------------------------
@@ -645,6 +664,16 @@ class Conversation:
         if self._form.done:
             self.mode = self._form_from
             self._form = None
+            events += self.repeat()
+        return events
+
+    # --- plain mode's requests to agencies ----------------------------------------------------------
+
+    def _requests_given(self, text: str) -> list[Event]:
+        events = self._requests.given(text)
+        if self._requests.done:
+            self.mode = self._requests_from
+            self._requests = None
             events += self.repeat()
         return events
 

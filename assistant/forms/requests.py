@@ -38,6 +38,14 @@ CHRONOLOGY_COLUMNS = ("Date", "Source", "Event", "Action taken", "Outcome")
 BLANK_ROWS = 8
 
 
+class RequestsExist(InputError):
+    """Requests are in the folder already; nothing was written. `existing`: those files."""
+
+    def __init__(self, message: str, existing: list[Path]) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
 @dataclass
 class Written:
     """One request written: the agency it is for, the file, and the date it is due back."""
@@ -243,9 +251,10 @@ def write_requests(
     if existing and not force:
         shown = ", ".join(str(t) for t in existing[:5])
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
-        raise InputError(
+        raise RequestsExist(
             f"{shown}{more}: already exists; nothing was written. Choose another -o folder, or "
-            "add --force to replace the requests there"
+            "add --force to replace the requests there",
+            existing,
         )
     documents = []
     for n, (name, target) in enumerate(zip(names, targets, strict=True), 1):

@@ -6,7 +6,7 @@ what would change it; then the next steps.
 | up / down, page up / page down | read the outcome |
 | 1-9 | choose a next step (tab to the list for arrows + enter) |
 | f | prepare the referral form |
-| k | keep the outcome: save it (Markdown, text, HTML), copy it, or save the answers |
+| k | keep: save the outcome (Markdown, text, HTML), copy it, save the answers, write requests to agencies |
 | c | copy the outcome (plain text) |
 | r | review or change the answers |
 | escape | back to the conversation |
@@ -15,11 +15,14 @@ what would change it; then the next steps.
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from assistant.conversation.outcome_text import outcome_markdown
 from assistant.conversation.state import ConversationState
@@ -133,7 +136,7 @@ class OutcomeScreen(CloseOnce, Screen[str]):
     def action_keep(self) -> None:
         if self.app.screen is not self:
             return
-        self.app.push_screen(KeepScreen(self.pack), self._kept)
+        self.app.push_screen(KeepScreen(self.pack, requests=bool(self.decision.form)), self._kept)
 
     def action_copy(self) -> None:
         from assistant.forms.outcome import render_outcome
@@ -154,6 +157,9 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         if choice == "copy":
             self.action_copy()
             return
+        if choice == "requests":
+            self.write_requests()
+            return
         if choice not in (*OUTCOME_FORMATS, "case"):
             return
         folder = documents_folder()
@@ -171,6 +177,28 @@ class OutcomeScreen(CloseOnce, Screen[str]):
             return
         self.saved_to = path
         self.notify(words.saved.format(path=path), timeout=10, markup=False)
+
+    def conversation(self) -> Any:
+        """The chat's conversation (it keeps the referral form's fields), else one over this
+        outcome's answers."""
+        from assistant.conversation.conversation import Conversation
+
+        given = getattr(self.app, "conversation", None)
+        if given is not None and given.state is self.state:
+            return given
+        return Conversation(self.state, front="chat")
+
+    def write_requests(self) -> None:
+        """Ask for a folder and a format, then write a request to each agency on the form;
+        with no agencies yet, say how to add them."""
+        from assistant.conversation.requests import agency_names, request_words
+
+        conversation = self.conversation()
+        if not agency_names(conversation.referral):
+            words = request_words(self.pack)
+            self.notify(str(words.requests_no_agencies), timeout=12, markup=False)
+            return
+        self.app.push_screen(RequestsScreen(self.pack, conversation))
 
     def action_step(self, index: int) -> None:
         self.query_one("#next-steps", QuickReplies).choose(index)
@@ -202,17 +230,19 @@ def keep_words(pack: Pack) -> UiWords:
 
 
 class KeepScreen(CloseOnce, ModalScreen[str]):
-    """Keep the outcome: save it as Markdown, text or HTML, copy it, or save the answers.
+    """Keep the outcome: save it as Markdown, text or HTML, copy it, save the answers, or (with
+    `requests`, after a referral) write requests to the agencies.
 
-    Dismisses with "md", "txt", "html", "copy", "case", or "back".
+    Dismisses with "md", "txt", "html", "copy", "case", "requests", or "back".
     """
 
     BINDINGS = [Binding("escape", "back", "Back")]
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, requests: bool = False) -> None:
         super().__init__()
         self.pack = pack
         self.words = keep_words(pack)
+        self.requests = requests
 
     def compose(self) -> ComposeResult:
         yield QuickReplies(id="keep-choices")
@@ -228,6 +258,7 @@ class KeepScreen(CloseOnce, ModalScreen[str]):
                 Reply("html", w.keep_html),
                 Reply("copy", w.keep_copy),
                 Reply("case", w.keep_case),
+                *([Reply("requests", w.keep_requests)] if self.requests else []),
                 Reply("back", w.keep_back),
             ]
         )
@@ -244,3 +275,111 @@ class KeepScreen(CloseOnce, ModalScreen[str]):
     def action_back(self) -> None:
         if self.app.screen is self:
             self.dismiss("back")
+
+
+class RequestsScreen(CloseOnce, ModalScreen[list[Any]]):
+    """Write a request to each agency on the referral form: a folder (a new one in the
+    documents folder unless changed) and a format. Existing files are never replaced. In a
+    browser there is no folder to choose: each request is offered as a download.
+
+    Dismisses with the requests written (assistant.forms.requests.Written), or [] if none.
+    """
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+    DEFAULT_CSS = """
+    RequestsScreen { align: center middle; }
+    #requests-box { width: 90%; max-width: 100; height: auto; border: round $primary;
+        padding: 0 1; background: $surface; }
+    #requests-box Label { margin-top: 1; }
+    #requests-problem { color: $error; }
+    #requests-box Horizontal { height: auto; margin-top: 1; }
+    """
+
+    def __init__(self, pack: Pack, conversation: Any) -> None:
+        from assistant.conversation.requests import default_folder, request_words
+
+        super().__init__()
+        self.pack = pack
+        self.conversation = conversation
+        self.words = request_words(pack)
+        self.default = default_folder(conversation.today)
+
+    def compose(self) -> ComposeResult:
+        from assistant.conversation.requests import agency_names
+
+        w = self.words
+        names = agency_names(self.conversation.referral)
+        with Vertical(id="requests-box"):
+            yield Static(
+                str(w.requests_intro).format(count=len(names), agencies="; ".join(names)),
+                markup=False,
+            )
+            yield Label(str(w.requests_format_label))
+            yield Select(
+                [(str(w.requests_docx), "docx"), (str(w.requests_md), "md")]
+                + [(str(w.requests_html), "html")],
+                value="docx",
+                allow_blank=False,
+                id="requests-format",
+            )
+            if not self.app.is_web:
+                yield Label(str(w.requests_folder_label))
+                yield Input(str(self.default), id="requests-folder")
+            yield Static("", id="requests-problem", markup=False)
+            with Horizontal():
+                yield Button(str(w.requests_write), id="requests-write", variant="primary")
+                yield Button(str(w.requests_cancel), id="requests-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#requests-box").border_title = str(self.words.requests_title)
+        self.query_one("#requests-format", Select).focus()
+
+    @on(Input.Submitted, "#requests-folder")
+    @on(Button.Pressed, "#requests-write")
+    def write(self) -> None:
+        from assistant.conversation.requests import write_agency_requests
+
+        fmt = str(self.query_one("#requests-format", Select).value)
+        if self.app.is_web:
+            self._deliver(fmt)
+            return
+        typed = self.query_one("#requests-folder", Input).value.strip()
+        written, events = write_agency_requests(self.conversation, typed or self.default, fmt)
+        text = "\n".join(getattr(e, "text", "") for e in events)
+        if not written:
+            self.query_one("#requests-problem", Static).update(text)
+            self.query_one("#requests-folder", Input).focus()
+            return
+        self.notify(text, timeout=15, markup=False)
+        self.dismiss(written)
+
+    def _deliver(self, fmt: str) -> None:
+        """In a browser: write into a private temporary folder, then offer each as a download."""
+        import io
+        import tempfile
+
+        from assistant.conversation.requests import write_agency_requests
+        from assistant.forms import MEDIA_TYPES
+
+        with tempfile.TemporaryDirectory() as folder:
+            written, events = write_agency_requests(self.conversation, folder, fmt)
+            if not written:
+                text = "\n".join(getattr(e, "text", "") for e in events)
+                self.query_one("#requests-problem", Static).update(text)
+                return
+            for item in written:
+                self.app.deliver_binary(
+                    io.BytesIO(item.path.read_bytes()),
+                    save_filename=item.path.name,
+                    mime_type=MEDIA_TYPES[fmt],
+                )
+        names = ", ".join(item.path.name for item in written)
+        text = str(self.words.requests_delivered).format(count=len(written), names=names)
+        self.notify(text, timeout=15, markup=False)
+        self.dismiss(written)
+
+    @on(Button.Pressed, "#requests-cancel")
+    def action_back(self) -> None:
+        if self.app.screen is self:
+            self.notify(str(self.words.requests_cancelled), markup=False)
+            self.dismiss([])
