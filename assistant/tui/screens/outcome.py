@@ -67,8 +67,8 @@ class OutcomeScreen(CloseOnce, Screen[str]):
     ]
 
     # How long the screen waits for the outcome before it shows "preparing" instead: the
-    # outcome is built in a thread, so the fast path (a warm engine and templates, a few
-    # milliseconds) draws it in the first frame, and a slow build never leaves the screen blank.
+    # outcome is built in a thread, so the fast path (warm templates, a few milliseconds)
+    # draws it in the first frame, and a slow build never leaves the screen blank.
     PREPARING_AFTER = 0.05
 
     def __init__(self, state: ConversationState) -> None:
@@ -81,8 +81,6 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         self._built: list[str] = []
         self._failure: BaseException | None = None
         self._ready = threading.Event()
-        self._builder = threading.Thread(target=self._build, name="outcome", daemon=True)
-        self._builder.start()
 
     def _build(self) -> None:
         """In a thread: the outcome's Markdown; a failure is raised again on the app's thread."""
@@ -106,6 +104,9 @@ class OutcomeScreen(CloseOnce, Screen[str]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="outcome-body"):
+            # started here, not earlier: while it runs the app's thread only waits, so the
+            # build has the interpreter to itself (no switching between busy threads)
+            threading.Thread(target=self._build, name="outcome", daemon=True).start()
             if self._ready.wait(self.PREPARING_AFTER):
                 yield OutcomeText(self._markdown())
             else:

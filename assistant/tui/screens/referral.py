@@ -126,7 +126,11 @@ class PreviewScreen(CloseOnce, ModalScreen[bool]):
         self.query_one("#preview-scroll").focus()
         if self.make is not None:
             self.query_one("#preview", PreviewText).add_class("-preparing")
-            self.run_worker(self._prepare, thread=True, exclusive=True, group="preview")
+            # after the first frame: "preparing" is drawn before the worker competes for the
+            # interpreter with the app's thread
+            self.call_after_refresh(
+                self.run_worker, self._prepare, thread=True, exclusive=True, group="preview"
+            )
 
     def _prepare(self) -> None:
         """In a thread: render the form, then show it (back on the app's thread)."""
