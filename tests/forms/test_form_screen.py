@@ -318,3 +318,47 @@ async def test_the_preview_opens_at_once_and_says_it_is_preparing(pack):
         assert text.source == preview.markdown and not text.has_class("-preparing")
         lines = text.render_lines(text.region.reset_offset)
         assert any("Baby R" in strip.text for strip in lines)
+
+
+async def test_closing_the_preview_while_it_is_prepared_and_a_form_that_cannot_be_made(pack):
+    import threading
+
+    from assistant.core.errors import InputError
+
+    release = threading.Event()
+
+    def slow_form() -> str:
+        release.wait(10)
+        return "Baby R"
+
+    def broken_form() -> str:
+        raise InputError("the Word template is missing")
+
+    app = FormApp(serious(pack))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        form_screen = app.screen
+        words = form_screen.words
+        preview = PreviewScreen(slow_form, words)
+        app.push_screen(preview)
+        await pilot.pause()
+        await pilot.press("escape")  # back to the form before the preview is ready
+        await pilot.pause()
+        assert app.screen is form_screen
+        release.set()
+        for _ in range(50):
+            await pilot.pause(0.01)
+        assert app.screen is form_screen and preview.markdown == ""  # nothing shown, no crash
+
+        broken = PreviewScreen(broken_form, words)
+        app.push_screen(broken)
+        text = None
+        for _ in range(300):
+            await pilot.pause(0.01)
+            text = str(broken.query_one("#preview", PreviewText).render())
+            if text != words.say("preview_preparing"):
+                break
+        assert text == "The preview could not be prepared: the Word template is missing"
+        await pilot.press("ctrl+s")  # nothing to read through: not saved
+        await pilot.pause()
+        assert app.screen is broken

@@ -121,7 +121,8 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         self.app.call_from_thread(self._show_built)
 
     def _show_built(self) -> None:
-        self.query_one("#outcome", OutcomeText).show(self._markdown())
+        if self.is_attached:  # not closed while the outcome was being prepared
+            self.query_one("#outcome", OutcomeText).show(self._markdown())
 
     def on_mount(self) -> None:
         steps = self.query_one("#next-steps", QuickReplies)

@@ -143,6 +143,8 @@ class PreviewScreen(CloseOnce, ModalScreen[bool]):
         self.app.call_from_thread(self._show, markdown)
 
     def _show(self, markdown: str) -> None:
+        if not self.is_attached:
+            return  # closed while the form was being prepared
         self.markdown = markdown
         preview = self.query_one("#preview", PreviewText)
         preview.remove_class("-preparing")
@@ -150,9 +152,11 @@ class PreviewScreen(CloseOnce, ModalScreen[bool]):
         self.post_message(self.Prepared())
 
     def _failed(self, problem: str) -> None:
+        if not self.is_attached:
+            return
         preview = self.query_one("#preview", PreviewText)
         preview.remove_class("-preparing")
-        preview.update(self.words.say("save_failed", problem=problem) or problem)
+        preview.update(self.words.say("preview_failed", problem=problem))
 
     class Prepared(Message):
         """The form is shown (after it was prepared in the background)."""
