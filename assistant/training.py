@@ -11,7 +11,9 @@ A scenario (rules/<pack>/scenarios/*.yaml) is a short fictional story with a cas
 `walk` replays the conversation the assistant would have had with the scenario's answers: each
 step records the rules whose result that answer changed and whether it moved the route.
 `what_if` changes one answer and compares the two outcomes in the pack's own words.
-`outcome_lines` gives an outcome as the labelled lines every trainer view shows.
+`outcome_lines` gives an outcome as the labelled lines the trainer compares (what-if, the
+decision path); the revealed outcome itself is the one outcome shape (assistant.core.outcome),
+laid out as the chat and `decide` lay it out (prompts/outcome/text.j2).
 
 UI-free: no Textual here (an import contract in pyproject.toml keeps it so). The trainer's
 screens live in assistant/tui/trainer.py; tests and other front ends call this module directly.
@@ -31,6 +33,7 @@ from assistant.core import contract
 from assistant.core.case import ALLOWED_VALUES, CaseFile
 from assistant.core.engine import Decision, TraceEntry, decide, replay
 from assistant.core.errors import InputError, describe_validation_error
+from assistant.core.outcome import Outcome, build_outcome
 from assistant.core.pack import Label, Pack, Question, Rule
 from assistant.core.words import environment
 from assistant.core.yamlload import YamlError, load_yaml_file
@@ -401,13 +404,22 @@ class TrainerWords:
         results: Mapping[str, str] = self.ui.results
         return results.get(result, result.replace("_", " "))
 
+    def outcome(self, decision: Decision, answers: Mapping[str, Any] | None = None) -> Outcome:
+        """The outcome in the one shape the chat, plain mode and `decide` show."""
+        return build_outcome(self.pack, decision, answers or {})
+
     def render(self, name: str, **context: Any) -> str:
-        text = self.env.get_template(f"trainer/{name}.j2").render(
-            pack=self.pack,
-            labels=self.pack.labels,
-            words=self.ui,
-            outcome_lines=self.lines,
-            show_date=show_date,
+        """A trainer template. `outcome` (decision -> Outcome) is given the scenario's answers
+        by the step view, so its dates are the scenario's; `width` is the columns to wrap at."""
+        values: dict[str, Any] = {
+            "pack": self.pack,
+            "labels": self.pack.labels,
+            "words": self.ui,
+            "outcome_lines": self.lines,
+            "outcome": self.outcome,
+            "width": 100,
+            "show_date": show_date,
             **context,
-        )
+        }
+        text = self.env.get_template(f"trainer/{name}.j2").render(**values)
         return text.strip("\n").rstrip()

@@ -33,6 +33,7 @@ OUTPUTS = {
     "practice_review_referral": "referral.docx",
     "seriously_good_outcome_referral": "good-outcome.docx",
 }
+APPENDIX_HEADING = "Appendix: every rule that applies or may apply, and its sources"
 LABEL_SHADE = "E7E6E6"
 HEAD_SHADE = "D0CECE"
 
@@ -321,6 +322,28 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
     send = doc.add_paragraph()
     send.add_run("{{ words.send_securely }}").bold = True
     _border_box(send, size=8)
+
+    # the rule trace, only when asked for (`form --trace`): every rule that applies or may apply
+    _tag_paragraph(doc, "{%p if appendix %}")
+    _heading(doc, words.word("appendix_heading") or APPENDIX_HEADING)
+    table = _table(doc, 3, [4.0, 8.0, 5.0])
+    _row(
+        table,
+        words.word("rule_label"),
+        words.word("reasons_heading"),
+        words.word("criterion_sources"),
+        header=True,
+    )
+    _tag_row(table, "{%tr for r in decision.trace %}")
+    _row(
+        table,
+        "{{ r.rule }}",
+        "{{ r.text }}{% if r.note %} ({{ r.note }}){% endif %}",
+        "{{ r.source }}",
+        label_first=False,
+    )
+    _tag_row(table, "{%tr endfor %}")
+    _tag_paragraph(doc, "{%p endif %}")
 
     closing = doc.add_paragraph()
     closing.add_run("{{ words.prepared_with }}").italic = True

@@ -171,10 +171,26 @@ class StepScreen(TrainerScreen):
             decision=self.walkthrough.decision,
             revealed=self.trainer.revealed,
             guess_first=self.trainer.guess_first,
+            outcome=lambda decision: words.outcome(decision, self.walkthrough.answers),
+            width=self._columns(),
         )
         self.query_one("#main", Static).update(_plain(main))
         self.query_one("#rules", Static).update(self._rules_text(item))
         self.query_one("#mode", Static).update(_plain(self.trainer.mode_words()))
+
+    def _columns(self) -> int:
+        """The columns the outcome is wrapped at: the stage's width, as far as it is known."""
+        stage = self.query_one("#stage", VerticalScroll)
+        width = self.query_one("#main", Static).content_size.width
+        if width <= 0:
+            width = self.app.size.width - 4
+        if not stage.show_vertical_scrollbar:  # room for the scrollbar a long outcome brings
+            width -= stage.styles.scrollbar_size_vertical
+        return max(40, min(width, 100))
+
+    def on_resize(self) -> None:
+        if self.kind == "outcome":
+            self.refresh_step()  # the outcome is wrapped to the new width
 
     def _rules_text(self, item: Step | None) -> Text:
         """The rules whose result this answer changed, with the change unless hidden."""
@@ -532,6 +548,8 @@ class TrainerApp(App[None]):
         self.set_class(self.room, "-room")
         if isinstance(self.screen, StepScreen):
             self.screen.refresh_step()
+            if self.screen.kind == "outcome":  # wrapped again once the new padding is laid out
+                self.call_after_refresh(self.screen.refresh_step)
 
     def start(self, scenario: Scenario) -> None:
         """Open a scenario at its story; the outcome is hidden again if guessing first."""

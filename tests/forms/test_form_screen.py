@@ -8,7 +8,7 @@ import pytest
 from form_cases import CASES, HOSTILE, TODAY
 from form_readback import docx_rows
 from textual.app import App
-from textual.widgets import Input, Markdown, SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 
 from assistant.core.case import load_case
 from assistant.core.engine import decide
@@ -16,6 +16,7 @@ from assistant.tui.screens.referral import (
     ConfirmCloseScreen,
     ConfirmUnendorsedScreen,
     PreviewScreen,
+    PreviewText,
     ReferralFormScreen,
     widget_id,
 )
@@ -69,6 +70,16 @@ def field(app, name, kind=Input):
 def error_text(app, name) -> str:
     error = app.screen.query_one(f"#error-{widget_id(name)}", Static)
     return str(error.render()) if error.has_class("-shown") else ""
+
+
+async def prepared(pilot, screen: PreviewScreen) -> None:
+    """Wait (a few seconds at most) for the preview's worker to draw the form."""
+    for _ in range(500):
+        if screen.markdown:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the preview was never prepared")
 
 
 async def type_into(pilot, app, name, text):
@@ -146,8 +157,9 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, PreviewScreen)
-        assert app.screen.query_one("#preview", Markdown)
+        await prepared(pilot, app.screen)
         assert "Baby R" in app.screen.markdown
+        assert app.screen.query_one("#preview", PreviewText).source == app.screen.markdown
         await pilot.click("#preview-save")
         await pilot.pause()
 
@@ -275,3 +287,78 @@ async def test_a_saved_path_holding_markup_is_shown_literally(pack, tmp_path):
     assert path.exists()
     assert any(str(path) in message for message in notices)
     assert markups and not any(markups)
+
+
+async def test_the_preview_opens_at_once_and_says_it_is_preparing(pack):
+    """The form is rendered in a worker: until it is ready the preview says so, and saving
+    waits for it; then the form is drawn as one widget."""
+    import threading
+
+    release = threading.Event()
+
+    def slow_form() -> str:
+        release.wait(10)
+        return "# Practice review referral\n\nBaby R"
+
+    app = FormApp(serious(pack))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        words = app.screen.words
+        preview = PreviewScreen(slow_form, words)
+        app.push_screen(preview)
+        await pilot.pause()
+        text = preview.query_one("#preview", PreviewText)
+        assert str(text.render()) == words.say("preview_preparing") == "Preparing the preview…"
+        assert text.has_class("-preparing") and preview.markdown == ""
+        await pilot.press("ctrl+s")  # nothing read through yet: not saved, not closed
+        await pilot.pause()
+        assert app.screen is preview
+        release.set()
+        await prepared(pilot, preview)
+        assert text.source == preview.markdown and not text.has_class("-preparing")
+        lines = text.render_lines(text.region.reset_offset)
+        assert any("Baby R" in strip.text for strip in lines)
+
+
+async def test_closing_the_preview_while_it_is_prepared_and_a_form_that_cannot_be_made(pack):
+    import threading
+
+    from assistant.core.errors import InputError
+
+    release = threading.Event()
+
+    def slow_form() -> str:
+        release.wait(10)
+        return "Baby R"
+
+    def broken_form() -> str:
+        raise InputError("the Word template is missing")
+
+    app = FormApp(serious(pack))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        form_screen = app.screen
+        words = form_screen.words
+        preview = PreviewScreen(slow_form, words)
+        app.push_screen(preview)
+        await pilot.pause()
+        await pilot.press("escape")  # back to the form before the preview is ready
+        await pilot.pause()
+        assert app.screen is form_screen
+        release.set()
+        for _ in range(50):
+            await pilot.pause(0.01)
+        assert app.screen is form_screen and preview.markdown == ""  # nothing shown, no crash
+
+        broken = PreviewScreen(broken_form, words)
+        app.push_screen(broken)
+        text = None
+        for _ in range(300):
+            await pilot.pause(0.01)
+            text = str(broken.query_one("#preview", PreviewText).render())
+            if text != words.say("preview_preparing"):
+                break
+        assert text == "The preview could not be prepared: the Word template is missing"
+        await pilot.press("ctrl+s")  # nothing to read through: not saved
+        await pilot.pause()
+        assert app.screen is broken

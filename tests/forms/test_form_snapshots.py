@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_form_screen import FormApp, serious
+from test_form_screen import FormApp, prepared, serious
 from textual.widgets import Input
 
 SIZE = (80, 24)
@@ -36,6 +36,7 @@ def test_form_preview(snap_compare, pack):
         await pilot.pause()
         pilot.app.screen.query_one("#field-child--name", Input).value = "Baby R [bold]not bold[/]"
         await pilot.press("ctrl+r")
+        await prepared(pilot, pilot.app.screen)
         await settle(pilot)
 
     assert snap_compare(FormApp(serious(pack)), terminal_size=SIZE, run_before=run_before)

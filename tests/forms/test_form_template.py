@@ -196,6 +196,8 @@ DOCUMENTED = [
     "decision.rules.name",
     "decision.rules.version",
     "decision.rules.in_force_on",
+    "decision.send_to",
+    "appendix",
 ]
 DOCUMENTED_LOOPS = {
     "missing": ["m"],
@@ -207,6 +209,7 @@ DOCUMENTED_LOOPS = {
     "decision.timeline": ["a.label", "a.who", "a.due", "a.due_iso", "a.note"],
     "decision.signposts": ["a.label", "a.text"],
     "decision.reasons": ["a.rule", "a.title", "a.text", "a.source", "a.note"],
+    "decision.trace": ["a.rule", "a.title", "a.text", "a.source", "a.note"],
     "answers": ["a.question", "a.answer", "a.fact"],
 }
 

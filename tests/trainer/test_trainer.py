@@ -98,6 +98,8 @@ async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_
         assert shown(app, "#mode") == "Guess first: ON, outcome revealed"
         outcome = shown(app, "#main")
         assert "Serious child safeguarding incident" in outcome
+        assert outcome.startswith("OUTCOME: ")  # the one outcome shape, as the chat shows it
+        assert "\nDO NOW\n 1. " in outcome and "Mon 9 Mar 2026" in " ".join(outcome.split())
         assert "Meeting the LCSPR criteria does not oblige a review" in outcome  # teaching point
         assert "the safeguarding partners decide" in outcome
 
@@ -312,6 +314,9 @@ async def test_at_80x24_a_long_step_scrolls_by_keyboard_and_each_step_starts_at_
         stage = screen.query_one("#stage", VerticalScroll)
         await pilot.pause()
         assert stage.max_scroll_y > 0  # the outcome with its teaching points is taller
+        main = screen.query_one("#main", Static)
+        shape = shown(app, "#main").split("\nTeaching points")[0]
+        assert max(len(line) for line in shape.splitlines()) <= main.content_size.width
         await pilot.press("down")
         await pilot.pause()
         assert stage.scroll_y == 1

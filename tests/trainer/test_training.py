@@ -166,3 +166,68 @@ def test_the_training_logic_imports_no_textual():
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def _reveal(pack, scenario, width=100):
+    walkthrough = walk(pack, scenario.answers())
+    words = TrainerWords(pack)
+    text = words.render(
+        "step",
+        scenario=scenario,
+        step=len(walkthrough.steps) + 1,
+        total=len(walkthrough.steps) + 2,
+        kind="outcome",
+        item=None,
+        decision=walkthrough.decision,
+        revealed=True,
+        guess_first=False,
+        outcome=lambda decision: words.outcome(decision, walkthrough.answers),
+        width=width,
+    )
+    return walkthrough, text
+
+
+def test_the_revealed_outcome_reads_as_the_chat_and_decide_show_it():
+    """Every shipped scenario: the reveal is the one outcome shape (as `decide` prints it):
+    headline, Do now with weekday dates, which review, and "If ..." for what only may apply."""
+    from assistant.core.outcome import build_outcome
+    from assistant.core.pack import default_rules_dir
+    from assistant.forms.outcome import render_outcome
+
+    real = load_pack()
+    found, problems = load_scenarios(default_rules_dir() / "scenarios")
+    assert found and problems == []
+    possible_seen = False
+    for scenario in found:
+        walkthrough, text = _reveal(real, scenario)
+        decided = render_outcome(real, walkthrough.decision, walkthrough.answers, "txt")
+        shape = decided[: decided.index("\nWHY\n")].rstrip()  # as `decide` prints it
+        assert text.startswith(shape), scenario.name
+        outcome = build_outcome(real, walkthrough.decision, walkthrough.answers)
+        assert text.splitlines()[0].startswith(f"OUTCOME: {outcome.title}")
+        if outcome.do_now:
+            assert "\nDO NOW\n 1. " in text
+        dated = [d.when for d in outcome.do_now if d.when[:1].isupper() and not d.done]
+        for when in dated:  # "Mon 9 Mar 2026, 5 working days from 2 Mar"
+            assert when.split(",")[0] in " ".join(text.split()), scenario.name
+        if outcome.possible:
+            possible_seen = True
+            assert "IF THESE TURN OUT TO BE TRUE" in text and "\n - If " in text
+        assert "the safeguarding partners decide" in text
+        assert all(len(line) <= 100 for line in text[: len(shape)].splitlines())
+        for raw in ("serious_incident", "not_applicable", "rapid_review", "[C:", "reg11 a"):
+            assert raw not in shape, (scenario.name, raw)
+    assert possible_seen, "some scenario has items that only may apply"
+
+
+def test_the_revealed_outcome_is_wrapped_to_the_stage(pack, scenarios):
+    scenario = find_scenario(scenarios, "01-baby-head-injury")
+    _, narrow = _reveal(pack, scenario, width=60)
+    _, wide = _reveal(pack, scenario, width=100)
+    assert " ".join(narrow.split()) == " ".join(wide.split())
+    body = narrow[: narrow.index("Teaching points")] if "Teaching points" in narrow else narrow
+    assert (
+        max(len(line) for line in body.splitlines())
+        <= 60
+        < max(len(line) for line in wide.splitlines())
+    )

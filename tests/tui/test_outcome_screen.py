@@ -2,7 +2,8 @@
 
 At 100x32 the headline and every Do-now line show without scrolling, for every training
 scenario; at 80x24 and 100x32 the next-steps box shows every step; `k` saves the outcome and the
-answers, `c` copies it.
+answers, `c` copies it. An outcome that takes longer than a frame to build shows "preparing"
+until it is drawn.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ async def _open(pilot, pack, facts) -> OutcomeScreen:
     pilot.app.push_screen(screen)
     await pilot.pause()
     await pilot.pause()
+    for _ in range(500):  # on a busy machine the outcome may still be being prepared
+        if screen.prepared:
+            break
+        await pilot.pause(0.01)
     return screen
 
 
@@ -130,3 +135,47 @@ async def test_keep_saves_the_outcome_and_the_answers_and_copies(pack, tmp_path,
         await pilot.press("c")
         await pilot.pause()
         assert "DO NOW" in app.clipboard and "SSCP@salford.gov.uk" in app.clipboard
+
+
+async def test_a_slow_outcome_shows_preparing_then_the_outcome(pack, monkeypatch):
+    import threading
+
+    from assistant.conversation import outcome_text
+
+    release = threading.Event()
+    real = outcome_text.outcome_markdown
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("assistant.tui.screens.outcome.outcome_markdown", slow)
+    app = make_app(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        state = ConversationState(pack, load_case(SERIOUS).fact_values(), today=TODAY)
+        screen = OutcomeScreen(state)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert app.screen is screen and not screen.prepared
+        assert _rendered_lines(screen)[0] == "Preparing the outcome…"
+        assert screen.query_one("#next-steps", QuickReplies).option_count >= 6  # usable already
+        release.set()
+        for _ in range(500):
+            if screen.prepared:
+                break
+            await pilot.pause(0.01)
+        lines = _rendered_lines(screen)
+        assert "Do now" in lines and "Preparing the outcome…" not in lines
+
+
+async def test_a_fast_outcome_is_drawn_in_the_first_frame(pack):
+    app = make_app(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        facts = load_case(SERIOUS).fact_values()
+        await _open(pilot, pack, facts)  # the templates are warm now
+        screen = OutcomeScreen(ConversationState(pack, facts, today=TODAY))
+        app.push_screen(screen)
+        await pilot.pause()
+        assert screen.prepared and "Do now" in _rendered_lines(screen)

@@ -15,6 +15,7 @@ what would change it; then the next steps.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual import on
@@ -37,11 +38,20 @@ class OutcomeText(Static):
     Markdown widget builds a widget per block, which costs most of a second on a busy machine.
     `source` is the Markdown, as with Textual's Markdown widget."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, placeholder: str = "") -> None:
+        super().__init__(placeholder, id="outcome", markup=False)
+        self.source = ""
+        if source:
+            self.show(source)
+        else:
+            self.add_class("-preparing")
+
+    def show(self, source: str) -> None:
         from rich.markdown import Markdown as RichMarkdown
 
-        super().__init__(RichMarkdown(source, hyperlinks=False), id="outcome")
         self.source = source
+        self.remove_class("-preparing")
+        self.update(RichMarkdown(source, hyperlinks=False))
 
 
 class OutcomeScreen(CloseOnce, Screen[str]):
@@ -58,6 +68,11 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         *(Binding(str(i), f"step({i - 1})", show=False) for i in range(1, 10)),
     ]
 
+    # How long the screen waits for the outcome before it shows "preparing" instead: the
+    # outcome is built in a thread, so the fast path (warm templates, a few milliseconds)
+    # draws it in the first frame, and a slow build never leaves the screen blank.
+    PREPARING_AFTER = 0.05
+
     def __init__(self, state: ConversationState) -> None:
         super().__init__()
         self.state = state
@@ -65,13 +80,51 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         self.words = ui(state.pack)
         self.decision = state.decision()
         reword_bindings(self, self.words)
+        self._built: list[str] = []
+        self._failure: BaseException | None = None
+        self._ready = threading.Event()
+
+    def _build(self) -> None:
+        """In a thread: the outcome's Markdown; a failure is raised again on the app's thread."""
+        try:
+            self._built.append(outcome_markdown(self.pack, self.decision, self.state.applied))
+        except BaseException as exc:  # kept, and raised where the outcome is shown
+            self._failure = exc
+        finally:
+            self._ready.set()
+
+    def _markdown(self) -> str:
+        if self._failure is not None:
+            raise self._failure
+        return self._built[0]
+
+    @property
+    def prepared(self) -> bool:
+        """True once the outcome is drawn (not the "preparing" words)."""
+        return bool(self.query("#outcome") and self.query_one("#outcome", OutcomeText).source)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="outcome-body"):
-            yield OutcomeText(outcome_markdown(self.pack, self.decision, self.state.applied))
+            # started here, not earlier: while it runs the app's thread only waits, so the
+            # build has the interpreter to itself (no switching between busy threads)
+            threading.Thread(target=self._build, name="outcome", daemon=True).start()
+            if self._ready.wait(self.PREPARING_AFTER):
+                yield OutcomeText(self._markdown())
+            else:
+                yield OutcomeText("", placeholder=self.words.outcome_preparing)
+                self.run_worker(self._finish, thread=True, group="outcome")
         yield QuickReplies(id="next-steps")
         yield Footer()
+
+    def _finish(self) -> None:
+        """In a worker thread: wait for the outcome, then draw it in place of "preparing"."""
+        self._ready.wait()
+        self.app.call_from_thread(self._show_built)
+
+    def _show_built(self) -> None:
+        if self.is_attached:  # not closed while the outcome was being prepared
+            self.query_one("#outcome", OutcomeText).show(self._markdown())
 
     def on_mount(self) -> None:
         steps = self.query_one("#next-steps", QuickReplies)

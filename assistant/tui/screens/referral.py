@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.validation import Function
 from textual.widgets import (
@@ -34,7 +35,6 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    Markdown,
     Select,
     SelectionList,
     Static,
@@ -77,30 +77,95 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+class PreviewText(Static):
+    """The form's Markdown drawn as one widget (Rich), as the outcome screen draws the outcome:
+    Textual's Markdown widget builds a widget per block, which costs most of a second for a form.
+    `source` is the Markdown shown ("" while the form is being prepared)."""
+
+    def __init__(self, source: str = "", placeholder: str = "") -> None:
+        super().__init__(placeholder, id="preview", markup=False)
+        self.source = ""
+        if source:
+            self.show(source)
+
+    def show(self, source: str) -> None:
+        from rich.markdown import Markdown as RichMarkdown
+
+        self.source = source
+        self.update(RichMarkdown(source, hyperlinks=False))
+
+
 class PreviewScreen(CloseOnce, ModalScreen[bool]):
-    """The form as it will read; dismisses True to save, False to go back to editing."""
+    """The form as it will read; dismisses True to save, False to go back to editing.
+
+    `markdown` is the form as Markdown, or a function that makes it: then the screen opens at
+    once saying the preview is being prepared, and the form is rendered in a thread worker.
+    """
 
     BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, markdown: str, words: FormWords) -> None:
+    def __init__(self, markdown: str | Callable[[], str], words: FormWords) -> None:
         super().__init__()
-        self.markdown = markdown
+        self.make = None if isinstance(markdown, str) else markdown
+        self.markdown = markdown if isinstance(markdown, str) else ""
         self.words = words
 
     def compose(self) -> ComposeResult:
         with Vertical(id="preview-box"):
             yield Static(self.words.say("preview_title"), id="preview-title", markup=False)
             with VerticalScroll(id="preview-scroll"):
-                yield Markdown(self.markdown, id="preview")
+                yield PreviewText(
+                    self.markdown,
+                    placeholder=self.words.say("preview_preparing"),
+                )
             with Horizontal(classes="buttons"):
                 yield Button(self.words.say("save"), id="preview-save", variant="primary")
                 yield Button(self.words.say("back"), id="preview-back")
 
     def on_mount(self) -> None:
         self.query_one("#preview-scroll").focus()
+        if self.make is not None:
+            self.query_one("#preview", PreviewText).add_class("-preparing")
+            # after the first frame: "preparing" is drawn before the worker competes for the
+            # interpreter with the app's thread
+            self.call_after_refresh(
+                self.run_worker, self._prepare, thread=True, exclusive=True, group="preview"
+            )
+
+    def _prepare(self) -> None:
+        """In a thread: render the form, then show it (back on the app's thread)."""
+        assert self.make is not None
+        try:
+            markdown = self.make()
+        except InputError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show, markdown)
+
+    def _show(self, markdown: str) -> None:
+        if not self.is_attached:
+            return  # closed while the form was being prepared
+        self.markdown = markdown
+        preview = self.query_one("#preview", PreviewText)
+        preview.remove_class("-preparing")
+        preview.show(markdown)
+        self.post_message(self.Prepared())
+
+    def _failed(self, problem: str) -> None:
+        if not self.is_attached:
+            return
+        preview = self.query_one("#preview", PreviewText)
+        preview.remove_class("-preparing")
+        preview.update(self.words.say("preview_failed", problem=problem))
+
+    class Prepared(Message):
+        """The form is shown (after it was prepared in the background)."""
 
     @on(Button.Pressed, "#preview-save")
     def action_save(self) -> None:
+        if self.make is not None and not self.markdown:  # not shown yet: nothing read through
+            self.notify(self.words.say("preview_preparing"), markup=False)
+            return
         self.dismiss(True)
 
     @on(Button.Pressed, "#preview-back")
@@ -508,13 +573,14 @@ class ReferralFormScreen(CloseOnce, Screen[str | None]):
         referral = self._checked()
         if referral is None:
             return
-        markdown = str(render(self.form(referral), "md"))
+        form = partial(self.form, referral)
 
         def after(save: bool | None) -> None:
             if save:
                 self._save(referral)
 
-        self.app.push_screen(PreviewScreen(markdown, self.words), after)
+        # the screen opens at once ("preparing"); the form is rendered in a thread worker
+        self.app.push_screen(PreviewScreen(lambda: str(render(form(), "md")), self.words), after)
 
     @on(Button.Pressed, "#save-button")
     def action_save(self) -> None:
