@@ -18,7 +18,7 @@ from assistant.forms import render as render_form
 from assistant.forms.context import build_form
 from assistant.forms.outcome import render_outcome
 from assistant.lint.walk import walk
-from tests.forms.form_readback import HtmlForm
+from tests.support.readback import HtmlForm
 
 TODAY = dt.date(2026, 11, 27)
 

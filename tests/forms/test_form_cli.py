@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from form_cases import CASES, GOLDEN, PACK_DIR
-from form_readback import docx_rows
+from tests.support.forms import CASES, GOLDEN, PACK_DIR
+from tests.support.readback import docx_rows
 
 EXE = [sys.executable, "-m", "assistant"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import stat
 
-from form_readback import docx_rows
 from textual.widgets import Input, TextArea
 
 from assistant.core import load_pack
@@ -15,6 +14,7 @@ from assistant.tui.screens.chat import STEP_OUTCOME, ChatScreen
 from assistant.tui.screens.outcome import OutcomeScreen
 from assistant.tui.screens.referral import ReferralFormScreen, widget_id
 from assistant.tui.widgets.quick_replies import QuickReplies
+from tests.support.readback import docx_rows
 
 TODAY = dt.date(2026, 11, 27)
 FACTS = {

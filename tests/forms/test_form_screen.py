@@ -5,12 +5,8 @@ from __future__ import annotations
 import stat
 
 import pytest
-from form_cases import CASES, HOSTILE, TODAY
-from form_readback import docx_rows
-from textual.app import App
 from textual.widgets import Input, Markdown, SelectionList, Static, TextArea
 
-from assistant.core.case import load_case
 from assistant.core.engine import decide
 from assistant.tui.screens.referral import (
     ConfirmCloseScreen,
@@ -19,47 +15,14 @@ from assistant.tui.screens.referral import (
     ReferralFormScreen,
     widget_id,
 )
-
-
-class FormApp(App[None]):
-    """Pushes the form screen at once, as the chat's outcome screen does."""
-
-    def __init__(self, screen_args: tuple, web: bool = False) -> None:
-        super().__init__()
-        self.screen_args = screen_args
-        self.result: object = "not dismissed"
-        self.web = web
-        self.delivered: list[tuple[bytes, str, str]] = []
-
-    @property
-    def is_web(self) -> bool:
-        return self.web
-
-    def deliver_binary(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
-        self.delivered.append((path_or_file.read(), save_filename, mime_type))
-        return "key"
-
-    def deliver_text(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
-        self.delivered.append((path_or_file.read(), save_filename, mime_type))
-        return "key"
-
-    def on_mount(self) -> None:
-        pack, decision, answers = self.screen_args
-        self.push_screen(ReferralFormScreen(pack, decision, answers, today=TODAY), self._done)
-
-    def _done(self, result: object) -> None:
-        self.result = result
-
+from tests.support.forms import HOSTILE, TODAY, serious
+from tests.support.pilot import FormApp
+from tests.support.readback import docx_rows
 
 SIBLINGS = (
     "From the answers: no child is at risk now who has not been referred to children's social "
     "care or the police."
 )
-
-
-def serious(pack):
-    case = load_case(CASES / "serious.yaml")
-    return pack, decide(pack, case.fact_values(), today=TODAY), case.answered()
 
 
 def field(app, name, kind=Input):

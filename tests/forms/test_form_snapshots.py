@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_form_screen import FormApp, serious
 from textual.widgets import Input
+
+from tests.support.forms import serious
+from tests.support.pilot import FormApp
 
 SIZE = (80, 24)
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from form_cases import HOSTILE
-from form_readback import docx_all_text
 
 from assistant.core.errors import InputError
 from assistant.core.paths import default_prompts_dir
 from assistant.forms import render
 from assistant.forms.docx import DOCX_TEMPLATES, check_template
+from tests.support.forms import HOSTILE
+from tests.support.readback import docx_all_text
 
 SHIPPED = [default_prompts_dir() / "forms" / name for name in DOCX_TEMPLATES.values()]
 

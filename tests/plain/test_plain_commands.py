@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from plain_helpers import ROUTE_FACTS, run_cli, typed_answers
-
 from assistant.core import load_pack
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import run_cli
 
 PACK = load_pack()
 LINES, STATE = typed_answers(PACK, ROUTE_FACTS["serious_incident"])

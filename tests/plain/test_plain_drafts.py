@@ -9,9 +9,9 @@ import re
 import stat
 from pathlib import Path
 
-from plain_helpers import ROUTE_FACTS, Live, run_cli, typed_answers
-
 from assistant.core import load_pack
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import Live, run_cli
 
 # A serious incident, typed question by question in the conversation's order; GIVEN is what the
 # first six lines answer.

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 import yaml
-from plain_helpers import ROUTE_FACTS, run_cli, typed_answers
 
 from assistant.core import load_pack
 from assistant.core.contract import ROUTES
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import run_cli
 
 
 def test_every_route_is_covered():

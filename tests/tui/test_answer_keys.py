@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from assistant.tui.widgets.quick_replies import QuickReplies
 from assistant.tui.widgets.transcript import ChatMessage
-from tests.tui.conftest import chat, make_app
+from tests.support.pilot import chat, choose, make_app, type_text
 
 SIZE = (80, 24)
 
@@ -116,8 +116,6 @@ async def test_arrows_and_enter_still_choose_from_the_list(pack):
 
 async def test_a_date_typed_day_first_is_accepted_and_said_back_as_read(pack):
     import datetime as dt
-
-    from tests.tui.conftest import choose, type_text
 
     facts = {
         "immediate_risk": "no",

@@ -16,7 +16,7 @@ from assistant.tui.screens.review import ReviewScreen
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage
-from tests.tui.conftest import (
+from tests.support.pilot import (
     TODAY,
     answer_all,
     chat,
@@ -26,76 +26,9 @@ from tests.tui.conftest import (
     transcript_texts,
     type_text,
 )
+from tests.support.routes import SHORT_ROUTES, short_default
 
 SIZE = (80, 24)
-
-# Facts that reach each route in the shipped pack; questions not listed are answered by `default`.
-ROUTES = {
-    "serious_incident": (
-        {
-            "immediate_risk": "no",
-            "subject_age_band": "under_16",
-            "harm": "serious_harm",
-            "abuse_or_neglect": "suspected",
-            "incident_location": "in_area",
-            "aware_date": dt.date(2026, 3, 2),
-        },
-        "unknown",
-    ),
-    "practice_review_referral": (
-        {
-            "immediate_risk": "no",
-            "subject_age_band": "under_16",
-            "harm": "other_harm",
-            "abuse_or_neglect": "suspected",
-            "incident_location": "in_area",
-            "multi_agency_concerns": "yes",
-            "agencies_involved": "two_or_more",
-        },
-        "unknown",
-    ),
-    "good_outcome_referral": (
-        {
-            "immediate_risk": "no",
-            "subject_age_band": "age_16_17",
-            "harm": "no_harm",
-            "abuse_or_neglect": "not_suspected",
-            "incident_location": "in_area",
-            "positive_outcome": "yes",
-            "agencies_involved": "two_or_more",
-            "good_practice_made_difference": "yes",
-            "learning_transferable": "yes",
-        },
-        "no",
-    ),
-    "other_process": (
-        {
-            "immediate_risk": "no",
-            "subject_age_band": "age_25_plus",
-            "harm": "died",
-            "abuse_or_neglect": "suspected",
-        },
-        "unknown",
-    ),
-    "no_referral": (
-        {
-            "immediate_risk": "no",
-            "subject_age_band": "under_16",
-            "harm": "other_harm",
-            "incident_location": "in_area",
-        },
-        "no",
-    ),
-}
-
-
-def _default(word: str):
-    def pick(question):
-        if question.kind == "tri":
-            return word
-        return "unknown"
-
-    return pick
 
 
 def outcome_source(app) -> str:
@@ -161,11 +94,11 @@ async def test_not_sure_about_immediate_risk_shows_the_contacts_and_carries_on(p
     ],
 )
 async def test_complete_conversation_reaches_each_route(pack, route, how):
-    facts, default = ROUTES[route]
+    facts, default = SHORT_ROUTES[route]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        asked = await answer_all(pilot, facts, _default(default), how)
+        asked = await answer_all(pilot, facts, short_default(default), how)
         assert asked[0][0] == "immediate_risk"
         screen = chat(app)
         assert screen.mode == "complete"
@@ -196,11 +129,11 @@ async def test_complete_conversation_reaches_each_route(pack, route, how):
 
 
 async def test_serious_incident_outcome_has_a_dated_timeline(pack):
-    facts, default = ROUTES["serious_incident"]
+    facts, default = SHORT_ROUTES["serious_incident"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         text = outcome_source(app)
         assert "## Do now" in text
@@ -210,11 +143,11 @@ async def test_serious_incident_outcome_has_a_dated_timeline(pack):
 
 
 async def test_changing_an_earlier_answer_keeps_what_applies_and_sets_aside_the_rest(pack):
-    facts, default = ROUTES["serious_incident"]
+    facts, default = SHORT_ROUTES["serious_incident"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         assert app.state.decision().route == "serious_incident"
         screen = chat(app)
         # select the answer to "harm" in the transcript with the keyboard
@@ -420,7 +353,7 @@ async def test_markup_typed_by_the_user_is_shown_literally(pack, typed):
 
 
 async def test_dates_are_checked_and_never_in_the_future(pack):
-    facts, _ = ROUTES["serious_incident"]
+    facts, _ = SHORT_ROUTES["serious_incident"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -493,11 +426,11 @@ async def test_question_mark_shows_every_key(pack):
 
 
 async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
-    facts, default = ROUTES["serious_incident"]
+    facts, default = SHORT_ROUTES["serious_incident"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_REVIEW)
         await pilot.pause()
         screen = app.screen
@@ -534,7 +467,7 @@ async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
         # finish: answer what is still open in the conversation, then see the outcome
         await pilot.press("escape")
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         assert "Serious" in outcome_source(app) or app.state.decision().route in (
             "serious_incident",
@@ -542,11 +475,11 @@ async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
 
 
 async def test_outcome_next_steps(pack):
-    facts, default = ROUTES["practice_review_referral"]
+    facts, default = SHORT_ROUTES["practice_review_referral"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         screen = app.screen
         assert isinstance(screen, OutcomeScreen)
@@ -639,11 +572,11 @@ async def test_a_burst_of_typing_on_the_quick_replies_keeps_every_character(pack
 async def test_a_next_step_chosen_twice_in_a_burst_acts_once(pack):
     """Typing 1 then Enter quickly at the outcome chooses "prepare the form" twice before the
     first choice is handled; one form opens, not two stacked (closing it would show another)."""
-    facts, default = ROUTES["practice_review_referral"]
+    facts, default = SHORT_ROUTES["practice_review_referral"]
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, _default(default))
+        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         screen = app.screen
         assert isinstance(screen, OutcomeScreen)

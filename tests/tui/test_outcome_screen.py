@@ -19,8 +19,7 @@ from assistant.core.outcome import build_outcome
 from assistant.core.pack import default_rules_dir
 from assistant.tui.screens.outcome import KeepScreen, OutcomeScreen
 from assistant.tui.widgets.quick_replies import QuickReplies
-
-from .conftest import TODAY, make_app
+from tests.support.pilot import TODAY, make_app
 
 SCENARIOS = sorted((default_rules_dir() / "scenarios").glob("*.yaml"))
 SERIOUS = (

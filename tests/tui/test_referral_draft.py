@@ -11,8 +11,9 @@ from textual.widgets import Input
 from assistant.commands.drafts import chat_session
 from assistant.tui.screens.outcome import OutcomeScreen
 from assistant.tui.screens.referral import ReferralFormScreen, widget_id
-from tests.conversation.test_conversation import PRACTICE_REVIEW, walk
-from tests.tui.conftest import make_app
+from tests.support.conversation import walk
+from tests.support.pilot import make_app
+from tests.support.routes import PRACTICE_REVIEW
 
 SIZE = (100, 40)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from assistant.commands.drafts import chat_session
-from tests.tui.conftest import chat, choose, make_app, transcript_texts
+from tests.support.pilot import chat, choose, make_app, transcript_texts
 
 SIZE = (100, 40)
 

@@ -10,8 +10,8 @@ import pytest
 from textual.widgets import Input
 
 from assistant.conversation.state import ConversationState
-from tests.tui.conftest import TODAY, make_app
-from tests.tui.test_conversation import ROUTES
+from tests.support.pilot import TODAY, make_app
+from tests.support.routes import SHORT_ROUTES
 
 SIZE = (80, 24)
 
@@ -59,9 +59,9 @@ def test_outcome_urgent(snap_compare, fixed_pack):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.parametrize("route", list(ROUTES))
+@pytest.mark.parametrize("route", list(SHORT_ROUTES))
 def test_outcome(snap_compare, fixed_pack, route):
-    facts, default = ROUTES[route]
+    facts, default = SHORT_ROUTES[route]
     app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
 
     async def run_before(pilot: Any) -> None:
@@ -74,7 +74,7 @@ def test_outcome(snap_compare, fixed_pack, route):
 
 
 def test_review_screen(snap_compare, fixed_pack):
-    facts, default = ROUTES["serious_incident"]
+    facts, default = SHORT_ROUTES["serious_incident"]
     app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
 
     async def run_before(pilot: Any) -> None:
