@@ -1,5 +1,6 @@
-"""The code stays ruff-clean and ruff-formatted: CI runs only the README's test command, so the
-style check lives here."""
+"""The code stays ruff-clean, ruff-formatted and type-checked (mypy), and the tests stay tidy: CI
+runs only the README's test command, so these checks live here (the import contracts are checked
+in test_import_hygiene.py)."""
 
 from __future__ import annotations
 
@@ -32,13 +33,27 @@ def _ruff_installed():
 
 
 def test_ruff_check_is_clean():
-    result = _ruff("check", "assistant", "tests", "bench", "prompts")
+    result = _ruff("check", "assistant", "tests", "bench", "scripts", "prompts")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean():
-    result = _ruff("format", "--check", "assistant", "tests", "bench", "prompts")
+    result = _ruff("format", "--check", "assistant", "tests", "bench", "scripts", "prompts")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_mypy_is_clean():
+    """mypy over assistant/ as pyproject.toml configures it (its cache is .mypy_cache/, ignored)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("Success: no issues found")
 
 
 # --- tests import helpers from tests.support only ------------------------------------------------

@@ -4,6 +4,7 @@ interpreter start, and the chat in a pseudo-terminal (Terminal, wait_for)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import pty
@@ -77,20 +78,32 @@ class Live:
 
 
 @dataclass
-class PlainRun:
-    """What an in-process plain-mode session printed and returned."""
+class Ran:
+    """What an in-process command printed and returned (as subprocess.run's result has it)."""
 
     returncode: int
     stdout: str
+    stderr: str = ""
 
 
-def run_plain(pack, input_text: str, **options) -> PlainRun:
+def run_plain(pack, input_text: str, **options) -> Ran:
     """Plain mode in this process: `input_text` as standard input, the output captured."""
     from assistant.commands.plain import PlainSession
 
-    out = io.StringIO()
-    code = PlainSession(pack, io.StringIO(input_text), out, **options).run()
-    return PlainRun(code, out.getvalue())
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = PlainSession(pack, io.StringIO(input_text), out, **options).run()
+    return Ran(code, out.getvalue(), err.getvalue())
+
+
+def run_main(args: list[str]) -> Ran:
+    """`review-assistant ARGS` in this process (assistant.cli.main), its output captured."""
+    from assistant.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(args)
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 class Terminal:
