@@ -62,6 +62,7 @@ def walked():
     return pack, result.samples
 
 
+@pytest.mark.slow
 def test_every_walked_outcome_reads_without_internal_names(walked):
     pack, samples = walked
     problems: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import stat
 
+import pytest
 from textual.widgets import Input, TextArea
 
 from assistant.core import load_pack
@@ -39,6 +40,7 @@ async def choose(pilot, value: str) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_conversation_to_a_saved_word_form(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path))

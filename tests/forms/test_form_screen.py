@@ -40,6 +40,7 @@ async def type_into(pilot, app, name, text):
     await pilot.press(*text)
 
 
+@pytest.mark.slow
 async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
     app = FormApp(serious(pack))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -131,6 +132,7 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         assert row in table
 
 
+@pytest.mark.slow
 async def test_saving_without_endorsement_when_confirmed_carries_the_warning(pack, tmp_path):
     app = FormApp(serious(pack))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -149,6 +151,7 @@ async def test_saving_without_endorsement_when_confirmed_carries_the_warning(pac
     assert app.result == str(path)
 
 
+@pytest.mark.slow
 async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     app = FormApp(serious(pack), web=True)
@@ -165,6 +168,7 @@ async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, mo
     assert list(tmp_path.rglob("*.docx")) == []
 
 
+@pytest.mark.slow
 async def test_in_a_browser_text_formats_are_delivered_as_text(pack, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     app = FormApp(serious(pack), web=True)
@@ -181,6 +185,7 @@ async def test_in_a_browser_text_formats_are_delivered_as_text(pack, tmp_path, m
     assert "&lt;script&gt;" in text and "<script>" not in text
 
 
+@pytest.mark.slow
 async def test_escape_closes_without_saving(pack):
     app = FormApp(serious(pack))
     async with app.run_test() as pilot:
@@ -190,6 +195,7 @@ async def test_escape_closes_without_saving(pack):
     assert app.result is None
 
 
+@pytest.mark.slow
 async def test_closing_after_typing_asks_first(pack):
     app = FormApp(serious(pack))
     async with app.run_test() as pilot:
@@ -217,6 +223,7 @@ def test_a_decision_without_a_form_is_refused(pack):
         ReferralFormScreen(pack, decision, {"immediate_risk": "yes"})
 
 
+@pytest.mark.slow
 async def test_a_saved_path_holding_markup_is_shown_literally(pack, tmp_path):
     """The 'saved to' notice repeats a path the user typed; '[bold]' or '[i]' in it is text."""
     app = FormApp(serious(pack))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 
 from tests.support.forms import serious
@@ -20,6 +21,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 def test_form_opening(snap_compare, pack):
     assert snap_compare(FormApp(serious(pack)), terminal_size=SIZE, run_before=settle)
 
@@ -33,6 +35,7 @@ def test_form_insists_on_endorsement(snap_compare, pack):
     assert snap_compare(FormApp(serious(pack)), terminal_size=SIZE, run_before=run_before)
 
 
+@pytest.mark.slow
 def test_form_preview(snap_compare, pack):
     async def run_before(pilot: Any) -> None:
         await pilot.pause()

@@ -66,6 +66,7 @@ def test_the_urgent_advice_comes_first_then_carrying_on_after_the_referral():
     assert "Question 2: " in out[out.index(carry_on) :]
 
 
+@pytest.mark.slow
 def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
     """The real command line through a pipe: fed a practice-review case, plain mode saves the
     pre-filled form and exports the answers; `decide` on the export gives the same route."""

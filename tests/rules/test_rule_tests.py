@@ -197,6 +197,7 @@ def _visible(decision: Decision) -> tuple[object, ...]:
     )
 
 
+@pytest.mark.slow
 def test_the_conversation_reaches_the_outcome_of_the_full_case() -> None:
     """Answer the chat's questions from each case's facts: it must reach the case's outcome."""
     from assistant.core import decide, next_question

@@ -170,3 +170,12 @@ def short_default(word: str):
         return "unknown"
 
     return pick
+
+
+def answers_for(pack, facts, default: str, today=None) -> dict:
+    """The answers given on the way to an outcome from SHORT_ROUTES-style `facts` (no UI)."""
+    state = ConversationState(pack, today=today)
+    while state.current is not None:
+        question = state.current
+        state.answer(question.fact, facts.get(question.fact, short_default(default)(question)))
+    return dict(state.answers)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import HelpPanel, Input
 
 from assistant.conversation.outcome_text import outcome_markdown
@@ -17,6 +18,7 @@ from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
 from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage
 from tests.support.pilot import (
+    TODAY,
     answer_all,
     chat,
     choose,
@@ -25,7 +27,7 @@ from tests.support.pilot import (
     transcript_texts,
     type_text,
 )
-from tests.support.routes import SHORT_ROUTES, short_default
+from tests.support.routes import SHORT_ROUTES, answers_for, short_default
 
 SIZE = (80, 24)
 
@@ -114,6 +116,7 @@ async def test_ctrl_b_goes_back_and_f1_f4_give_help_and_why(pack):
         assert chat(app).asking.fact == "subject_age_band"
 
 
+@pytest.mark.slow
 async def test_markup_typed_by_the_user_is_shown_literally(pack):
     typed_texts = [
         "[/]",
@@ -136,12 +139,12 @@ async def test_markup_typed_by_the_user_is_shown_literally(pack):
             assert app.is_running
 
 
+@pytest.mark.slow
 async def test_changing_an_earlier_answer_keeps_what_applies_and_sets_aside_the_rest(pack):
     facts, default = SHORT_ROUTES["serious_incident"]
-    app = make_app(pack)
+    app = make_app(pack, answers=answers_for(pack, facts, default, TODAY))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, short_default(default))
         assert app.state.decision().route == "serious_incident"
         screen = chat(app)
         # select the answer to "harm" in the transcript with the keyboard
@@ -178,6 +181,7 @@ async def test_changing_an_earlier_answer_keeps_what_applies_and_sets_aside_the_
         assert "abuse_or_neglect" in app.state.applied
 
 
+@pytest.mark.slow
 async def test_escape_cancels_a_change(pack):
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
@@ -203,6 +207,7 @@ async def test_letters_typed_on_the_quick_replies_go_to_the_free_text_box(pack):
         assert app.state.answers.get("immediate_risk") == "yes"
 
 
+@pytest.mark.slow
 async def test_summary_restart_and_quit(pack):
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
@@ -253,12 +258,12 @@ async def test_question_mark_shows_every_key(pack):
         assert not app.screen.query(HelpPanel)
 
 
+@pytest.mark.slow
 async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
     facts, default = SHORT_ROUTES["serious_incident"]
-    app = make_app(pack)
+    app = make_app(pack, answers=answers_for(pack, facts, default, TODAY))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_REVIEW)
         await pilot.pause()
         screen = app.screen
@@ -302,12 +307,12 @@ async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
         assert outcome_source(app) == outcome_markdown(pack, decision, app.state.applied)
 
 
+@pytest.mark.slow
 async def test_outcome_next_steps(pack):
     facts, default = SHORT_ROUTES["practice_review_referral"]
-    app = make_app(pack)
+    app = make_app(pack, answers=answers_for(pack, facts, default, TODAY))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         screen = app.screen
         assert isinstance(screen, OutcomeScreen)
@@ -326,6 +331,7 @@ async def test_outcome_next_steps(pack):
         assert chat(app) is app.screen
 
 
+@pytest.mark.slow
 async def test_works_when_resized_and_with_no_color(pack, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(pack)
@@ -378,14 +384,14 @@ async def test_a_burst_of_typing_on_the_quick_replies_keeps_every_character(pack
         assert chat(app).query_one("#free-text", Input).value == "a b?c"
 
 
+@pytest.mark.slow
 async def test_a_next_step_chosen_twice_in_a_burst_acts_once(pack):
     """Typing 1 then Enter quickly at the outcome chooses "prepare the form" twice before the
     first choice is handled; one form opens, not two stacked (closing it would show another)."""
     facts, default = SHORT_ROUTES["practice_review_referral"]
-    app = make_app(pack)
+    app = make_app(pack, answers=answers_for(pack, facts, default, TODAY))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await answer_all(pilot, facts, short_default(default))
         await choose(pilot, STEP_OUTCOME)
         screen = app.screen
         assert isinstance(screen, OutcomeScreen)
@@ -411,6 +417,7 @@ def values_index(replies, value):
     return [r.value for r in replies.replies].index(value)
 
 
+@pytest.mark.slow
 async def test_a_button_pressed_twice_in_a_burst_closes_its_screen_once(pack):
     """Enter pressed twice quickly on a button that closes a screen: the second press must not
     close the screen underneath (here the chat itself, which would end the app)."""

@@ -50,6 +50,7 @@ def _rendered_lines(screen: OutcomeScreen) -> list[str]:
     return [strip.text.rstrip() for strip in strips]
 
 
+@pytest.mark.slow
 async def test_headline_and_every_do_now_line_show_at_100x32(pack, tmp_path):
     app = make_app(pack)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+import pytest
 from textual.widgets import Input
 
 from assistant.commands.drafts import chat_session
@@ -43,6 +44,7 @@ async def _open_form(pilot, app):
     return app.screen
 
 
+@pytest.mark.slow
 async def test_form_fields_survive_closing_and_resuming(pack, tmp_path, monkeypatch):
     session = _session(pack, tmp_path, monkeypatch)
     session.conversation.opening()
@@ -76,6 +78,7 @@ async def test_form_fields_survive_closing_and_resuming(pack, tmp_path, monkeypa
         assert form.query_one(f"#{widget_id('child.name')}", Input).value == "Child S"
 
 
+@pytest.mark.slow
 async def test_ctrl_s_without_a_chosen_file_asks_where(pack, tmp_path, monkeypatch):
     session = _session(pack, tmp_path, monkeypatch)
     session.conversation.opening()
