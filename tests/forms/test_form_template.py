@@ -232,12 +232,11 @@ def test_every_documented_tag_is_known(pack, tmp_path):
 def test_a_pack_can_ship_its_own_word_form(tmp_path):
     import shutil
 
-    from form_cases import CASES, PACK_DIR
-
     from assistant.core import load_pack
     from assistant.core.case import load_case
     from assistant.core.engine import decide
     from assistant.forms import build_form
+    from tests.support.forms import CASES, PACK_DIR
 
     own = tmp_path / "pack"
     shutil.copytree(PACK_DIR, own)

@@ -89,7 +89,7 @@ def test_bytes_that_are_not_utf8_are_shown_not_a_crash(env):
     import subprocess
     import sys
 
-    from plain_helpers import ROOT
+    from tests.support.terminal import ROOT
 
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "plain"],
