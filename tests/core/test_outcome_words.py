@@ -80,6 +80,7 @@ def test_every_walked_outcome_reads_without_internal_names(walked):
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.slow
 def test_every_walked_form_reads_without_internal_names(walked):
     pack, samples = walked
     problems: list[str] = []

@@ -52,6 +52,7 @@ def _script(count: int) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
     home = tmp_path / "home"
     home.mkdir()

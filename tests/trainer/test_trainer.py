@@ -228,6 +228,7 @@ async def test_at_80x24_the_what_if_comparison_scrolls_by_keyboard(pack, scenari
         assert compare.scroll_y == 0
 
 
+@pytest.mark.slow
 async def test_at_80x24_the_path_opens_collapsed_to_the_questions_that_decided_the_route(
     pack, scenarios
 ):

@@ -52,6 +52,7 @@ async def test_opening_asks_about_immediate_risk_first(pack):
         assert "safeguarding partners decide" in welcome
 
 
+@pytest.mark.slow
 async def test_a_conversation_by_number_arrows_and_click_reaches_the_outcome_screen(pack):
     """Every way of choosing, in one conversation; the route logic itself is checked below the
     UI (tests/conversation/test_chat_routes.py): here the screens show what it decided."""

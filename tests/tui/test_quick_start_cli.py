@@ -186,6 +186,7 @@ def test_nothing_heavy_is_imported_before_the_first_question(pack, folders):
     assert probe() == {"screen": "ChatScreen", "quick": True, "loaded": []}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEW_ASSISTANT_", "XDG_"))}
