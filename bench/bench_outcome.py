@@ -1,7 +1,7 @@
 """How long the outcome and the form preview take to open, in a real terminal. Not a test: run it
 and read the figures.
 
-    /work/venv/bin/python bench/bench_outcome.py [--runs 5] [--size 100x32]
+    .venv/bin/python bench/bench_outcome.py [--runs 5] [--size 100x32]
 
 Each run starts the chat in a pseudo-terminal of the given size (a real terminal for Textual:
 escape codes, resize, refresh), loads the serious-incident example's answers, then, as the

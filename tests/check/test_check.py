@@ -193,6 +193,7 @@ def test_csv_has_a_row_per_record():
     assert by_file["differs-rapid-review"]["verdict"] == "differs"
 
 
+@pytest.mark.slow
 def test_nothing_personal_beyond_the_file_name():
     for fmt in ((), ("--json",), ("--csv",)):
         out = cli("records", *fmt).stdout + cli("unreadable", *fmt).stdout

@@ -188,6 +188,7 @@ def late_folder(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_lateness_is_in_the_verdict_line_of_every_output(late_folder):
     as_of = ("--as-of", "2026-11-27")
     line = "agrees; Panel notification LATE by 2 working days; rapid review LATE by 3 working days"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 
 import pytest
@@ -15,53 +14,16 @@ from assistant.conversation.conversation import (
     Conversation,
     case_file_text,
 )
-from assistant.conversation.state import ConversationState
 from assistant.core import decide, load_pack
 from assistant.core.case import parse_case
 from assistant.core.drafts import Autosave, DraftStore
-
-TODAY = dt.date(2026, 11, 27)
-
-# a path to the practice review route (anything asked that is not here: "not sure")
-PRACTICE_REVIEW = {
-    "immediate_risk": "no",
-    "subject_age_band": "under_16",
-    "harm": "other_harm",
-    "abuse_or_neglect": "suspected",
-    "looked_after": "no",
-    "incident_location": "in_area",
-    "multi_agency_concerns": "yes",
-    "improvements_needed": "yes",
-    "setting": "home_or_community",
-}
+from tests.support.conversation import TODAY, choose, conversation, of, walk
+from tests.support.routes import PRACTICE_REVIEW
 
 
 @pytest.fixture(scope="module")
 def pack():
     return load_pack()
-
-
-def conversation(pack, front="chat", autosave=None, answers=None) -> Conversation:
-    return Conversation(ConversationState(pack, answers, TODAY), autosave, front=front)
-
-
-def choose(conv: Conversation, value: str) -> list:
-    return conv.handle(at=conv.at, choice=value)
-
-
-def of(events, kind):
-    return [e for e in events if isinstance(e, kind)]
-
-
-def walk(conv: Conversation, facts: dict) -> list[E.Ask]:
-    """Answer every question from `facts` ("unknown" otherwise); the questions asked."""
-    asked = []
-    while conv.mode == "question":
-        question = conv.asking
-        asked.append(question)
-        value = facts.get(question.fact, "unknown")
-        choose(conv, value if isinstance(value, str) else value.isoformat())
-    return asked
 
 
 def test_the_opening_welcomes_then_asks_the_risk_question(pack):

@@ -8,7 +8,8 @@ from assistant.conversation import events as E
 from assistant.conversation.conversation import STEP_FORM, Conversation
 from assistant.conversation.state import ConversationState
 from assistant.core import load_pack
-from tests.conversation.test_conversation import PRACTICE_REVIEW, TODAY, walk
+from tests.support.conversation import TODAY, walk
+from tests.support.routes import PRACTICE_REVIEW
 
 PACK = load_pack()
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from core_cases import TODAY
 
 from assistant.cli import main
 from assistant.core.case import load_case, parse_case
 from assistant.core.errors import InputError
+from tests.support.core import TODAY
 
 BAD = Path(__file__).parent / "fixtures" / "bad_cases"
 EXPECTED: dict[str, list[str]] = yaml.safe_load((BAD / "expected.yaml").read_text())

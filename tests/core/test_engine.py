@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from core_cases import SERIOUS, TODAY
 
 from assistant.core.engine import decide, in_force_on
 from assistant.core.pack import Pack
+from tests.support.core import SERIOUS, TODAY
 
 
 def _trace(decision) -> dict[str, tuple[str, dict[str, str]]]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from assistant.core import load_pack
 from assistant.core.contract import FACTS
 from assistant.core.engine import evaluate
@@ -15,6 +17,7 @@ def _firings(tally):
     return [(f.rule.id, f.value, f.facts, f.reached) for f in tally.firings]
 
 
+@pytest.mark.slow
 def test_reevaluating_only_the_rules_that_use_a_fact_matches_a_full_evaluation():
     pack = load_pack()
     rng = random.Random(20261127)
@@ -49,6 +52,7 @@ def _random_answers(rng, pack):
     return answers
 
 
+@pytest.mark.slow
 def test_remembered_tallies_give_what_working_it_out_afresh_gives(monkeypatch):
     """The engine remembers tallies per pack (facts and date); a warm memory, a small one that
     keeps forgetting, and none at all must all decide and ask alike."""

@@ -18,7 +18,7 @@ from assistant.forms import render as render_form
 from assistant.forms.context import build_form
 from assistant.forms.outcome import render_outcome
 from assistant.lint.walk import walk
-from tests.forms.form_readback import HtmlForm
+from tests.support.readback import HtmlForm
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -62,6 +62,7 @@ def walked():
     return pack, result.samples
 
 
+@pytest.mark.slow
 def test_every_walked_outcome_reads_without_internal_names(walked):
     pack, samples = walked
     problems: list[str] = []
@@ -79,6 +80,7 @@ def test_every_walked_outcome_reads_without_internal_names(walked):
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.slow
 def test_every_walked_form_reads_without_internal_names(walked):
     pack, samples = walked
     problems: list[str] = []

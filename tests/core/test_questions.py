@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core_cases import TODAY
-
 from assistant.core.engine import next_question, replay
 from assistant.core.pack import Pack
+from tests.support.core import TODAY
 
 
 def _walk(pack: Pack, answers: dict[str, object]) -> list[str]:

@@ -79,6 +79,7 @@ def test_form_with_a_hostile_pack_runs_nothing(hostile_pack, tmp_path, fmt):
     assert result.stdout == ""
 
 
+@pytest.mark.slow
 def test_lint_reports_the_hostile_template_with_file_and_line(hostile_pack, tmp_path):
     pack, marker = hostile_pack
     result = run_cli("lint", str(pack), home=tmp_path)

@@ -55,6 +55,7 @@ async def _choose(pilot, value: str) -> None:
 ANSWERS = [("immediate_risk", "no"), ("subject_age_band", "under_16"), ("harm", "died")]
 
 
+@pytest.mark.slow
 async def test_chat_saves_after_every_answer_and_resumes_where_it_was(data_dir):
     session = _session()
     draft_id = session.autosave.draft_id

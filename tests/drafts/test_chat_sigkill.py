@@ -4,72 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import signal
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.support.terminal import Terminal, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-
-
-class Terminal:
-    """`python -m assistant ARGS` attached to a pseudo-terminal whose output is drained."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        master, slave = pty.openpty()
-        os.set_blocking(master, True)
-        self.master = master
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=ROOT,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
-        self.reader = threading.Thread(target=self._drain, daemon=True)
-        self.reader.start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def press(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
-
-    def kill(self) -> int:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        status = self.proc.wait(timeout=10)
-        os.close(self.master)
-        return status
-
-
-def _wait_for(predicate, what: str, term: Terminal, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        if term.proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    tail = bytes(term.output[-2000:]).decode("utf-8", "replace")
-    raise AssertionError(f"timed out waiting for {what}; the terminal showed:\n{tail}")
 
 
 def _answers(folder: Path) -> tuple[str, dict[str, str]] | None:
@@ -107,6 +52,7 @@ def _script(count: int) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -126,7 +72,7 @@ def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
 
     term = Terminal([], env)
     try:
-        _wait_for(
+        wait_for(
             lambda: b"Hello" in term.output or b"Is any child" in term.output,
             "the first question",
             term,
@@ -134,7 +80,7 @@ def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
         time.sleep(1.0)  # let the app finish mounting and focus the answers
         for count, (_, _, key) in enumerate(script[:3], start=1):
             term.press(key)
-            _wait_for(
+            wait_for(
                 lambda count=count: (
                     (found := _answers(folder)) and len(found[1]) == count and found
                 ),
@@ -151,12 +97,10 @@ def test_sigkill_the_chat_mid_conversation_and_resume(tmp_path):
 
     term = Terminal(["--resume", draft_id], env)
     try:
-        _wait_for(
-            lambda: b"Carrying on with draft" in term.output, "the resumed conversation", term
-        )
+        wait_for(lambda: b"Carrying on with draft" in term.output, "the resumed conversation", term)
         time.sleep(1.0)
         term.press(script[3][2])  # an answer to the fourth question: it carried on where it was
-        _wait_for(lambda: len(_answers(folder)[1]) == 4, "the next answer to be saved", term)
+        wait_for(lambda: len(_answers(folder)[1]) == 4, "the next answer to be saved", term)
     finally:
         term.kill()
     _, answers = _answers(folder)

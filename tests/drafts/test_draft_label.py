@@ -10,7 +10,8 @@ from assistant.commands.drafts import chat_session
 from assistant.core import load_pack
 from assistant.core.drafts import DraftStore
 from assistant.tui.drafts_picker import DraftPicker
-from tests.conversation.test_conversation import PRACTICE_REVIEW, walk
+from tests.support.conversation import walk
+from tests.support.routes import PRACTICE_REVIEW
 
 PACK = load_pack()
 

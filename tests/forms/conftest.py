@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from form_cases import PACK_DIR, form_for
 
 from assistant.core import load_pack
+from tests.support.forms import PACK_DIR, form_for
 
 
 @pytest.fixture(scope="session")

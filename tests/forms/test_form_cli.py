@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from form_cases import CASES, GOLDEN, PACK_DIR
-from form_readback import docx_rows
+import pytest
+
+from tests.support.forms import CASES, GOLDEN, PACK_DIR
+from tests.support.readback import docx_rows
 
 EXE = [sys.executable, "-m", "assistant"]
 
@@ -21,6 +23,7 @@ def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_markdown_and_text_to_standard_output_match_the_golden_files():
     for fmt in ("md", "txt"):
         done = cli(str(CASES / "serious.yaml"), "--format", fmt)
@@ -30,6 +33,7 @@ def test_markdown_and_text_to_standard_output_match_the_golden_files():
         )
 
 
+@pytest.mark.slow
 def test_saved_files_are_private_and_the_format_follows_the_name(tmp_path):
     for name in ("form.docx", "form.html", "form.json", "form.txt", "form.md"):
         out = tmp_path / name
@@ -97,6 +101,7 @@ def test_missing_endorsement_is_warned_on_standard_error():
     assert "!! WARNING" in done.stdout.decode()
 
 
+@pytest.mark.slow
 def test_nothing_is_written_on_an_input_error(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("contract: 1\nfacts:\n  harm: hurt\nreferral:\n  child: {name: X}\n")
@@ -139,6 +144,7 @@ def test_check_template_exit_status(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_docxtpl_is_imported_only_for_word(tmp_path):
     code = (
         "import sys\n"

@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 
 import pytest
-from form_cases import PACK_DIR, TODAY
 
 from assistant.core import load_pack
 from assistant.core.case import Referral
@@ -14,6 +13,7 @@ from assistant.core.engine import decide
 from assistant.core.errors import InputError
 from assistant.forms import build_form, choose_form, prefill, render
 from assistant.forms.fields import parse_date, problem
+from tests.support.forms import PACK_DIR, TODAY
 
 SERIOUS = {
     "immediate_risk": "no",

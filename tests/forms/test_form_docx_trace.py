@@ -12,13 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from form_cases import CASES, PACK_DIR, form_for
-from form_readback import docx_all_text, docx_document, docx_rows
 
 from assistant.core import load_pack
 from assistant.core.case import load_case
 from assistant.core.engine import decide
 from assistant.forms import build_form
+from tests.support.forms import CASES, PACK_DIR, form_for
+from tests.support.readback import docx_all_text, docx_document, docx_rows
 
 pytestmark = pytest.mark.subprocess
 

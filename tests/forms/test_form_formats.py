@@ -6,11 +6,11 @@ import json
 import os
 
 import pytest
-from form_cases import GOLDEN
-from form_readback import HtmlForm, docx_all_text, docx_document, docx_rows
 
 from assistant.core.case import parse_case
 from assistant.forms import render
+from tests.support.forms import GOLDEN
+from tests.support.readback import HtmlForm, docx_all_text, docx_document, docx_rows
 
 CASES = ["serious", "good-outcome", "unendorsed"]
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from form_cases import HOSTILE, LONG, TODAY
-from form_readback import HtmlForm, docx_document, docx_rows, markdown_to_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +12,8 @@ from assistant.core.case import Referral
 from assistant.core.engine import decide
 from assistant.forms import build_form, render
 from assistant.forms.text import md_escape
+from tests.support.forms import HOSTILE, LONG, TODAY
+from tests.support.readback import HtmlForm, docx_document, docx_rows, markdown_to_html
 
 TEXT_FIELDS = {
     "referrer": ["name", "role", "agency"],

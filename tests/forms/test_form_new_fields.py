@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from form_cases import PACK_DIR, TODAY
-from form_readback import docx_all_text, docx_rows
 
 from assistant.core import load_pack
 from assistant.core.case import Referral, parse_case
@@ -18,6 +16,8 @@ from assistant.core.engine import decide
 from assistant.core.errors import InputError
 from assistant.forms import build_form, prefill, render
 from assistant.forms.context import fill_from_answers
+from tests.support.forms import PACK_DIR, TODAY
+from tests.support.readback import docx_all_text, docx_rows
 
 SALFORD = Path(__file__).resolve().parents[2] / "rules" / "salford"
 ANSWERS = {

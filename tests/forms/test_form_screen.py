@@ -5,12 +5,8 @@ from __future__ import annotations
 import stat
 
 import pytest
-from form_cases import CASES, HOSTILE, TODAY
-from form_readback import docx_rows
-from textual.app import App
 from textual.widgets import Input, SelectionList, Static, TextArea
 
-from assistant.core.case import load_case
 from assistant.core.engine import decide
 from assistant.tui.screens.referral import (
     ConfirmCloseScreen,
@@ -20,47 +16,14 @@ from assistant.tui.screens.referral import (
     ReferralFormScreen,
     widget_id,
 )
-
-
-class FormApp(App[None]):
-    """Pushes the form screen at once, as the chat's outcome screen does."""
-
-    def __init__(self, screen_args: tuple, web: bool = False) -> None:
-        super().__init__()
-        self.screen_args = screen_args
-        self.result: object = "not dismissed"
-        self.web = web
-        self.delivered: list[tuple[bytes, str, str]] = []
-
-    @property
-    def is_web(self) -> bool:
-        return self.web
-
-    def deliver_binary(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
-        self.delivered.append((path_or_file.read(), save_filename, mime_type))
-        return "key"
-
-    def deliver_text(self, path_or_file, *, save_filename=None, mime_type=None, **kwargs):
-        self.delivered.append((path_or_file.read(), save_filename, mime_type))
-        return "key"
-
-    def on_mount(self) -> None:
-        pack, decision, answers = self.screen_args
-        self.push_screen(ReferralFormScreen(pack, decision, answers, today=TODAY), self._done)
-
-    def _done(self, result: object) -> None:
-        self.result = result
-
+from tests.support.forms import HOSTILE, TODAY, serious
+from tests.support.pilot import FormApp, prepared
+from tests.support.readback import docx_rows
 
 SIBLINGS = (
     "From the answers: no child is at risk now who has not been referred to children's social "
     "care or the police."
 )
-
-
-def serious(pack):
-    case = load_case(CASES / "serious.yaml")
-    return pack, decide(pack, case.fact_values(), today=TODAY), case.answered()
 
 
 def field(app, name, kind=Input):
@@ -72,22 +35,13 @@ def error_text(app, name) -> str:
     return str(error.render()) if error.has_class("-shown") else ""
 
 
-async def prepared(pilot, screen: PreviewScreen) -> None:
-    """Wait (a few seconds at most) for the preview's worker to draw the form."""
-    for _ in range(500):
-        if screen.markdown:
-            await pilot.pause()
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("the preview was never prepared")
-
-
 async def type_into(pilot, app, name, text):
     app.screen.query_one(f"#{widget_id(name)}").focus()
     await pilot.pause()
     await pilot.press(*text)
 
 
+@pytest.mark.slow
 async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
     app = FormApp(serious(pack))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -180,6 +134,7 @@ async def test_fill_check_preview_and_save_a_word_form(pack, tmp_path):
         assert row in table
 
 
+@pytest.mark.slow
 async def test_saving_without_endorsement_when_confirmed_carries_the_warning(pack, tmp_path):
     app = FormApp(serious(pack))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -198,6 +153,7 @@ async def test_saving_without_endorsement_when_confirmed_carries_the_warning(pac
     assert app.result == str(path)
 
 
+@pytest.mark.slow
 async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     app = FormApp(serious(pack), web=True)
@@ -214,6 +170,7 @@ async def test_in_a_browser_the_form_is_delivered_not_written(pack, tmp_path, mo
     assert list(tmp_path.rglob("*.docx")) == []
 
 
+@pytest.mark.slow
 async def test_in_a_browser_text_formats_are_delivered_as_text(pack, tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     app = FormApp(serious(pack), web=True)
@@ -230,6 +187,7 @@ async def test_in_a_browser_text_formats_are_delivered_as_text(pack, tmp_path, m
     assert "&lt;script&gt;" in text and "<script>" not in text
 
 
+@pytest.mark.slow
 async def test_escape_closes_without_saving(pack):
     app = FormApp(serious(pack))
     async with app.run_test() as pilot:
@@ -239,6 +197,7 @@ async def test_escape_closes_without_saving(pack):
     assert app.result is None
 
 
+@pytest.mark.slow
 async def test_closing_after_typing_asks_first(pack):
     app = FormApp(serious(pack))
     async with app.run_test() as pilot:
@@ -266,6 +225,7 @@ def test_a_decision_without_a_form_is_refused(pack):
         ReferralFormScreen(pack, decision, {"immediate_risk": "yes"})
 
 
+@pytest.mark.slow
 async def test_a_saved_path_holding_markup_is_shown_literally(pack, tmp_path):
     """The 'saved to' notice repeats a path the user typed; '[bold]' or '[i]' in it is text."""
     app = FormApp(serious(pack))

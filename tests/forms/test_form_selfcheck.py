@@ -6,11 +6,11 @@ import datetime as dt
 import shutil
 
 import docx
-from form_cases import PACK_DIR, TODAY
 
 from assistant.core import load_pack
 from assistant.core.engine import decide
 from assistant.forms.selfcheck import check_forms
+from tests.support.forms import PACK_DIR, TODAY
 
 SERIOUS = {
     "immediate_risk": "no",

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_form_screen import FormApp, prepared, serious
+import pytest
 from textual.widgets import Input
+
+from tests.support.forms import serious
+from tests.support.pilot import FormApp, prepared
 
 SIZE = (80, 24)
 
@@ -18,6 +21,7 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+@pytest.mark.slow
 def test_form_opening(snap_compare, pack):
     assert snap_compare(FormApp(serious(pack)), terminal_size=SIZE, run_before=settle)
 
@@ -31,6 +35,7 @@ def test_form_insists_on_endorsement(snap_compare, pack):
     assert snap_compare(FormApp(serious(pack)), terminal_size=SIZE, run_before=run_before)
 
 
+@pytest.mark.slow
 def test_form_preview(snap_compare, pack):
     async def run_before(pilot: Any) -> None:
         await pilot.pause()

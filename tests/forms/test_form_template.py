@@ -8,13 +8,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from form_cases import HOSTILE
-from form_readback import docx_all_text
 
 from assistant.core.errors import InputError
 from assistant.core.paths import default_prompts_dir
 from assistant.forms import render
 from assistant.forms.docx import DOCX_TEMPLATES, check_template
+from tests.support.forms import HOSTILE
+from tests.support.readback import docx_all_text
 
 SHIPPED = [default_prompts_dir() / "forms" / name for name in DOCX_TEMPLATES.values()]
 
@@ -235,12 +235,11 @@ def test_every_documented_tag_is_known(pack, tmp_path):
 def test_a_pack_can_ship_its_own_word_form(tmp_path):
     import shutil
 
-    from form_cases import CASES, PACK_DIR
-
     from assistant.core import load_pack
     from assistant.core.case import load_case
     from assistant.core.engine import decide
     from assistant.forms import build_form
+    from tests.support.forms import CASES, PACK_DIR
 
     own = tmp_path / "pack"
     shutil.copytree(PACK_DIR, own)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 PACKS = Path(__file__).parent / "packs"
@@ -21,6 +22,7 @@ def lint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.mark.slow
 def test_the_shipped_pack_lints_clean():
     result = lint("lint")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -30,6 +32,7 @@ def test_the_shipped_pack_lints_clean():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_findings_print_as_file_line_message_and_exit_1():
     result = lint("lint", str(PACKS / "gap"), "--today", "2026-11-27", cwd=PACKS)
     assert result.returncode == 1
@@ -39,6 +42,7 @@ def test_findings_print_as_file_line_message_and_exit_1():
     assert result.stdout.strip().endswith("1 finding")
 
 
+@pytest.mark.slow
 def test_the_rules_option_names_the_pack_too():
     result = lint("--rules", str(PACKS / "overlap"), "lint", "--today", "2026-11-27")
     assert result.returncode == 1
@@ -59,6 +63,7 @@ def test_a_folder_that_is_not_a_pack_exits_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_write_tests_writes_stubs_ready_to_fill_in(tmp_path):
     out = tmp_path / "stubs"
     result = lint("lint", str(PACKS / "gap"), "--today", "2026-11-27", "--write-tests", str(out))

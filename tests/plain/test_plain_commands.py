@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from plain_helpers import ROUTE_FACTS, run_cli, typed_answers
-
 from assistant.core import load_pack
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import run_cli
 
 PACK = load_pack()
 LINES, STATE = typed_answers(PACK, ROUTE_FACTS["serious_incident"])
@@ -89,7 +89,7 @@ def test_bytes_that_are_not_utf8_are_shown_not_a_crash(env):
     import subprocess
     import sys
 
-    from plain_helpers import ROOT
+    from tests.support.terminal import ROOT
 
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "plain"],

@@ -9,9 +9,11 @@ import re
 import stat
 from pathlib import Path
 
-from plain_helpers import ROUTE_FACTS, Live, run_cli, typed_answers
+import pytest
 
 from assistant.core import load_pack
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import Live, run_cli
 
 # A serious incident, typed question by question in the conversation's order; GIVEN is what the
 # first six lines answer.
@@ -31,6 +33,7 @@ def _drafts(env) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.exists() else []
 
 
+@pytest.mark.slow
 def test_sigkill_mid_conversation_then_resume_keeps_every_answer(env):
     live = Live(["plain"], env)
     opening = live.until_prompt()
@@ -61,6 +64,7 @@ def test_sigkill_mid_conversation_then_resume_keeps_every_answer(env):
     assert final["answers"] == {k: str(v) for k, v in _STATE.answers.items()}
 
 
+@pytest.mark.slow
 def test_sigkill_of_an_encrypted_conversation_resumes_with_its_passphrase(env):
     env = {**env, "REVIEW_ASSISTANT_PASSPHRASE": "tea at four"}
     live = Live(["plain", "--encrypt"], env)
@@ -87,6 +91,7 @@ def test_files_and_folder_are_private(env):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
+@pytest.mark.slow
 def test_incognito_leaves_no_file_behind(env, tmp_path):
     before = sorted(str(p) for p in tmp_path.rglob("*"))
     done = run_cli(["--no-save", "plain"], env, "\n".join(ANSWERS) + "\n")
@@ -100,6 +105,7 @@ def test_incognito_leaves_no_file_behind(env, tmp_path):
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before
 
 
+@pytest.mark.slow
 def test_wrong_passphrase_is_a_message_and_the_draft_is_kept(env):
     right = {**env, "REVIEW_ASSISTANT_PASSPHRASE": "correct horse"}
     run_cli(["plain", "--encrypt"], right, "\n".join(ANSWERS[:4]) + "\n")
@@ -163,6 +169,7 @@ def test_unknown_draft_id_is_a_clear_error(env):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_drafts_listing_hides_answers_unless_asked(env):
     run_cli(["plain"], env, "\n".join(ANSWERS[:4]) + "\n")
     (path,) = _drafts(env)
@@ -187,6 +194,7 @@ def test_drafts_listing_hides_answers_unless_asked(env):
     assert missing.returncode == 2 and "no such draft" in missing.stderr
 
 
+@pytest.mark.slow
 def test_retention_notice_and_purge(env):
     env = {**env, "REVIEW_ASSISTANT_RETENTION_DAYS": "30"}
     run_cli(["plain"], env, "\n".join(ANSWERS[:2]) + "\n")
@@ -203,6 +211,7 @@ def test_retention_notice_and_purge(env):
     assert not path.exists()
 
 
+@pytest.mark.slow
 def test_debug_log_is_opt_in_and_holds_no_free_text(env, tmp_path):
     log = tmp_path / "debug.log"
     lines = ["Baby K Smith lives at 14 Acacia Avenue", "what is Mrs Jones", *ANSWERS]

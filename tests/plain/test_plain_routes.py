@@ -1,15 +1,23 @@
-"""Plain mode driven through a pipe to an outcome for every route, matching `decide` exactly."""
+"""Plain mode to an outcome for every route, matching `decide` exactly: in-process (the same
+PlainSession over text streams), with one run of the real command line through a pipe."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 
 import pytest
 import yaml
-from plain_helpers import ROUTE_FACTS, run_cli, typed_answers
 
+from assistant.conversation.conversation import Conversation, case_file_text
+from assistant.conversation.form import FormDialogue
 from assistant.core import load_pack
 from assistant.core.contract import ROUTES
+from tests.support.routes import ROUTE_FACTS, typed_answers
+from tests.support.terminal import run_cli, run_main, run_plain
+
+PACK = load_pack()
 
 
 def test_every_route_is_covered():
@@ -17,14 +25,13 @@ def test_every_route_is_covered():
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_pipe_reaches_the_outcome_for_each_route(route, env, tmp_path):
-    pack = load_pack()
-    lines, state = typed_answers(pack, ROUTE_FACTS[route])
+def test_typed_answers_reach_the_outcome_for_each_route(route, tmp_path):
+    lines, state = typed_answers(PACK, ROUTE_FACTS[route])
     assert state.decision().route == route, (
         f"the conversation for {route} gave {state.decision().route}; asked: "
         f"{[q.fact for q, _ in state.path.asked]}"
     )
-    done = run_cli(["plain"], env, "\n".join(lines) + "\n")
+    done = run_plain(PACK, "\n".join(lines) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == ""
     assert "Traceback" not in done.stdout
@@ -37,19 +44,18 @@ def test_pipe_reaches_the_outcome_for_each_route(route, env, tmp_path):
     }
     case = tmp_path / "case.yaml"
     case.write_text(yaml.safe_dump({"contract": 1, "facts": facts}))
-    decided = run_cli(["decide", str(case)], env)
+    decided = run_main(["decide", str(case)])
     assert decided.returncode == 0, decided.stderr
     assert decided.stdout.rstrip() in done.stdout  # then the next steps are offered
     assert "What next?" in done.stdout
-    assert f"OUTCOME: {pack.labels.routes[route].label}" in done.stdout
+    assert f"OUTCOME: {PACK.labels.routes[route].label}" in done.stdout
     # one question block per answer given
     assert done.stdout.count("\nQuestion ") + done.stdout.startswith("Question ") == len(lines)
 
 
-def test_the_urgent_advice_comes_first_then_carrying_on_after_the_referral(env):
-    pack = load_pack()
-    contact = pack.meta.contacts[0]
-    done = run_cli(["plain"], env, "1\n1\nquit\n")
+def test_the_urgent_advice_comes_first_then_carrying_on_after_the_referral():
+    contact = PACK.meta.contacts[0]
+    done = run_plain(PACK, "1\n1\nquit\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     urgent_at = out.index(contact.phone)
@@ -60,18 +66,15 @@ def test_the_urgent_advice_comes_first_then_carrying_on_after_the_referral(env):
     assert "Question 2: " in out[out.index(carry_on) :]
 
 
+@pytest.mark.slow
 def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
-    """Fed a practice-review case, plain mode saves the pre-filled form and exports the answers;
-    `decide` on the export gives the same route."""
-    pack = load_pack()
-    lines, state = typed_answers(pack, ROUTE_FACTS["practice_review_referral"])
+    """The real command line through a pipe: fed a practice-review case, plain mode saves the
+    pre-filled form and exports the answers; `decide` on the export gives the same route."""
+    lines, state = typed_answers(PACK, ROUTE_FACTS["practice_review_referral"])
     case = tmp_path / "exported.yaml"
     form = tmp_path / "referral.md"
     outcome = tmp_path / "outcome.txt"
     steps = ["Save the outcome to a file", str(outcome), "Prepare the referral form"]
-    from assistant.conversation.conversation import Conversation
-    from assistant.conversation.form import FormDialogue
-
     fields = len(FormDialogue(Conversation(state, front="plain")).fields)
     # every field of the form kept as pre-filled (Enter), then the file name
     export = ["Export the answers as a case file", str(case)]
@@ -84,25 +87,20 @@ def test_a_case_is_exported_and_the_form_saved_from_a_pipe(env, tmp_path):
     assert outcome.read_text().startswith("OUTCOME: ")
     decided = run_cli(["decide", str(case), "--json"], env)
     assert decided.returncode == 0, decided.stderr
-    assert '"route": "practice_review_referral"' in decided.stdout
+    assert json.loads(decided.stdout)["route"] == "practice_review_referral"
     checked = run_cli(["form", str(case)], env)
     assert checked.returncode == 0, checked.stderr
     # the form's fields went into the draft too
-    import json
-    import re
-
     draft_id = re.findall(r"saved after each one as draft ([0-9a-f]{8})", done.stdout)[0]
     draft = json.loads((tmp_path / "data" / "drafts" / f"{draft_id}.json").read_text())
     assert draft["referral"]["reasons"]
 
 
-def test_check_reads_an_export_once_the_decision_is_added(env, tmp_path):
-    from assistant.conversation.conversation import case_file_text
-
-    pack = load_pack()
-    _, state = typed_answers(pack, ROUTE_FACTS["practice_review_referral"])
+def test_check_reads_an_export_once_the_decision_is_added(tmp_path):
+    _, state = typed_answers(PACK, ROUTE_FACTS["practice_review_referral"])
     text = case_file_text(state.applied)
     record = tmp_path / "record.yaml"
     record.write_text(text + "decision:\n  decided_on: 2026-11-20\n  lcspr: no\n")
-    done = run_cli(["check", str(record), "--json"], env)
-    assert "CANNOT READ" not in done.stdout and done.returncode in (0, 1), done.stdout
+    done = run_main(["check", str(record), "--json"])
+    assert "CANNOT READ" not in done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -7,10 +7,9 @@ from __future__ import annotations
 import errno
 import io
 
-from plain_helpers import run_cli
-
 from assistant.commands.plain import PlainSession
 from assistant.core import load_pack
+from tests.support.terminal import run_cli
 
 PACK = load_pack()
 

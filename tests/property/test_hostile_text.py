@@ -11,6 +11,7 @@ import json
 import re
 import time
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -180,6 +181,7 @@ def _to_json(data) -> str:
     return json.dumps(data, default=str, allow_nan=True)
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(st.one_of(documents, case_like))
 def test_any_json_gives_a_case_or_an_input_error(data) -> None:

@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from rule_case_runner import RuleCase, compare, load_rule_cases, run_case
 
 from assistant.core import Decision, Pack, contract, load_pack
+from tests.support.rule_cases import RuleCase, compare, load_rule_cases, run_case
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
 CASES = load_rule_cases(PACK_DIR / "tests")
@@ -197,11 +197,11 @@ def _visible(decision: Decision) -> tuple[object, ...]:
     )
 
 
+@pytest.mark.slow
 def test_the_conversation_reaches_the_outcome_of_the_full_case() -> None:
     """Answer the chat's questions from each case's facts: it must reach the case's outcome."""
-    from rule_case_runner import case_facts
-
     from assistant.core import decide, next_question
+    from tests.support.rule_cases import case_facts
 
     pack = _pack()
     diverging = []

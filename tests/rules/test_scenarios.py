@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from rule_case_runner import EXPECTED_KEYS, compare
 
 from assistant.core import CaseFile, Pack, decide, load_pack, parse_case
+from tests.support.rule_cases import EXPECTED_KEYS, compare
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
 SCENARIOS = sorted((PACK_DIR / "scenarios").glob("*.yaml"))

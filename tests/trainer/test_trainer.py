@@ -50,6 +50,7 @@ def path_questions(screen) -> list[tuple[str, bool]]:
     ]
 
 
+@pytest.mark.slow
 async def test_a_trainer_runs_a_scenario_to_the_end_with_guess_first_and_a_what_if(pack, scenarios):
     app = TrainerApp(pack, scenarios)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -196,6 +197,7 @@ async def test_a_scenario_whose_expectation_the_rules_no_longer_meet_says_so(pac
         assert 'the rules now give "Serious child safeguarding incident"' in outcome
 
 
+@pytest.mark.slow
 async def test_at_80x24_the_what_if_comparison_scrolls_by_keyboard(pack, scenarios):
     app = TrainerApp(pack, scenarios, start=scenarios[0])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -228,6 +230,7 @@ async def test_at_80x24_the_what_if_comparison_scrolls_by_keyboard(pack, scenari
         assert compare.scroll_y == 0
 
 
+@pytest.mark.slow
 async def test_at_80x24_the_path_opens_collapsed_to_the_questions_that_decided_the_route(
     pack, scenarios
 ):
@@ -302,6 +305,7 @@ async def test_room_mode_makes_the_text_bolder_and_roomier_and_back(pack, scenar
         assert main.styles.padding.left == 4
 
 
+@pytest.mark.slow
 async def test_at_80x24_a_long_step_scrolls_by_keyboard_and_each_step_starts_at_its_top(
     pack, scenarios
 ):

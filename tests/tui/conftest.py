@@ -1,24 +1,12 @@
-"""Helpers for driving the real chat app with Textual's Pilot."""
+"""Fixtures for the chat app's tests: the shipped pack and the small fixed pack."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
-
 import pytest
-from textual.widgets import Input
 
 from assistant.core import load_pack
-from assistant.core.pack import Pack, Question
-from assistant.tui.app import ReviewAssistantApp
-from assistant.tui.screens.chat import ChatScreen
-from assistant.tui.widgets.quick_replies import QuickReplies
-from assistant.tui.widgets.transcript import ChatMessage
-
-TODAY = dt.date(2026, 11, 27)
-FIXED_PACK = Path(__file__).parent / "pack"
+from assistant.core.pack import Pack
+from tests.support.pilot import FIXED_PACK
 
 
 @pytest.fixture(scope="session")
@@ -29,74 +17,3 @@ def pack() -> Pack:
 @pytest.fixture(scope="session")
 def fixed_pack() -> Pack:
     return load_pack(FIXED_PACK)
-
-
-def make_app(pack: Pack, **kwargs: Any) -> ReviewAssistantApp:
-    return ReviewAssistantApp(pack, today=TODAY, **kwargs)
-
-
-def chat(app: ReviewAssistantApp) -> ChatScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, ChatScreen)
-    return screen
-
-
-def transcript_texts(app: ReviewAssistantApp) -> list[tuple[str, str]]:
-    """(prefix, text) of every message in the transcript."""
-    return [(m.prefix, m.text) for m in chat(app).query(ChatMessage)]
-
-
-def last_assistant(app: ReviewAssistantApp) -> str:
-    return [t for p, t in transcript_texts(app) if p == "Assistant"][-1]
-
-
-async def type_text(pilot: Any, text: str) -> None:
-    """Type into the free-text box and press Enter."""
-    box = chat(pilot.app).query_one("#free-text", Input)
-    box.focus()
-    await pilot.pause()
-    box.value = text
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def choose(pilot: Any, value: str, how: str = "number") -> None:
-    """Choose the quick reply whose value is `value`: by number key, arrows + Enter, or click."""
-    replies = chat(pilot.app).query_one("#replies", QuickReplies)
-    index = [r.value for r in replies.replies].index(value)
-    replies.focus()
-    await pilot.pause()
-    if how == "number":  # a number is typed like any answer, and Enter sends it
-        await pilot.press(str(index + 1), "enter")
-    elif how == "arrows":
-        await pilot.press("home", *(["down"] * index), "enter")
-    elif how == "click":
-        await pilot.click(replies, offset=(4, 1 + index))
-    else:
-        raise ValueError(how)
-    await pilot.pause()
-
-
-Answerer = Callable[[Question], Any]
-
-
-async def answer_all(
-    pilot: Any,
-    facts: Mapping[str, Any],
-    default: Answerer = lambda q: "unknown",
-    how: str = "number",
-) -> list[tuple[str, Any]]:
-    """Answer every question the app asks, from `facts` (else `default`); return what was asked."""
-    app = pilot.app
-    asked: list[tuple[str, Any]] = []
-    for _ in range(60):
-        question = chat(app).asking if chat(app).mode == "question" else None
-        if question is None:
-            break
-        value = facts.get(question.fact, default(question))
-        asked.append((question.fact, value))
-        if isinstance(value, dt.date):
-            await type_text(pilot, value.isoformat())
-        else:
-            await choose(pilot, value, how)
-    return asked

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
 from assistant.tui.widgets.quick_replies import QuickReplies
 from assistant.tui.widgets.transcript import ChatMessage
-from tests.tui.conftest import chat, make_app
+from tests.support.pilot import chat, choose, make_app, type_text
 
 SIZE = (80, 24)
 
@@ -105,6 +106,7 @@ async def test_up_and_down_move_from_the_text_box_into_the_answers(pack):
         assert app.focused is replies
 
 
+@pytest.mark.slow
 async def test_arrows_and_enter_still_choose_from_the_list(pack):
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
@@ -114,10 +116,9 @@ async def test_arrows_and_enter_still_choose_from_the_list(pack):
         assert app.state.answers["subject_age_band"] == "under_16"
 
 
+@pytest.mark.slow
 async def test_a_date_typed_day_first_is_accepted_and_said_back_as_read(pack):
     import datetime as dt
-
-    from tests.tui.conftest import choose, type_text
 
     facts = {
         "immediate_risk": "no",

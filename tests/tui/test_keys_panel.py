@@ -7,7 +7,7 @@ from textual.widgets import HelpPanel, Input
 
 from assistant.tui.widgets.keys_panel import KeysPanel, key_rows, keys_table
 from assistant.tui.widgets.quick_replies import QuickReplies, reply_prompt
-from tests.tui.conftest import chat, make_app
+from tests.support.pilot import chat, make_app
 
 SIZE = (80, 24)
 

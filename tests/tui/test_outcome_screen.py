@@ -20,8 +20,7 @@ from assistant.core.outcome import build_outcome
 from assistant.core.pack import default_rules_dir
 from assistant.tui.screens.outcome import KeepScreen, OutcomeScreen
 from assistant.tui.widgets.quick_replies import QuickReplies
-
-from .conftest import TODAY, make_app
+from tests.support.pilot import TODAY, make_app
 
 SCENARIOS = sorted((default_rules_dir() / "scenarios").glob("*.yaml"))
 SERIOUS = (
@@ -56,6 +55,7 @@ def _rendered_lines(screen: OutcomeScreen) -> list[str]:
     return [strip.text.rstrip() for strip in strips]
 
 
+@pytest.mark.slow
 async def test_headline_and_every_do_now_line_show_at_100x32(pack, tmp_path):
     app = make_app(pack)
     async with app.run_test(size=(100, 32)) as pilot:

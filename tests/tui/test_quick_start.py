@@ -20,7 +20,7 @@ from assistant.core.pack import Pack
 from assistant.tui.app import ReviewAssistantApp
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
-from tests.tui.conftest import TODAY, chat, make_app, transcript_texts
+from tests.support.pilot import TODAY, chat, make_app, transcript_texts
 
 SIZE = (80, 24)
 NOTICE = "Saving this conversation as a draft (a test notice)."

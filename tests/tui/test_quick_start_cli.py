@@ -16,6 +16,7 @@ import pytest
 from assistant.conversation import opening as op
 from assistant.conversation.state import ConversationState
 from assistant.core.pack import default_rules_dir
+from tests.support.terminal import Terminal, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SALFORD = default_rules_dir()
@@ -185,10 +186,9 @@ def test_nothing_heavy_is_imported_before_the_first_question(pack, folders):
     assert probe() == {"screen": "ChatScreen", "quick": True, "loaded": []}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_path):
-    from tests.drafts.test_chat_sigkill import Terminal, _wait_for
-
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEW_ASSISTANT_", "XDG_"))}
     home = tmp_path / "home"
     home.mkdir()
@@ -204,7 +204,7 @@ def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_pa
 
     def start() -> Terminal:
         term = Terminal([], env)
-        _wait_for(lambda: b"Is any child" in term.output, "the first question", term)
+        wait_for(lambda: b"Is any child" in term.output, "the first question", term)
         return term
 
     term = start()  # the first ever start: the usual one, which keeps the opening
@@ -218,8 +218,8 @@ def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_pa
     try:
         assert b"Welcome (kept opening)." in term.output
         # once loaded, the pack's own opening replaces it, and is kept for next time
-        _wait_for(lambda: b"Hello." in term.output, "the pack's own welcome", term)
-        _wait_for(lambda: "kept opening" not in path.read_text(), "the opening rewritten", term)
+        wait_for(lambda: b"Hello." in term.output, "the pack's own welcome", term)
+        wait_for(lambda: "kept opening" not in path.read_text(), "the opening rewritten", term)
     finally:
         term.kill()
     term = start()
@@ -232,9 +232,9 @@ def test_quick_start_in_a_real_terminal_yes_at_once_gets_the_urgent_route(tmp_pa
                 return json.loads(file.read_text())
             return None
 
-        draft = _wait_for(saved, "the answer to be saved", term)
+        draft = wait_for(saved, "the answer to be saved", term)
         assert draft["answers"] == {"immediate_risk": "yes"}
         assert draft["route"] == "urgent_safeguarding_referral"
-        _wait_for(lambda: b"0161 603 4500" in term.output, "the urgent contacts", term)
+        wait_for(lambda: b"0161 603 4500" in term.output, "the urgent contacts", term)
     finally:
         term.kill()

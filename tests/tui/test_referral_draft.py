@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import json
 
+import pytest
 from textual.widgets import Input
 
 from assistant.commands.drafts import chat_session
 from assistant.tui.screens.outcome import OutcomeScreen
 from assistant.tui.screens.referral import ReferralFormScreen, widget_id
-from tests.conversation.test_conversation import PRACTICE_REVIEW, walk
-from tests.tui.conftest import make_app
+from tests.support.conversation import walk
+from tests.support.pilot import make_app
+from tests.support.routes import PRACTICE_REVIEW
 
 SIZE = (100, 40)
 
@@ -42,6 +44,7 @@ async def _open_form(pilot, app):
     return app.screen
 
 
+@pytest.mark.slow
 async def test_form_fields_survive_closing_and_resuming(pack, tmp_path, monkeypatch):
     session = _session(pack, tmp_path, monkeypatch)
     session.conversation.opening()
@@ -75,6 +78,7 @@ async def test_form_fields_survive_closing_and_resuming(pack, tmp_path, monkeypa
         assert form.query_one(f"#{widget_id('child.name')}", Input).value == "Child S"
 
 
+@pytest.mark.slow
 async def test_ctrl_s_without_a_chosen_file_asks_where(pack, tmp_path, monkeypatch):
     session = _session(pack, tmp_path, monkeypatch)
     session.conversation.opening()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from assistant.commands.drafts import chat_session
-from tests.tui.conftest import chat, choose, make_app, transcript_texts
+from tests.support.pilot import chat, choose, make_app, transcript_texts
 
 SIZE = (100, 40)
 
 
+@pytest.mark.slow
 async def test_yes_to_risk_with_an_unwritable_data_folder(pack, tmp_path, monkeypatch):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the data folder should be")

@@ -9,21 +9,10 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from assistant.conversation.state import ConversationState
-from tests.tui.conftest import TODAY, make_app
-from tests.tui.test_conversation import ROUTES
+from tests.support.pilot import TODAY, make_app
+from tests.support.routes import SHORT_ROUTES, answers_for
 
 SIZE = (80, 24)
-
-
-def answers_for(pack: Any, facts: dict[str, Any], default: str) -> dict[str, Any]:
-    """The answers a user gives on the way to an outcome (the path walked without the UI)."""
-    state = ConversationState(pack, today=TODAY)
-    while state.current is not None:
-        question = state.current
-        fallback = default if question.kind == "tri" else "unknown"
-        state.answer(question.fact, facts.get(question.fact, fallback))
-    return dict(state.answers)
 
 
 async def settle(pilot: Any) -> None:
@@ -59,10 +48,11 @@ def test_outcome_urgent(snap_compare, fixed_pack):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-@pytest.mark.parametrize("route", list(ROUTES))
+@pytest.mark.slow
+@pytest.mark.parametrize("route", list(SHORT_ROUTES))
 def test_outcome(snap_compare, fixed_pack, route):
-    facts, default = ROUTES[route]
-    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
+    facts, default = SHORT_ROUTES[route]
+    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default, TODAY))
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
@@ -73,9 +63,10 @@ def test_outcome(snap_compare, fixed_pack, route):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+@pytest.mark.slow
 def test_review_screen(snap_compare, fixed_pack):
-    facts, default = ROUTES["serious_incident"]
-    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default))
+    facts, default = SHORT_ROUTES["serious_incident"]
+    app = make_app(fixed_pack, answers=answers_for(fixed_pack, facts, default, TODAY))
 
     async def run_before(pilot: Any) -> None:
         await pilot.pause()

@@ -1,8 +1,4 @@
-"""Shared data for the referral form tests: the fixed rule pack, case files, hostile text.
-
-A module with its own name (not conftest) so that tests import it unambiguously: several test
-folders have a conftest.py.
-"""
+"""Shared data for the referral form tests: the fixed rule pack, case files, hostile text."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ from assistant.core.case import load_case
 from assistant.core.engine import decide
 from assistant.forms import build_form
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1] / "forms"
 PACK_DIR = HERE / "pack"
 CASES = HERE / "cases"
 GOLDEN = HERE / "golden"
@@ -36,3 +32,9 @@ def form_for(pack, name: str, **kwargs):
     case = load_case(CASES / f"{name}.yaml")
     decision = decide(pack, case.fact_values(), today=TODAY)
     return build_form(pack, decision, case.answered(), case.referral, today=TODAY, **kwargs)
+
+
+def serious(pack):
+    """(pack, decision, answers) of the serious case, as the form screen takes them."""
+    case = load_case(CASES / "serious.yaml")
+    return pack, decide(pack, case.fact_values(), today=TODAY), case.answered()

@@ -1,4 +1,4 @@
-"""Facts shared by the core's tests (a plain module: conftest.py is not importable by name)."""
+"""Facts shared by the core's tests."""
 
 from __future__ import annotations
 

@@ -1,19 +1,15 @@
-"""Helpers for driving `review-assistant plain` as a real subprocess."""
+"""Facts that reach each route of the shipped Salford pack, and how a person types them.
+
+One answer set per route: a fact the conversation asks about that is not listed is answered
+"not sure". The chat, plain mode and the conversation layer all walk these.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import select
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from assistant.conversation.state import ConversationState
 
-# Facts that lead to each route (a fact the conversation asks about but that is not listed here
-# is answered "not sure").
 ROUTE_FACTS: dict[str, dict[str, object]] = {
     "urgent_safeguarding_referral": {"immediate_risk": "yes"},
     "serious_incident": {
@@ -83,8 +79,6 @@ ROUTE_FACTS: dict[str, dict[str, object]] = {
 
 def typed_answers(pack, facts):
     """What a person types, question by question, to give `facts` (and the answers it gives)."""
-    from assistant.conversation.state import ConversationState
-
     state = ConversationState(pack)
     lines: list[str] = []
     while state.current is not None:
@@ -103,58 +97,85 @@ def typed_answers(pack, facts):
     return lines, state
 
 
-def run_cli(args, env, input_text="", timeout=60):
-    """Run `python -m assistant ARGS` with `input_text` piped to standard input."""
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        input=input_text,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=timeout,
-    )
+# the practice review route, the one most tests walk to
+PRACTICE_REVIEW = ROUTE_FACTS["practice_review_referral"]
 
 
-class Live:
-    """A plain-mode process driven line by line: wait for the prompt, send an answer."""
+# The fewest facts that reach each route, in the shipped pack and in the frozen copy the chat's
+# snapshots use (tests/tui/pack): a yes/no question not listed is answered with the word beside
+# the facts, any other with "not sure". The chat's tests and snapshots walk these.
+SHORT_ROUTES: dict[str, tuple[dict[str, object], str]] = {
+    "serious_incident": (
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "serious_harm",
+            "abuse_or_neglect": "suspected",
+            "incident_location": "in_area",
+            "aware_date": dt.date(2026, 3, 2),
+        },
+        "unknown",
+    ),
+    "practice_review_referral": (
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "other_harm",
+            "abuse_or_neglect": "suspected",
+            "incident_location": "in_area",
+            "multi_agency_concerns": "yes",
+            "agencies_involved": "two_or_more",
+        },
+        "unknown",
+    ),
+    "good_outcome_referral": (
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "age_16_17",
+            "harm": "no_harm",
+            "abuse_or_neglect": "not_suspected",
+            "incident_location": "in_area",
+            "positive_outcome": "yes",
+            "agencies_involved": "two_or_more",
+            "good_practice_made_difference": "yes",
+            "learning_transferable": "yes",
+        },
+        "no",
+    ),
+    "other_process": (
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "age_25_plus",
+            "harm": "died",
+            "abuse_or_neglect": "suspected",
+        },
+        "unknown",
+    ),
+    "no_referral": (
+        {
+            "immediate_risk": "no",
+            "subject_age_band": "under_16",
+            "harm": "other_harm",
+            "incident_location": "in_area",
+        },
+        "no",
+    ),
+}
 
-    PROMPT = "\n> "
 
-    def __init__(self, args, env):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=ROOT,
-        )
-        self.out = ""
+def short_default(word: str):
+    def pick(question):
+        if question.kind == "tri":
+            return word
+        return "unknown"
 
-    def until_prompt(self, timeout=30.0) -> str:
-        """Everything printed up to the next "> " prompt (which is consumed)."""
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while self.PROMPT not in self.out:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no prompt within {timeout}s; output so far:\n{self.out}")
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    raise AssertionError(
-                        f"process ended before the prompt:\n{self.out}\n{self.proc.stderr.read().decode()}"
-                    )
-                self.out += chunk.decode("utf-8")
-        shown, _, self.out = self.out.partition(self.PROMPT)
-        return shown
+    return pick
 
-    def send(self, line: str) -> None:
-        self.proc.stdin.write((line + "\n").encode("utf-8"))
-        self.proc.stdin.flush()
 
-    def kill(self) -> int:
-        self.proc.kill()  # SIGKILL: no clean-up, no atexit, no flush
-        return self.proc.wait(timeout=10)
+def answers_for(pack, facts, default: str, today=None) -> dict:
+    """The answers given on the way to an outcome from SHORT_ROUTES-style `facts` (no UI)."""
+    state = ConversationState(pack, today=today)
+    while state.current is not None:
+        question = state.current
+        state.answer(question.fact, facts.get(question.fact, short_default(default)(question)))
+    return dict(state.answers)
