@@ -49,7 +49,7 @@ def test_sigkill_mid_conversation_then_resume_keeps_every_answer(env):
 
     done = run_cli(["plain", "--resume", draft_id], env, "\n".join(ANSWERS[6:]) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"Carrying on with draft {draft_id}: 6 answer(s) kept." in done.stdout
+    assert f"Carrying on with draft {draft_id}: 6 answered so far, all kept." in done.stdout
     # the six answers are not asked again: the first question shown is the seventh
     questions = re.findall(r"^Question (\d+):", done.stdout, flags=re.M)
     assert questions[0] == "7"
@@ -74,7 +74,7 @@ def test_sigkill_of_an_encrypted_conversation_resumes_with_its_passphrase(env):
     assert "under_16" not in path.read_text()
     done = run_cli(["plain", "--resume", draft_id], env, "\n".join(ANSWERS[3:]) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 answer(s) kept" in done.stdout and "OUTCOME:" in done.stdout
+    assert "3 answered so far, all kept" in done.stdout and "OUTCOME:" in done.stdout
 
 
 def test_files_and_folder_are_private(env):
@@ -121,7 +121,7 @@ def test_wrong_passphrase_is_a_message_and_the_draft_is_kept(env):
     )
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("Passphrase for the draft:") == 2
-    assert "4 answer(s) kept" in done.stdout and "OUTCOME:" in done.stdout
+    assert "4 answered so far, all kept" in done.stdout and "OUTCOME:" in done.stdout
 
 
 def test_corrupt_draft_is_reported_left_alone_and_a_new_one_started(env):
