@@ -221,3 +221,18 @@ def test_debug_log_is_opt_in_and_holds_no_free_text(env, tmp_path):
     before = sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts)
     run_cli(["plain"], env, "\n".join(lines[:3]) + "\n")
     assert sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts) == before
+
+
+def test_ctrl_c_at_the_prompt_says_how_to_carry_on(env):
+    import signal
+
+    live = Live(["plain"], env)
+    draft_id = _draft_id(live.until_prompt())
+    for line in ANSWERS[:2]:
+        live.send(line)
+        live.until_prompt()
+    live.proc.send_signal(signal.SIGINT)
+    out, _ = live.proc.communicate(timeout=30)
+    assert live.proc.returncode == 130
+    text = out.decode("utf-8")
+    assert f"plain --resume {draft_id}" in text and "Traceback" not in text
