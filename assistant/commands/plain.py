@@ -183,7 +183,12 @@ class PlainSession:
             if self.render(events):
                 self._ended(early=False)
                 return 0
-            line = self.read_line(self.ui.prompt)
+            try:
+                line = self.read_line(self.ui.prompt)
+            except KeyboardInterrupt:  # ctrl+c: say where the answers are kept, as at the end
+                self.stdout.write("\n")
+                self._ended(early=not conversation.outcome_shown)
+                return 130
             if line is None:
                 self._ended(early=not conversation.outcome_shown)
                 return 0 if conversation.outcome_shown else 1

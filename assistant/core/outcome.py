@@ -471,8 +471,8 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
         label = table.get(p.id)
         if label is None:
             continue  # lint reports an id without a label; nothing internal is shown
-        text = (
-            f"{label.label}: {label.text}"
+        text = (  # "Domestic Homicide Review. Tell the ...": a colon already ends the condition
+            f"{label.label.rstrip('.')}. {label.text}"
             if label.text and p.kind != "notification"
             else label.label
         )

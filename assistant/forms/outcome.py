@@ -128,8 +128,8 @@ def case_file_text(facts: Mapping[str, Any]) -> str:
         if name in C.DATE_FACTS:
             if isinstance(value, dt.date):
                 dates[name] = value.isoformat()
-            elif isinstance(value, str) and value.strip():
-                dates[name] = value.strip()
+            elif isinstance(value, str) and value.strip() and value.strip() != C.UNKNOWN:
+                dates[name] = value.strip()  # a date answered "not sure" is left out
             continue
         plain[name] = str(value)
     data: dict[str, Any] = {"contract": C.CONTRACT_VERSION, "facts": plain}

@@ -173,7 +173,7 @@ def test_table_is_readable_and_names_each_verdict():
     assert "LATE by 2 working days" in rows["records/late-notification.yaml"]
     assert "OVERDUE (due 2026-02-23)" in rows["records/needs-reason-lcspr.yaml"]
     assert "1.0 (now 2.0); today differs" in rows["records/older-pack.yaml"]
-    assert "7 records checked" in out and "4 agree, 1 differ, 2 need a recorded reason" in out
+    assert "7 records checked" in out and "4 agree, 1 differs, 2 need a recorded reason" in out
     assert "1 case file without a 'decision:' block was left out" in out
     assert "reviews.lcspr: not indicated then, indicated now" in out
 
@@ -278,3 +278,17 @@ def test_a_completion_date_means_the_rapid_review_was_held(tmp_path):
     (tmp_path / "implied.yaml").write_text(text, encoding="utf-8")
     [result] = check_paths(load_pack(PACK), [tmp_path], today=dt.date(2026, 11, 27)).results
     assert result.verdict == "agrees" and result.findings == []
+
+
+def test_the_counts_agree_with_their_number():
+    """One record "needs" a reason; several "need" one."""
+    from types import SimpleNamespace
+
+    from assistant.core import load_pack
+    from assistant.core.words import environment
+
+    counts = environment(load_pack()).get_template("check/words.j2").module.counts
+    one_each = [SimpleNamespace(verdict=v) for v in ("agrees", "differs", "needs_reason")]
+    assert str(counts(one_each)).strip() == "1 agrees, 1 differs, 1 needs a recorded reason"
+    two = [SimpleNamespace(verdict="needs_reason")] * 2
+    assert str(counts(two)).strip() == "0 agree, 0 differ, 2 need a recorded reason"

@@ -317,6 +317,15 @@ def test_the_answers_saved_as_a_case_file_decide_the_same(pack, tmp_path):
         save_case_file(path, facts)
 
 
+def test_a_date_answered_not_sure_is_left_out_of_the_saved_case_file(pack, tmp_path):
+    """The chat keeps "not sure" for a date as "unknown": the saved file must still load."""
+    facts = {**load_case(SERIOUS).fact_values(), "notification_date": "unknown"}
+    path = save_case_file(tmp_path / "case.yaml", facts)
+    again = load_case(path).fact_values()
+    assert "notification_date" not in again
+    assert decide(pack, again, today=TODAY).route == "serious_incident"
+
+
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_every_referral_form_names_the_address_and_the_representative(pack, path, tmp_path):
     import io

@@ -80,7 +80,9 @@ async def test_chat_saves_after_every_answer_and_resumes_where_it_was(data_dir):
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         texts = _texts(app)
-        assert any(f"Carrying on with draft {draft_id}: 3 answer(s) kept." in t for t in texts)
+        assert any(
+            f"Carrying on with draft {draft_id}: 3 answered so far, all kept." in t for t in texts
+        )
         assert any("What we know so far" in t for t in texts)
         assert _screen(app).asking.fact == next_fact  # the next unanswered question, not the first
         await _choose(pilot, "known")
@@ -155,7 +157,7 @@ async def test_picker_offers_drafts_in_progress_without_their_answers(data_dir):
     async with picker.run_test(size=(100, 20)) as pilot:
         await pilot.pause()
         shown = str(picker.query_one("OptionList").get_option_at_index(1).prompt)
-        assert older.id in shown and "2 answer(s)" in shown and "Under 16" not in shown
+        assert older.id in shown and "2 answered" in shown and "Under 16" not in shown
         await pilot.press("down", "enter")
     assert picker.return_value == older.id
     picker = DraftPicker(PACK, store.list())

@@ -52,7 +52,7 @@ def test_sigkill_mid_conversation_then_resume_keeps_every_answer(env):
 
     done = run_cli(["plain", "--resume", draft_id], env, "\n".join(ANSWERS[6:]) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"Carrying on with draft {draft_id}: 6 answer(s) kept." in done.stdout
+    assert f"Carrying on with draft {draft_id}: 6 answered so far, all kept." in done.stdout
     # the six answers are not asked again: the first question shown is the seventh
     questions = re.findall(r"^Question (\d+):", done.stdout, flags=re.M)
     assert questions[0] == "7"
@@ -78,7 +78,7 @@ def test_sigkill_of_an_encrypted_conversation_resumes_with_its_passphrase(env):
     assert "under_16" not in path.read_text()
     done = run_cli(["plain", "--resume", draft_id], env, "\n".join(ANSWERS[3:]) + "\n")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "3 answer(s) kept" in done.stdout and "OUTCOME:" in done.stdout
+    assert "3 answered so far, all kept" in done.stdout and "OUTCOME:" in done.stdout
 
 
 def test_files_and_folder_are_private(env):
@@ -127,7 +127,7 @@ def test_wrong_passphrase_is_a_message_and_the_draft_is_kept(env):
     )
     assert done.returncode == 0, done.stdout
     assert done.stdout.count("Passphrase for the draft:") == 2
-    assert "4 answer(s) kept" in done.stdout and "OUTCOME:" in done.stdout
+    assert "4 answered so far, all kept" in done.stdout and "OUTCOME:" in done.stdout
 
 
 def test_corrupt_draft_is_reported_left_alone_and_a_new_one_started(env):
@@ -230,3 +230,18 @@ def test_debug_log_is_opt_in_and_holds_no_free_text(env, tmp_path):
     before = sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts)
     run_cli(["plain"], env, "\n".join(lines[:3]) + "\n")
     assert sorted(str(p) for p in tmp_path.rglob("*") if "data" not in p.parts) == before
+
+
+def test_ctrl_c_at_the_prompt_says_how_to_carry_on(env):
+    import signal
+
+    live = Live(["plain"], env)
+    draft_id = _draft_id(live.until_prompt())
+    for line in ANSWERS[:2]:
+        live.send(line)
+        live.until_prompt()
+    live.proc.send_signal(signal.SIGINT)
+    out, _ = live.proc.communicate(timeout=30)
+    assert live.proc.returncode == 130
+    text = out.decode("utf-8")
+    assert f"plain --resume {draft_id}" in text and "Traceback" not in text

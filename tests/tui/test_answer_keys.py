@@ -139,3 +139,58 @@ async def test_a_date_typed_day_first_is_accepted_and_said_back_as_read(pack):
         await type_text(pilot, "20/11/2026")
         assert app.state.answers["aware_date"] == dt.date(2026, 11, 20)
         assert _you(app)[-1] == "20/11/2026  (taken as Fri 20 Nov 2026)"
+
+
+def _burst(app, keys: str) -> None:
+    """Keys as a terminal delivers a fast burst: all queued before any is handled."""
+    for key in keys:
+        if key == "\r":
+            app.post_message(events.Key("enter", "\r"))
+        else:
+            app.post_message(events.Key(key, key))
+
+
+async def test_two_answers_typed_in_one_burst_are_two_answers(pack):
+    """ "2" Enter "15" Enter typed fast: No to the first question, then Under 16."""
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        chat(app).query_one("#free-text", Input).focus()
+        await pilot.pause()
+        _burst(app, "2\r15\r")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.state.answers == {"immediate_risk": "no", "subject_age_band": "under_16"}
+        assert chat(app).asking.fact == "harm"
+        assert chat(app).query_one("#free-text", Input).value == ""
+
+
+async def test_a_burst_typed_at_the_answer_list_is_read_answer_by_answer(pack):
+    """The same burst with the answer list focused: the keys reach the list before focus moves."""
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        replies = chat(app).query_one("#replies", QuickReplies)
+        replies.focus()
+        await pilot.pause()
+        _burst(app, "2\r15\r")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.state.answers == {"immediate_risk": "no", "subject_age_band": "under_16"}
+        assert chat(app).asking.fact == "harm"
+        assert chat(app).query_one("#free-text", Input).value == ""
+
+
+async def test_enter_after_moving_back_into_the_list_chooses_the_highlighted_answer(pack):
+    """Text left in the box does not take over Enter once the user has arrowed into the list."""
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        replies = await _at_the_age_question(pilot)
+        await pilot.press("x")  # typed from the list: goes into the box
+        await pilot.pause()
+        await pilot.press("down")  # back into the answers on purpose
+        await pilot.pause()
+        assert app.focused is replies
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.answers["subject_age_band"] == "unborn"

@@ -435,7 +435,8 @@ class ChatScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value
-        event.input.clear()
+        if not isinstance(event.input, AnswerBox):  # the answer box empties itself on Enter
+            event.input.clear()
         self.handle_text(text)
 
     def handle_text(self, text: str, at: str | None = None) -> None:

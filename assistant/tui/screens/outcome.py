@@ -266,12 +266,9 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         self.dismiss("restart")
 
     def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel
+        from assistant.tui.widgets.keys_panel import toggle_keys
 
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        toggle_keys(self)
 
 
 def keep_words(pack: Pack) -> UiWords:

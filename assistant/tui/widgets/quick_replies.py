@@ -7,7 +7,7 @@
 
 | Key (free-text box) | Action |
 |---|---|
-| enter | send what is typed |
+| enter | send what is typed (read in turn with the keys around it, never after them) |
 | up / down | move into the answers |
 
 An answer's number is typed like any other answer, so keys pressed in a burst ("1", "5",
@@ -56,6 +56,26 @@ class AnswerBox(Input):
         Binding("up", "to_answers(-1)", "Move into the answers", show=False),
     ]
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter is read here, in turn with the keys around it: as a binding it would act only
+        # after bubbling up to the app, by when the next answer's keys are in the box ("2"
+        # Enter "15" Enter in a burst would send "215" twice)
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submit_now()
+            return
+        await super()._on_key(event)
+
+    def submit_now(self) -> None:
+        """Send what is typed and empty the box at once, so keys that follow start afresh."""
+        value = self.value
+        self.value = ""
+        self.post_message(self.Submitted(self, value))
+
+    async def action_submit(self) -> None:
+        self.submit_now()
+
     def action_to_answers(self, step: int) -> None:
         for replies in self.screen.query(QuickReplies):
             if replies.display and replies.replies:
@@ -98,6 +118,7 @@ class QuickReplies(OptionList):
         super().__init__(id=id, markup=False)
         self.replies: list[Reply] = []
         self.type_into = type_into  # digits and letters typed here go on in this box
+        self.typed_ahead = False  # keys typed here went on in the box since the list had focus
 
     def show(self, replies: Sequence[Reply], highlight: str | None = None) -> None:
         """Replace the options; highlight the one whose value is `highlight` (else the first)."""
@@ -144,8 +165,20 @@ class QuickReplies(OptionList):
         self.type_into.insert_text_at_cursor(
             next(ln for ln in event.text.splitlines() if ln.strip())
         )
+        self.typed_ahead = True
+
+    def on_focus(self) -> None:
+        self.typed_ahead = False  # moved into the list on purpose: Enter chooses from it
 
     async def on_key(self, event: events.Key) -> None:
+        if event.key == "enter" and self.typed_ahead and isinstance(self.type_into, AnswerBox):
+            # keys typed here in a burst, Enter among them, reach this list before focus has
+            # moved: the Enter sends what they typed, in turn, as the box's own Enter does
+            event.stop()
+            event.prevent_default()
+            self.typed_ahead = False
+            self.type_into.submit_now()
+            return
         character = event.character
         if not (event.is_printable and character):
             return
@@ -169,3 +202,4 @@ class QuickReplies(OptionList):
         # focus at once (not after a refresh), so the keys that follow go to the box too
         self.screen.set_focus(self.type_into)
         self.type_into.insert_text_at_cursor(character)
+        self.typed_ahead = True
