@@ -43,12 +43,10 @@ class KeysPanel(_ScreenBase):
     """Mix into a Screen: `?` (action `show_keys`) opens or closes the panel of keys."""
 
     def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel  # lazy: it loads Markdown, not needed to start
+        # lazy: the panel loads Textual's help widgets, not needed to start
+        from assistant.tui.widgets.keys_panel import toggle_keys
 
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        toggle_keys(self)
 
 
 class CloseOnce(_ScreenBase):

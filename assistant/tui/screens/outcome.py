@@ -52,7 +52,10 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         Binding("escape", "close", "Close"),
         Binding("n", "restart", "Start again"),
         Binding("question_mark", "show_keys", "Keys", key_display="?"),
-        *(Binding(str(i), f"step({i - 1})", show=False) for i in range(1, 10)),
+        *(
+            Binding(str(i), f"step({i - 1})", "Choose a next step", key_display="1-9", show=False)
+            for i in range(1, 10)
+        ),
     ]
 
     def __init__(self, state: ConversationState) -> None:
@@ -185,12 +188,10 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         self.dismiss("restart")
 
     def action_show_keys(self) -> None:
-        from textual.widgets import HelpPanel
+        """`?`: the chat's keys panel, each key with what it does (not Textual's help panel)."""
+        from assistant.tui.widgets.keys_panel import toggle_keys
 
-        if self.query(HelpPanel):
-            self.app.action_hide_help_panel()
-        else:
-            self.app.action_show_help_panel()
+        toggle_keys(self)
 
 
 def keep_words(pack: Pack) -> UiWords:
