@@ -180,3 +180,20 @@ def test_drafts_keep_not_yet() -> None:
         "notification_date": "not_yet",
         "aware_date": dt.date(2026, 11, 2),
     }
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(C.NOT_YET, "Not yet"), (dt.date(2026, 11, 3), "Yes"), ("unknown", "(not given)")],
+)
+def test_the_form_says_whether_the_panel_was_notified(salford: Pack, value, expected) -> None:
+    from assistant.core.case import Referral
+    from assistant.forms import render as render_form
+    from assistant.forms.context import build_form, fill_from_answers
+
+    facts = {**SERIOUS_HERE, "notification_date": value}
+    referral = fill_from_answers(salford, facts, Referral())
+    form = build_form(salford, decide(salford, facts, today=TODAY), facts, referral, today=TODAY)
+    text = str(render_form(form, "txt"))
+    line = next(x for x in text.splitlines() if x.startswith("Whether the Panel has been notified"))
+    assert line.endswith(": " + expected), line
