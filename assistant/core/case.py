@@ -494,7 +494,7 @@ def _after_not_yet(
             f"{merged['rapid_review_completed']}; a rapid review follows the notification. Give "
             "the notification date, or leave the rapid review date out."
         )
-    if case.facts.panel_suggested_local_review == "yes":
+    if case.facts.model_dump().get("panel_suggested_local_review") == "yes":
         problems.append(
             f"{said}, but facts.panel_suggested_local_review is yes; a Panel not notified yet "
             "cannot have suggested a local review. Give the notification date, or change one."
