@@ -494,6 +494,11 @@ def _after_not_yet(
             f"{merged['rapid_review_completed']}; a rapid review follows the notification. Give "
             "the notification date, or leave the rapid review date out."
         )
+    if case.referral is not None and case.referral.panel.date is not None:
+        problems.append(
+            f"{said}, but referral.panel.date gives {case.referral.panel.date}; the form and the "
+            "case must agree. Give the notification date in both, or in neither."
+        )
     if case.facts.model_dump().get("panel_suggested_local_review") == "yes":
         problems.append(
             f"{said}, but facts.panel_suggested_local_review is yes; a Panel not notified yet "

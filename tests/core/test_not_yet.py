@@ -161,6 +161,10 @@ def test_a_case_file_may_say_not_yet(salford: Pack, where: str) -> None:
             "  notification_date: not_yet\n  panel_suggested_local_review: yes\n",
             "cannot have suggested a local review",
         ),
+        (
+            "  notification_date: not_yet\nreferral:\n  panel: {date: 2026-11-04}\n",
+            "the form and the case must agree",
+        ),
     ],
 )
 def test_not_yet_cannot_contradict_the_case(extra: str, fragment: str) -> None:
