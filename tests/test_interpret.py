@@ -399,17 +399,19 @@ def test_dates_that_cannot_be_used_say_why(pack, text, code):
 def test_not_yet_is_an_answer_to_the_panel_notification_date(pack):
     question = pack.question_for["notification_date"]
     options = question.choices()
-    assert [o.label for o in options] == ["Not yet, or not sure"]
-    for text in ("not yet", "Not yet", "not yet, or not sure", "1", "not sure"):
+    assert [o.label for o in options] == ["Not yet", "Not sure"]
+    for text in ("not yet", "Not yet", "1"):
+        assert interpret(text, options, "date", TODAY).value == "not_yet", text
+    for text in ("not sure", "2", "don't know"):
         assert interpret(text, options, "date", TODAY).value == "unknown", text
     # elsewhere "not yet" is no way of saying "not sure" ("not yet" used a policy means no)
     assert not isinstance(interpret("not yet", choices(pack, "escalation_tried"), "tri"), Answer)
 
 
 def test_not_yet_notified_counts_the_rapid_review_from_the_latest_notification(pack):
-    """No notification date is what the rules read as "not notified yet": the rapid review is
-    counted from the latest date the notification could be made, as the contract says. A date
-    not known is read the same way, so one answer says both and the route does not change."""
+    """No notification date, "not yet" and "not sure" all count the rapid review from the
+    latest date the notification could be made, as the contract says; the route does not
+    change. "Not sure" is the same as never asked."""
     from assistant.core.engine import decide
 
     case = {
@@ -420,14 +422,16 @@ def test_not_yet_notified_counts_the_rapid_review_from_the_latest_notification(p
         "incident_location": "in_area",
         "aware_date": dt.date(2026, 11, 20),
     }
-    not_yet = decide(pack, {**case, "notification_date": "unknown"}, today=TODAY)
+    not_yet = decide(pack, {**case, "notification_date": "not_yet"}, today=TODAY)
+    not_sure = decide(pack, {**case, "notification_date": "unknown"}, today=TODAY)
     never_asked = decide(pack, case, today=TODAY)
     notified = decide(pack, {**case, "notification_date": dt.date(2026, 11, 23)}, today=TODAY)
     assert not_yet.route == never_asked.route == notified.route == "serious_incident"
     rapid = {d.id: d for d in not_yet.deadlines}["rapid_review"]
     assert rapid.basis == "latest_notification"
     assert {d.id: d for d in notified.deadlines}["rapid_review"].basis == "notification_date"
-    assert not_yet.model_dump() == never_asked.model_dump()
+    assert not_sure.model_dump() == never_asked.model_dump()
+    assert not_yet.deadlines == never_asked.deadlines  # to the deadlines, "not yet" is no date
 
 
 # --- the questions' words -----------------------------------------------------------------------

@@ -347,6 +347,9 @@ class Conversation:
                         "plain/noted.j2",
                         label=state.fact_label(question.fact),
                         words=label,
+                        # how typed words were read, as the chat's note says it
+                        typed=_visible(typed.strip()) if note and typed is not None else "",
+                        taken_as=self.ui.understood_as,
                     ),
                     "noted",
                 )

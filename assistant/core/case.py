@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from assistant.core.calendar import FIRST_DAY, LAST_DAY
-from assistant.core.contract import FACTS, LOCAL_OPTIONS, PARALLEL_PROCESSES, UNKNOWN
+from assistant.core.contract import FACTS, LOCAL_OPTIONS, NOT_YET, PARALLEL_PROCESSES, UNKNOWN
 from assistant.core.errors import InputError, describe_validation_error, show_value
 from assistant.core.yamlload import (
     FileProblem,
@@ -77,6 +77,18 @@ def _date_value(value: Any) -> Any:
     raise ValueError("not a date; write it as YYYY-MM-DD, for example 2026-03-02")
 
 
+def _date_or_not_yet(value: Any) -> Any:
+    """A date, or `not_yet` (the step has not happened yet: the Panel not notified yet)."""
+    if isinstance(value, str) and value.strip().lower().replace(" ", "_") == NOT_YET:
+        return NOT_YET
+    try:
+        return _date_value(value)
+    except _OutOfRange:
+        raise
+    except ValueError as exc:
+        raise ValueError(f"{exc}; or {NOT_YET} if it has not happened yet") from None
+
+
 class _OutOfRange(ValueError):
     pass
 
@@ -124,6 +136,7 @@ def _limited(limit: int) -> Any:
 
 
 DateValue = Annotated[dt.date | None, BeforeValidator(_date_value)]
+DateOrNotYet = Annotated[dt.date | Literal["not_yet"] | None, BeforeValidator(_date_or_not_yet)]
 Text = Annotated[str | None, _limited(SHORT_TEXT_LIMIT)]
 LongText = Annotated[str | None, _limited(LONG_TEXT_LIMIT)]
 
@@ -131,7 +144,7 @@ LongText = Annotated[str | None, _limited(LONG_TEXT_LIMIT)]
 def _fact_field(name: str) -> tuple[Any, Any]:
     spec = FACTS[name]
     if spec.kind == "date":
-        return (DateValue, None)
+        return (DateOrNotYet if NOT_YET in spec.values else DateValue, None)
     literal = Literal[spec.values]  # type: ignore[name-defined]  # built at run time
     validator = _tri_value if spec.kind == "tri" else _choice_value
     return (Annotated[literal | None, BeforeValidator(validator)], None)
@@ -153,7 +166,7 @@ class Dates(BaseModel):
     model_config = _STRICT
     incident_date: DateValue = None
     aware_date: DateValue = None
-    notification_date: DateValue = None
+    notification_date: DateOrNotYet = None  # or not_yet: the Panel has not been notified yet
     rapid_review_completed: DateValue = None
 
 
@@ -386,6 +399,7 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
 
     merged: dict[str, dt.date] = {}
     where: dict[str, tuple[str, ...]] = {}
+    not_yet_at: tuple[str, ...] | None = None
     for name in ("incident_date", "aware_date", "notification_date", "rapid_review_completed"):
         in_facts, in_dates = facts.get(name), dates.get(name)
         if in_facts and in_dates and in_facts != in_dates:
@@ -394,6 +408,9 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
                 f"({in_facts}); give it once, or the same date in both"
             )
         given = in_facts or in_dates
+        if given == NOT_YET:  # not a date: nothing to compare, but nothing may follow it
+            not_yet_at = ("facts", name) if in_facts else ("dates", name)
+            continue
         if given:
             merged[name] = given
             where[name] = ("facts", name) if in_facts else ("dates", name)
@@ -414,6 +431,8 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
             f"{notified} is before aware_date {aware}; the Panel cannot be notified before the "
             "local authority knew. Check both dates."
         )
+    if not_yet_at is not None:
+        problems += _after_not_yet(case, merged, where, not_yet_at, at)
     completed = merged.get("rapid_review_completed")
     started = notified or aware
     if completed and started and completed < started:
@@ -455,6 +474,35 @@ def _check_dates(case: CaseFile, today: dt.date, located: Any, path: str) -> lis
         problems.append(
             f"{at(*loc)}: {'.'.join(loc)}: {due} is more than a year after today ({today}); "
             "a baby is due within the year: check the year"
+        )
+    return problems
+
+
+def _after_not_yet(
+    case: CaseFile,
+    merged: dict[str, dt.date],
+    where: dict[str, tuple[str, ...]],
+    not_yet_at: tuple[str, ...],
+    at: Any,
+) -> list[str]:
+    """`notification_date: not_yet` and what can only follow a notification cannot both hold."""
+    said = f"{at(*not_yet_at)}: {'.'.join(not_yet_at)}: {NOT_YET}"
+    problems: list[str] = []
+    if "rapid_review_completed" in merged:
+        problems.append(
+            f"{said}, but {'.'.join(where['rapid_review_completed'])} gives "
+            f"{merged['rapid_review_completed']}; a rapid review follows the notification. Give "
+            "the notification date, or leave the rapid review date out."
+        )
+    if case.referral is not None and case.referral.panel.date is not None:
+        problems.append(
+            f"{said}, but referral.panel.date gives {case.referral.panel.date}; the form and the "
+            "case must agree. Give the notification date in both, or in neither."
+        )
+    if case.facts.model_dump().get("panel_suggested_local_review") == "yes":
+        problems.append(
+            f"{said}, but facts.panel_suggested_local_review is yes; a Panel not notified yet "
+            "cannot have suggested a local review. Give the notification date, or change one."
         )
     return problems
 

@@ -532,7 +532,8 @@ def check_case(
             f"{file}: no 'decision:' block, so there is nothing to check; add what the partnership chose"
         )
     facts = case.fact_values()
-    notified = facts.get("notification_date") or chosen.notification_date
+    in_facts = facts.get("notification_date")  # a date, or not_yet (no date)
+    notified = (in_facts if isinstance(in_facts, dt.date) else None) or chosen.notification_date
     problems = _impossible_dates(
         facts, chosen.notification_date, chosen.rapid_review_completed, notified, chosen
     )

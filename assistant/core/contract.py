@@ -13,6 +13,9 @@ CONTRACT_VERSION: Final = 1
 
 UNKNOWN: Final = "unknown"
 TRI: Final = ("yes", "no", "unknown")
+NOT_YET: Final = "not_yet"
+"""The one word a date fact may hold instead of a date: the step has not happened yet (the Panel
+not notified yet). Known, unlike "unknown"; to the deadlines it is no date."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,9 @@ def _choice(name: str, *values: str) -> FactSpec:
     return FactSpec(name, "choice", (*values, UNKNOWN))
 
 
-def _date(name: str) -> FactSpec:
-    return FactSpec(name, "date")
+def _date(name: str, *words: str) -> FactSpec:
+    """A date fact; `words` are what it may hold instead of a date (`not_yet`)."""
+    return FactSpec(name, "date", words)
 
 
 FACTS: Final[dict[str, FactSpec]] = {
@@ -84,7 +88,7 @@ FACTS: Final[dict[str, FactSpec]] = {
         _tri("area_agency_involved"),
         _date("incident_date"),
         _date("aware_date"),
-        _date("notification_date"),
+        _date("notification_date", NOT_YET),
         _date("rapid_review_completed"),
     )
 }

@@ -275,8 +275,9 @@ class Draft(BaseModel):
         """The answers as the engine takes them: dates as dates, "unknown" kept (answered not sure)."""
         out: dict[str, Any] = {}
         for fact, value in self.answers.items():
-            if C.FACTS[fact].kind == "date" and value != C.UNKNOWN:
-                out[fact] = dt.date.fromisoformat(value)
+            spec = C.FACTS[fact]
+            if spec.kind == "date" and value != C.UNKNOWN and value not in spec.values:
+                out[fact] = dt.date.fromisoformat(value)  # else "unknown" or "not_yet", kept
             else:
                 out[fact] = value
         return out
@@ -299,7 +300,7 @@ def check_answers(answers: dict[str, str]) -> dict[str, str]:
         if not isinstance(answer, str):
             raise ValueError(f"{fact}: {answer!r} is not text")
         if spec.kind == "date":
-            if answer != C.UNKNOWN:
+            if answer not in spec.values and answer != C.UNKNOWN:  # a date, or "not_yet"
                 from assistant.core.calendar import FIRST_DAY, LAST_DAY
 
                 if not FIRST_DAY <= dt.date.fromisoformat(answer) <= LAST_DAY:

@@ -200,6 +200,8 @@ def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
     known = {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
     for name in C.DATE_FACTS:
         value = known.get(name)
+        if value == C.NOT_YET:
+            continue  # "not yet": known, and no date (a deadline counts as without one)
         if isinstance(value, str):
             try:
                 known[name] = dt.date.fromisoformat(value.strip())
@@ -726,12 +728,13 @@ def next_question(
         if question.kind == "date":
             if fact in date_facts:
                 return question
-            if fact in _rules_using(pack):  # a condition tests whether the date is given
+            if fact in _rules_using(pack):  # a condition tests the date: given, or "not yet"
                 if base is None:
                     base = tally.signature()
-                trial = _tally(pack, {**known, fact: on}, on, base=tally, changed=fact)
-                if trial.signature() != base:
-                    return question
+                for value in (on, *C.FACTS[fact].known_values):
+                    trial = _tally(pack, {**known, fact: value}, on, base=tally, changed=fact)
+                    if trial.signature() != base:
+                        return question
             continue
         if fact not in open_facts:
             continue

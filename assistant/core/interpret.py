@@ -10,7 +10,8 @@ How a line is read, in order:
 - an option picked by its number: one digit that is an option's number ("2"), or an explicit
   "option 2" / "#2"; any other number is read as text, never split into digits;
 - the ways of saying "not sure", then an option's exact words (a pack's own words for "not
-  sure", such as "Not yet, or not sure" at the Panel notification date, included);
+  sure", such as "Not known yet", included; at the Panel notification date "Not yet" is an
+  option of its own, apart from "Not sure");
 - at a date question: a date (`2026-11-27`, `27/11/2026`, `27 Nov 2026`, `today`, ...), and the
   answer says how it was read (`Answer.read_as`, "Fri 27 Nov 2026");
 - a number, or an age such as "15", "aged 17", "3 weeks old", at a question whose options cover
@@ -18,7 +19,7 @@ How a line is read, in order:
   states ("Under 16", "16 or 17", "18 to 24", "25 or over");
 - yes and no, then words that fit one option.
 Nothing is ever taken as "Not sure" by a loose match ("no" begins "not sure"): only the ways of
-saying it, its number, its exact words or the pack's own words for it ("not yet") choose it;
+saying it, its number, its exact words or the pack's own words for it choose it;
 otherwise it is at most one candidate of several in an `Unclear`, or the options are shown.
 """
 
@@ -277,7 +278,7 @@ def _match_option(text: str, choices: Sequence[Choice]) -> Answer | Unclear | No
     (of three letters or more: "no" only asks whether "Nobody" was meant).
 
     "Not sure" is not chosen this way ("no" begins "not sure", and "sure" means yes), except by
-    the pack's own words for it ("not yet" for "Not yet, or not sure"); otherwise it is only
+    the pack's own words for it (a label such as "Not known yet"); otherwise it is only
     ever one candidate of several in an `Unclear`.
     """
     wanted = normalise(text)

@@ -8,6 +8,8 @@ A condition in a rule pack is one of:
     {fact: value}     or {fact: [value, ...]}: the fact has (one of) these values
     {date_fact: given}  the case records this date (a step already done); never unknown: a
                       date not given means the case does not record it
+    {date_fact: not_yet}  the case records that the step has not happened yet (the Panel not
+                      notified yet); never unknown either: "not sure" or no answer is not "not yet"
 A mapping with several fact keys means all of them. A fact that is not known makes its test
 UNKNOWN, and UNKNOWN passes through all/any/not by Kleene's rules (TRUE > UNKNOWN > FALSE:
 all = minimum, any = maximum, not = reversal).
@@ -24,7 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
-GIVEN = "given"  # the one value a condition tests a date fact for
+GIVEN = "given"  # a condition tests a date fact for being given ...
+NOT_YET = "not_yet"  # ... or for the step not having happened yet
+DATE_TESTS = frozenset((GIVEN, NOT_YET))
 
 Facts = Mapping[str, Any]
 Result = tuple[int, frozenset[str]]
@@ -56,8 +60,8 @@ class Leaf(Condition):
 
     def evaluate(self, facts: Facts, refs: Callable[[str], Result]) -> Result:
         value = facts.get(self.fact)
-        if GIVEN in self.values:  # a date test: is the date recorded?
-            return (TRUE if isinstance(value, dt.date) else FALSE), self.used
+        if self.values & DATE_TESTS:  # a date test: is the date (or "not yet") recorded?
+            return (TRUE if date_test(self.values, value) else FALSE), self.used
         if value is None or value == "unknown":
             return UNKNOWN, self.used
         return (TRUE if value in self.values else FALSE), self.used
@@ -155,6 +159,13 @@ class Ref(Condition):
 
     def to_data(self) -> Any:
         return {"ref": self.name}
+
+
+def date_test(values: frozenset[str], value: Any) -> bool:
+    """A date test ({date_fact: given} or {date_fact: not_yet}) on a fact's value: two-valued."""
+    if isinstance(value, dt.date):
+        return GIVEN in values
+    return value == NOT_YET and NOT_YET in values
 
 
 ALWAYS = All(())

@@ -209,8 +209,11 @@ class Question(BaseModel):
         """The answer options, ending with "Not sure" (always an answer)."""
         spec = C.FACTS[self.fact]
         given = {o.value: o for o in self.options}
-        if spec.kind == "date":  # a typed date, or "Not sure" (a pack may word it: "Not yet")
-            return [given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure")]
+        if spec.kind == "date":  # a typed date, a word it may hold ("Not yet"), or "Not sure"
+            return [
+                *(given[v] for v in spec.known_values if v in given),
+                given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"),
+            ]
         out = [
             given.get(v)
             or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize()))
@@ -739,10 +742,11 @@ def _check_references(
                 problems.append(f"{at}: no fact called '{leaf.fact}'")
                 continue
             if spec.kind == "date":
-                if leaf.values != {GIVEN}:
+                tests = (GIVEN, *spec.known_values)  # given, or a word the date may hold
+                if len(leaf.values) != 1 or not leaf.values <= set(tests):
                     problems.append(
                         f"{at}: '{leaf.fact}' is a date; a condition tests only whether it is "
-                        f"given: {{{leaf.fact}: {GIVEN}}}"
+                        + " or ".join(f"{{{leaf.fact}: {t}}}" for t in tests)
                     )
                 continue
             bad = sorted(leaf.values - set(spec.known_values))
@@ -769,13 +773,13 @@ def _check_references(
         check(q.ask_if, q.file, q.line)
         spec = C.FACTS[q.fact]
         for option in q.options:
-            allowed = spec.values if spec.kind != "date" else (C.UNKNOWN,)
+            allowed = spec.values if spec.kind != "date" else (*spec.known_values, C.UNKNOWN)
             if option.value not in allowed:
                 problems.append(
                     f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "
                     f"value of {q.fact}; allowed values: {', '.join(allowed)}"
                     + (
-                        " (a date question's only option is the one for no date)"
+                        " (a date question's options are the ones for no date)"
                         if spec.kind == "date"
                         else ""
                     )

@@ -437,6 +437,8 @@ def _prefill_from_answers(
     if isinstance(notified, dt.date):
         panel["date"] = panel["date"] or notified
         panel["notified"] = panel["notified"] or words.word("panel_notified_yes")
+    elif notified == contract.NOT_YET:  # the answer "Not yet"
+        panel["notified"] = panel["notified"] or words.word("panel_notified_not_yet")
     if not child["legal_status"]:
         if answers.get("looked_after") == "yes":
             child["legal_status"] = words.word("legal_looked_after")

@@ -39,7 +39,17 @@ from assistant.core.engine import (
     in_force_on,
     next_question,
 )
-from assistant.core.logic import GIVEN, All, Any_, Condition, Leaf, Not, Ref, leaves
+from assistant.core.logic import (
+    DATE_TESTS,
+    All,
+    Any_,
+    Condition,
+    Leaf,
+    Not,
+    Ref,
+    date_test,
+    leaves,
+)
 from assistant.core.pack import Outputs, Pack, Question, Rule
 from assistant.lint.findings import Answers, Finding, show_answers
 
@@ -65,8 +75,8 @@ def residual(
         if condition.fact not in answers:
             return ("fact", condition.fact, condition.values)
         value = answers[condition.fact]
-        if GIVEN in condition.values:  # a date test is never unknown (see core/logic.py)
-            return isinstance(value, dt.date)
+        if condition.values & DATE_TESTS:  # a date test is never unknown (see core/logic.py)
+            return date_test(condition.values, value)
         if value is None or value == contract.UNKNOWN:
             return _U
         return value in condition.values
@@ -137,7 +147,7 @@ def _possible(value: Residual) -> frozenset[Any]:
         return frozenset((value,))
     kind = value[0]
     if kind == "fact":
-        if GIVEN in value[2]:
+        if value[2] & DATE_TESTS:
             return frozenset((True, False))
         every = set(contract.FACTS[value[1]].known_values) <= value[2]
         return frozenset((True, _U) if every else (True, False, _U))
@@ -291,7 +301,7 @@ class _Walk:
     def choices(self, question: Question) -> list[Any]:
         if question.kind == "date":
             days = self.era_days if question.fact in _ERA_FACTS else [self.today]
-            return [*days, contract.UNKNOWN]
+            return [*days, *contract.FACTS[question.fact].known_values, contract.UNKNOWN]
         return [*self.classes[question.fact], contract.UNKNOWN]
 
     def visit(
@@ -748,7 +758,11 @@ def _while_unknown(condition: Condition, definitions: Mapping[str, Condition]) -
         part = condition.part
         if isinstance(part, Ref):
             part = definitions.get(part.name, part)
-        if isinstance(part, Leaf) and set(contract.FACTS[part.fact].known_values) <= part.values:
+        if (
+            isinstance(part, Leaf)
+            and contract.FACTS[part.fact].kind != "date"  # a date test is never unknown
+            and set(contract.FACTS[part.fact].known_values) <= part.values
+        ):
             return True
         return _while_unknown(part, definitions)
     if isinstance(condition, All | Any_):
@@ -766,7 +780,9 @@ def _satisfiable(
     limit: int = 20000,
 ) -> bool:
     domains = [
-        classes.get(f, ()) if contract.FACTS[f].kind != "date" else (dt.date.min, contract.UNKNOWN)
+        classes.get(f, ())
+        if contract.FACTS[f].kind != "date"
+        else (dt.date.min, *contract.FACTS[f].known_values, contract.UNKNOWN)
         for f in facts
     ]
     size = 1

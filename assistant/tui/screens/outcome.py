@@ -29,7 +29,7 @@ from assistant.conversation.outcome_text import outcome_markdown
 from assistant.conversation.state import ConversationState
 from assistant.conversation.ui_words import UiWords, say, ui
 from assistant.core.pack import Pack
-from assistant.tui.screens.base import CloseOnce, reword_bindings
+from assistant.tui.screens.base import CloseOnce, KeysPanel, reword_bindings
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 
 
@@ -54,7 +54,7 @@ class OutcomeText(Static):
         self.update(RichMarkdown(source, hyperlinks=False))
 
 
-class OutcomeScreen(CloseOnce, Screen[str]):
+class OutcomeScreen(CloseOnce, KeysPanel, Screen[str]):
     """The explained outcome. Dismisses with "chat", "review", "restart" or "quit"."""
 
     BINDINGS = [
@@ -65,7 +65,10 @@ class OutcomeScreen(CloseOnce, Screen[str]):
         Binding("escape", "close", "Close"),
         Binding("n", "restart", "Start again"),
         Binding("question_mark", "show_keys", "Keys", key_display="?"),
-        *(Binding(str(i), f"step({i - 1})", show=False) for i in range(1, 10)),
+        *(
+            Binding(str(i), f"step({i - 1})", "Choose a next step", key_display="1-9", show=False)
+            for i in range(1, 10)
+        ),
     ]
 
     # How long the screen waits for the outcome before it shows "preparing" instead: the
@@ -264,11 +267,6 @@ class OutcomeScreen(CloseOnce, Screen[str]):
 
     def action_restart(self) -> None:
         self.dismiss("restart")
-
-    def action_show_keys(self) -> None:
-        from assistant.tui.widgets.keys_panel import toggle_keys
-
-        toggle_keys(self)
 
 
 def keep_words(pack: Pack) -> UiWords:

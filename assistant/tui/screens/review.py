@@ -24,6 +24,7 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from assistant.conversation.state import ConversationState
 from assistant.conversation.ui_words import say, ui
+from assistant.core import contract as C
 from assistant.core.interpret import Answer, Problem, interpret
 from assistant.core.pack import Question
 from assistant.tui.screens.base import CloseOnce, KeysPanel, reword_bindings
@@ -91,11 +92,12 @@ class ReviewScreen(CloseOnce, KeysPanel, Screen[str]):
 
     def _control(self, question: Question, value: object) -> Input | Select[str]:
         if question.kind == "date":
-            shown = (
-                value.isoformat()
-                if isinstance(value, dt.date)
-                else (self.words.review_date_not_sure if value else "")
-            )
+            if isinstance(value, dt.date):
+                shown = value.isoformat()
+            elif value in C.FACTS[question.fact].known_values:  # a word it may hold: "Not yet"
+                shown = self.state.words(question.fact, value)
+            else:
+                shown = self.words.review_date_not_sure if value else ""
             return Input(
                 value=shown,
                 placeholder=self.words.review_date_hint,
