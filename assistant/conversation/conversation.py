@@ -466,7 +466,7 @@ class Conversation:
         self.asking = question
         self.mode = "question"
         old_words = self.state.words(question.fact, old) if old is not None else None
-        found = progress(self.pack, self.state.applied, self.state.today)
+        found = progress(self.pack, self.state.applied, self.state.today, self.state.memo)
         answered = len(self.state.applied)
         text = _render(
             self.pack, "plain/progress.j2", answered=answered, at_most=found.at_most
@@ -691,7 +691,9 @@ class Conversation:
         """The rules this question can still change, in words; the rest after "more"."""
         from assistant.conversation.progress import rules_still_open
 
-        rules = rules_still_open(self.pack, self.state.applied, question.fact, self.state.today)
+        rules = rules_still_open(
+            self.pack, self.state.applied, question.fact, self.state.today, self.state.memo
+        )
         text = self.say("why", question=question, rules=rules).text
         lines = text.splitlines()
         if len(lines) > WHY_LINES:

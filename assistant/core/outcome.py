@@ -495,7 +495,7 @@ def _why(pack: Pack, decision: Decision) -> list[WhyLine]:
     for reason in decision.reasons:
         if not reason.certain or reason.rule in seen:
             continue
-        rules = pack.rules_by_id.get(reason.rule, [])
+        rules = pack.rules_by_id.get(reason.rule, ())
         if not rules or all(_signposts_only(r.then) for r in rules):
             continue  # explains, or names a process shown above: in the full trace
         seen.add(reason.rule)

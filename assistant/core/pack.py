@@ -17,9 +17,8 @@ Loading checks the schema and every reference and reports "file, line N: what is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -27,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from assistant.core import contract as C
 from assistant.core.errors import InputError, describe_validation_error
+from assistant.core.index import PackIndex
 from assistant.core.logic import (
     ALWAYS,
     GIVEN,
@@ -304,7 +304,7 @@ class Sources(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     terms: dict[str, str] = Field(default_factory=dict)
 
-    @cached_property
+    @property
     def by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
 
@@ -366,6 +366,11 @@ class Pack:
     glossary: list[GlossaryEntry]
     files: dict[str, Any] = field(default_factory=dict)  # raw YAML per file, for lint's lines
     sources: Sources = field(default_factory=Sources)
+    # what the engine and its readers derive from the rules, built here and never changed
+    index: PackIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.index = PackIndex.of(self)
 
     @property
     def referral_contact(self) -> Contact | None:
@@ -384,32 +389,25 @@ class Pack:
     def version(self) -> str:
         return self.meta.version
 
-    @cached_property
-    def rank(self) -> dict[str, dict[str, int]]:
+    @property
+    def rank(self) -> Mapping[str, Mapping[str, int]]:
         """For each scalar field, value -> rank (0 = most protective)."""
-        out: dict[str, dict[str, int]] = {}
-        for name, default in C.SCALAR_FIELDS.items():
-            order = self.meta.precedence.get(name) or list(default)
-            out[name] = {(_word(v) if v is not None else "none"): i for i, v in enumerate(order)}
-        return out
+        return self.index.rank
 
-    @cached_property
-    def question_for(self) -> dict[str, Question]:
-        return {q.fact: q for q in self.questions}
+    @property
+    def question_for(self) -> Mapping[str, Question]:
+        return self.index.question_for
 
-    @cached_property
-    def fact_position(self) -> dict[str, int]:
+    @property
+    def fact_position(self) -> Mapping[str, int]:
         """Each asked fact's place in the question order (for listing facts as they are asked)."""
-        return {q.fact: i for i, q in enumerate(self.questions)}
+        return self.index.fact_position
 
-    @cached_property
-    def rules_by_id(self) -> dict[str, list[Rule]]:
-        out: dict[str, list[Rule]] = {}
-        for rule in self.rules:
-            out.setdefault(rule.id, []).append(rule)
-        return out
+    @property
+    def rules_by_id(self) -> Mapping[str, tuple[Rule, ...]]:
+        return self.index.rules_by_id
 
-    @cached_property
+    @property
     def prompts_dir(self) -> Path | None:
         candidate = self.path / "prompts"
         return candidate if candidate.is_dir() else None
@@ -562,7 +560,7 @@ def _write_cached(cache: Path, pack: Pack) -> None:
 
     from assistant.core.cache import write_signed
 
-    state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
+    state = {k: v for k, v in pack.__dict__.items() if k != "index"}
     try:
         data = pickle.dumps(_Pickled(state), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
@@ -571,7 +569,7 @@ def _write_cached(cache: Path, pack: Pack) -> None:
 
 
 class _Pickled:
-    """Rebuilds a Pack from its fields (leaving out the engine's per-process caches)."""
+    """Rebuilds a Pack from its fields (its index is built again when read back)."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
@@ -583,6 +581,7 @@ class _Pickled:
 def _restore(state: dict[str, Any]) -> Pack:
     pack = Pack.__new__(Pack)
     pack.__dict__.update(state)
+    pack.index = PackIndex.of(pack)
     return pack
 
 

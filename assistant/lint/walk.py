@@ -33,6 +33,7 @@ from typing import Any
 from assistant.core import contract
 from assistant.core.engine import (
     Decision,
+    TallyMemo,
     _tally,
     decide,
     in_force,
@@ -235,6 +236,7 @@ class _Walk:
         self.pack = pack
         self.today = today
         self.max_states = max_states
+        self.tallies = TallyMemo(pack)  # paths share their beginnings: tallies are reused
         self.rules = pack.rules
         self.classes = value_classes(pack)
         self.starts = era_starts(pack)
@@ -324,7 +326,7 @@ class _Walk:
         answers = self.fill(answers)
         if answers is not given:
             values = self.rule_residuals(answers, values, [f for f in answers if f not in given])
-        question = next_question(self.pack, answers, self.today)
+        question = next_question(self.pack, answers, self.today, self.tallies)
         if question is None:
             self.check_end(answers, values, final=True)
             count = 1
@@ -579,9 +581,10 @@ class _Walk:
         self.ends += 1
         pack = self.pack
         known = {k: v for k, v in answers.items() if v != contract.UNKNOWN}
-        tally = _tally(pack, known, in_force_on(known, self.today))
+        tally = _tally(pack, known, in_force_on(known, self.today), self.tallies)
         trail: Answers = _trail(answers)
-        decision = decide(pack, answers, today=self.today)  # its tally is the one above
+        # its tally is the one above
+        decision = decide(pack, answers, today=self.today, memo=self.tallies)
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
         if (
