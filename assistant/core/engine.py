@@ -14,7 +14,7 @@ A certain rule with `halt: true` (immediate risk) ends the decision: nothing lat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -375,25 +375,57 @@ def decide(
     `memo` (for this pack) shares tallies and trace entries with earlier calls."""
     known = _known(facts)
     on = on or in_force_on(known, today)
+    if memo is not None and memo.pack is not pack:
+        memo = None  # a memo of another pack shares nothing
     tally = _tally(pack, known, on, memo)
     order = pack.index.fact_order()
-    said: dict[str, str] = {}
-    shown_for: dict[frozenset[str], dict[str, str]] = {}
+    scalars = _scalars(pack, tally, order)
+    possible, open_items = _possible_items(tally, known, order)
+    notifications, dues = _dated_notifications(tally, known)
+    deadlines = _dated_deadlines(tally, known, dues)
+    reasons, trace = _explanation(pack, tally, known, order, memo)
+    items = tally.items
+    chosen = scalars.chosen
+    form = chosen["form"]
+    return Decision(
+        rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=on),
+        route=chosen["route"],
+        certain=not scalars.missing,
+        missing=sorted(scalars.missing, key=order),
+        notifications=notifications,
+        reviews=Reviews(
+            statutory=chosen["reviews.statutory"],
+            lcspr=chosen["reviews.lcspr"],
+            national_review=chosen["reviews.national_review"],
+            criteria_met=[c for c in C.CRITERIA if c in items.get("criteria_met", {})],
+            local_options=[o for o in C.LOCAL_OPTIONS if o in items.get("local_options", {})],
+        ),
+        signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
+        form=None if form == "none" else form,
+        deadlines=deadlines,
+        reasons=reasons,
+        possible=possible,
+        unsettled=scalars.unsettled + open_items,
+        halted=tally.halted,
+        trace=trace,
+    )
 
-    def words(names: frozenset[str]) -> dict[str, str]:
-        """Facts in plain words, in question order (many rules share the same facts)."""
-        out = shown_for.get(names)
-        if out is not None:
-            return out
-        out = {}
-        for n in sorted(names, key=order) if len(names) > 1 else names:
-            text = said.get(n)
-            if text is None:
-                text = said[n] = pack.value_words(n, known.get(n))
-            out[n] = text
-        shown_for[names] = out
-        return out
 
+FactOrder = Callable[[str], tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class _Scalars:
+    """The single-valued fields chosen, those an unknown may still change, and the facts that
+    would settle the route (none when it is certain)."""
+
+    chosen: dict[str, str]
+    unsettled: list[Unsettled]
+    missing: set[str]
+
+
+def _scalars(pack: Pack, tally: Tally, order: FactOrder) -> _Scalars:
+    """Each single-valued field takes the most protective value any rule proposed."""
     chosen: dict[str, str] = {}
     unsettled: list[Unsettled] = []
     missing: set[str] = set()
@@ -417,7 +449,15 @@ def decide(
             )
             if name == "route":
                 missing = facts_needed
+    return _Scalars(chosen, unsettled, missing)
+
+
+def _possible_items(
+    tally: Tally, known: Mapping[str, Any], order: FactOrder
+) -> tuple[list[Possible], list[Unsettled]]:
+    """The items that only may apply, in the contract's order, and the facts behind each."""
     possible: list[Possible] = []
+    unsettled: list[Unsettled] = []
     for key, used in tally.unknown_items.items():
         kind, _, item = key.partition(".")
         if not tally.items.get(kind, {}).get(item, False):
@@ -426,7 +466,14 @@ def decide(
             open_facts = [f for f in facts_needed_item if f not in known]
             possible.append(Possible(kind=_POSSIBLE_KINDS[kind], id=item, settled_by=open_facts))
     possible.sort(key=lambda p: (_KIND_ORDER[p.kind], _contract_position(p.kind, p.id)))
+    return possible, unsettled
 
+
+def _dated_notifications(
+    tally: Tally, known: Mapping[str, Any]
+) -> tuple[list[Notification], dict[str, dt.date]]:
+    """The notifications, each due a number of working days after its date when it is known;
+    and those due dates by id (a deadline may count from one)."""
     notifications: list[Notification] = []
     dues: dict[str, dt.date] = {}
     for nid, certain in tally.items.get("notifications", {}).items():
@@ -447,6 +494,13 @@ def decide(
                 done=_done(known, nid),
             )
         )
+    return notifications, dues
+
+
+def _dated_deadlines(
+    tally: Tally, known: Mapping[str, Any], dues: Mapping[str, dt.date]
+) -> list[Deadline]:
+    """The deadlines, counted from their date, else from the notification they follow."""
     deadlines: list[Deadline] = []
     for did, certain in tally.items.get("deadlines", {}).items():
         dspec, rule_id, _ = tally.deadline_specs[did]
@@ -469,17 +523,42 @@ def decide(
                 done=_done(known, did),
             )
         )
+    return deadlines
 
-    # Trace entries and reasons are frozen, so one made for the same rule, result and fact
-    # values can be shared between decisions (a decision has an entry for every rule, and
-    # building them was a third of decide's time).
+
+def _explanation(
+    pack: Pack,
+    tally: Tally,
+    known: Mapping[str, Any],
+    order: FactOrder,
+    memo: TallyMemo | None,
+) -> tuple[list[Reason], list[TraceEntry]]:
+    """A reason for every rule that fired or may fire, and a trace entry for every rule.
+
+    Trace entries and reasons are frozen, so one made for the same rule, result and fact
+    values can be shared between decisions through `memo` (a decision has an entry for every
+    rule, and building them was a third of decide's time)."""
+    said: dict[str, str] = {}
+    shown_for: dict[frozenset[str], dict[str, str]] = {}
+
+    def words(names: frozenset[str]) -> dict[str, str]:
+        """Facts in plain words, in question order (many rules share the same facts)."""
+        out = shown_for.get(names)
+        if out is not None:
+            return out
+        out = {}
+        for n in sorted(names, key=order) if len(names) > 1 else names:
+            text = said.get(n)
+            if text is None:
+                text = said[n] = pack.value_words(n, known.get(n))
+            out[n] = text
+        shown_for[names] = out
+        return out
+
     compiled = pack.index.compiled
-    if memo is not None and memo.pack is not pack:
-        memo = None  # a memo of another pack shares nothing
     entries: dict[tuple[Any, ...], tuple[TraceEntry, Reason | None]] = (
         memo.entries if memo is not None else {}
     )
-
     value_keys: dict[frozenset[str], frozenset[tuple[str, Any]]] = {}
 
     def values_of(names: frozenset[str]) -> frozenset[tuple[str, Any]]:
@@ -529,31 +608,7 @@ def decide(
         trace.append(entry[0])
         if entry[1] is not None:
             reasons.append(entry[1])
-
-    items = tally.items
-    form = chosen["form"]
-    return Decision(
-        rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=on),
-        route=chosen["route"],
-        certain=not missing,
-        missing=sorted(missing, key=order),
-        notifications=notifications,
-        reviews=Reviews(
-            statutory=chosen["reviews.statutory"],
-            lcspr=chosen["reviews.lcspr"],
-            national_review=chosen["reviews.national_review"],
-            criteria_met=[c for c in C.CRITERIA if c in items.get("criteria_met", {})],
-            local_options=[o for o in C.LOCAL_OPTIONS if o in items.get("local_options", {})],
-        ),
-        signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
-        form=None if form == "none" else form,
-        deadlines=deadlines,
-        reasons=reasons,
-        possible=possible,
-        unsettled=unsettled,
-        halted=tally.halted,
-        trace=trace,
-    )
+    return reasons, trace
 
 
 # A tally's item kinds, named as the contract's `possible[].kind`.

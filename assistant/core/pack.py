@@ -585,117 +585,169 @@ def _restore(state: dict[str, Any]) -> Pack:
     return pack
 
 
-def _load_pack(root: Path) -> Pack:
-    problems: list[str] = []
-    files: dict[str, Any] = {}
+class _Reader:
+    """Reads a pack's files, collecting every problem (with file and line) rather than stopping
+    at the first, and keeping each file's raw YAML for lint's line numbers."""
 
-    def read(rel: str, required: bool = True) -> Any:
-        p = root / rel
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self.files: dict[str, Any] = {}
+
+    def read(self, rel: str, required: bool = True) -> Any:
+        p = self.root / rel
         if not p.exists():
             if required:
-                problems.append(f"{p}: missing (every rule pack needs it)")
+                self.problems.append(f"{p}: missing (every rule pack needs it)")
             return None
         try:
             data = load_yaml_file(p)
         except YamlError as exc:
-            problems.append(str(exc))
+            self.problems.append(str(exc))
             return None
-        files[str(p)] = data
+        self.files[str(p)] = data
         return data
 
     def model(
-        cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any
+        self, cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any
     ) -> Any:
         if not isinstance(data, dict):
             line = getattr(data, "line", None)
-            problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
+            self.problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
             return None
         try:
             return cls.model_validate({**data, **extra})
         except ValidationError as exc:
-            problems.extend(describe_validation_error(exc, data, where, cls, _ALLOWED, loc))
+            self.problems.extend(describe_validation_error(exc, data, where, cls, _ALLOWED, loc))
             return None
 
-    meta_raw = read("pack.yaml")
-    meta = model(PackMeta, meta_raw, str(root / "pack.yaml")) if meta_raw is not None else None
+    def items(self, raw: Any, key: str, path: Path) -> list[Any]:
+        """The list a file holds, or none (the problem noted)."""
+        try:
+            return _items(raw, key, path)
+        except InputError as exc:
+            self.problems.append(str(exc))
+            return []
 
+
+def _load_pack(root: Path) -> Pack:
+    reader = _Reader(root)
+    meta = _load_meta(reader)
+    definitions, def_raw = _load_definitions(reader)
+    questions = _load_questions(reader)
+    labels = _load_labels(reader)
+    glossary = _load_glossary(reader)
+    sources = _load_sources(reader)
+    rules = _load_rules(reader)
+    problems = reader.problems
+    problems.extend(_check_references(meta, definitions, questions, rules, def_raw))
+    if problems:
+        raise InputError(problems[0], problems)
+    assert meta is not None and labels is not None
+    return Pack(
+        root,
+        meta,
+        definitions,
+        questions,
+        rules,
+        labels,
+        glossary,
+        reader.files,
+        sources or Sources(),
+    )
+
+
+def _load_meta(reader: _Reader) -> PackMeta | None:
+    """pack.yaml: the pack's name, version, precedence, contacts and dates."""
+    raw = reader.read("pack.yaml")
+    return reader.model(PackMeta, raw, str(reader.root / "pack.yaml")) if raw is not None else None
+
+
+def _load_definitions(reader: _Reader) -> tuple[dict[str, Condition], Any]:
+    """definitions.yaml: named conditions (and the raw YAML, for the reference checks)."""
     definitions: dict[str, Condition] = {}
-    def_path = root / "definitions.yaml"
-    def_raw = read("definitions.yaml", required=False)
+    def_path = reader.root / "definitions.yaml"
+    def_raw = reader.read("definitions.yaml", required=False)
     if def_raw is not None:
         if not isinstance(def_raw, LineDict):  # every YAML mapping is read as a LineDict
-            problems.append(f"{def_path}: expected a mapping of name: condition")
+            reader.problems.append(f"{def_path}: expected a mapping of name: condition")
         else:
             for name, value in def_raw.items():
                 try:
                     line = def_raw.key_lines.get(name) if isinstance(def_raw, LineDict) else None
                     definitions[str(name)] = parse_condition(value, line)
                 except ConditionError as exc:
-                    problems.append(f"{def_path}, line {exc.line}: definition '{name}': {exc}")
+                    reader.problems.append(
+                        f"{def_path}, line {exc.line}: definition '{name}': {exc}"
+                    )
+    return definitions, def_raw
 
+
+def _load_questions(reader: _Reader) -> list[Question]:
+    """questions.yaml: the questions, in the order they are asked."""
     questions: list[Question] = []
-    q_path = root / "questions.yaml"
-    q_raw = read("questions.yaml")
-    try:
-        q_items = _items(q_raw, "questions", q_path)
-    except InputError as exc:
-        problems.append(str(exc))
-        q_items = []
-    for i, item in enumerate(q_items):
+    q_path = reader.root / "questions.yaml"
+    q_raw = reader.read("questions.yaml")
+    for i, item in enumerate(reader.items(q_raw, "questions", q_path)):
         line = q_raw.item_lines[i] if hasattr(q_raw, "item_lines") else getattr(item, "line", 0)
-        q = model(Question, item, str(q_path), (i,), file=str(q_path), line=line or 0)
+        q = reader.model(Question, item, str(q_path), (i,), file=str(q_path), line=line or 0)
         if q is not None:
             questions.append(q.model_copy(update={"id": q.id or q.fact}) if not q.id else q)
+    return questions
 
-    labels_raw = read("labels.yaml", required=False)
-    labels = (
-        model(Labels, labels_raw, str(root / "labels.yaml")) if labels_raw is not None else Labels()
+
+def _load_labels(reader: _Reader) -> Labels | None:
+    """labels.yaml: plain words for decision ids and fact values (optional)."""
+    raw = reader.read("labels.yaml", required=False)
+    return (
+        reader.model(Labels, raw, str(reader.root / "labels.yaml")) if raw is not None else Labels()
     )
+
+
+def _load_glossary(reader: _Reader) -> list[GlossaryEntry]:
+    """glossary.yaml: terms explained (optional)."""
+    path = reader.root / "glossary.yaml"
     glossary: list[GlossaryEntry] = []
-    g_raw = read("glossary.yaml", required=False)
-    try:
-        g_items = _items(g_raw, "glossary", root / "glossary.yaml")
-    except InputError as exc:
-        problems.append(str(exc))
-        g_items = []
-    for i, item in enumerate(g_items):
-        entry = model(GlossaryEntry, item, str(root / "glossary.yaml"), (i,))
+    raw = reader.read("glossary.yaml", required=False)
+    for i, item in enumerate(reader.items(raw, "glossary", path)):
+        entry = reader.model(GlossaryEntry, item, str(path), (i,))
         if entry is not None:
             glossary.append(entry)
+    return glossary
 
-    sources_raw = read("sources.yaml", required=False)
-    sources = (
-        model(Sources, sources_raw, str(root / "sources.yaml"))
-        if sources_raw is not None
+
+def _load_sources(reader: _Reader) -> Sources | None:
+    """sources.yaml: the cited sources (optional)."""
+    raw = reader.read("sources.yaml", required=False)
+    return (
+        reader.model(Sources, raw, str(reader.root / "sources.yaml"))
+        if raw is not None
         else Sources()
     )
 
+
+def _load_rules(reader: _Reader) -> list[Rule]:
+    """rules/*.yaml: the rules, file by file in name order."""
     rules: list[Rule] = []
-    rules_dir = root / "rules"
+    rules_dir = reader.root / "rules"
     rule_files = sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else []
     if not rule_files:
-        problems.append(f"{rules_dir}: no rule files (*.yaml) found")
+        reader.problems.append(f"{rules_dir}: no rule files (*.yaml) found")
     for rule_file in rule_files:
-        rel = str(rule_file.relative_to(root))
-        raw = read(rel)
+        raw = reader.read(str(rule_file.relative_to(reader.root)))
         try:
             items = _items(raw, "rules", rule_file)
         except InputError as exc:
-            problems.append(str(exc))
+            reader.problems.append(str(exc))
             continue
         item_lines = getattr(items, "item_lines", [0] * len(items))
         for i, item in enumerate(items):
-            rule = model(Rule, item, str(rule_file), (i,), file=str(rule_file), line=item_lines[i])
+            rule = reader.model(
+                Rule, item, str(rule_file), (i,), file=str(rule_file), line=item_lines[i]
+            )
             if rule is not None:
                 rules.append(rule)
-
-    problems.extend(_check_references(meta, definitions, questions, rules, def_raw))
-    if problems:
-        raise InputError(problems[0], problems)
-    assert meta is not None and labels is not None
-    return Pack(
-        root, meta, definitions, questions, rules, labels, glossary, files, sources or Sources()
-    )
+    return rules
 
 
 _ALLOWED: dict[str, Sequence[str]] = {
