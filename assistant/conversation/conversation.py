@@ -42,7 +42,7 @@ from assistant.conversation.events import (
     ShowOutcome,
 )
 from assistant.conversation.state import ConversationState
-from assistant.core import contract as C
+from assistant.core import contract
 
 # ids of what can be on screen besides a question (a question's id is its fact)
 URGENT = "urgent"
@@ -406,7 +406,7 @@ class Conversation:
             else:
                 steps += [Choice(STEP_OUTCOME, self.ui.step_outcome)]
             return events + [self._offer_steps(URGENT, steps, "urgent")]
-        if state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
+        if state.applied.get("immediate_risk") == contract.UNKNOWN and not self.warned_not_sure:
             self.warned_not_sure = True
             route = self.pack.labels.routes.get("urgent_safeguarding_referral")
             events.append(
@@ -792,8 +792,8 @@ def case_file_text(answers: dict[str, Any], referral: dict[str, Any] | None = No
 
     facts: dict[str, Any] = {}
     for fact, value in answers.items():
-        if C.FACTS[fact].kind == "date":
-            if value == C.UNKNOWN:
+        if contract.FACTS[fact].kind == "date":
+            if value == contract.UNKNOWN:
                 continue
             facts[fact] = value.isoformat() if isinstance(value, dt.date) else str(value)
         else:
@@ -840,7 +840,7 @@ def _is_command(text: str) -> bool:
 
 
 def _render(pack: Any, template: str, **context: Any) -> str:
-    from assistant.core.words import render
+    from assistant.core.prompts import render
 
     return render(pack, template, **context)
 

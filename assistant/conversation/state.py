@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core import contract as C
-from assistant.core.engine import Decision, Path, TallyMemo, decide, next_question, replay
+from assistant.core import contract
+from assistant.core.engine import AnswerPath, Decision, TallyMemo, decide, next_question, replay
 from assistant.core.pack import Pack, Question
 
 AnswerValue = str | dt.date
@@ -52,7 +52,7 @@ class ConversationState:
         self._decision: Decision | None = None
         # the tallies this conversation's answers gave, shared by every replay and decision
         self.memo = TallyMemo(pack)
-        self.path: Path = replay(pack, self.answers, today, self.memo)
+        self.path: AnswerPath = replay(pack, self.answers, today, self.memo)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -109,7 +109,7 @@ class ConversationState:
 
     def answer(self, fact: str, value: AnswerValue) -> Change:
         """Record (or change) the answer to `fact`, recompute the path and say what moved."""
-        if fact not in C.FACTS:
+        if fact not in contract.FACTS:
             raise KeyError(fact)
         old = self.answers.get(fact)
         aside_before = dict(self.path.set_aside)
@@ -183,4 +183,4 @@ class ConversationState:
             current = following
             break
         set_aside = {k: v for k, v in self.answers.items() if k not in applied}
-        self.path = Path(asked=asked, applied=applied, set_aside=set_aside, current=current)
+        self.path = AnswerPath(asked=asked, applied=applied, set_aside=set_aside, current=current)

@@ -37,7 +37,7 @@ from assistant.core.case import CaseFile, PartnershipDecision, load_case
 from assistant.core.engine import Decision, decide, in_force_on
 from assistant.core.errors import InputError
 from assistant.core.pack import Outputs, Pack, Rule
-from assistant.core.words import environment
+from assistant.core.prompts import environment
 
 Verdict = Literal["agrees", "differs", "needs_reason", "error"]
 FindingKind = Literal["differs", "needs_reason", "not_recorded", "reason_recorded"]
@@ -206,7 +206,7 @@ class _Words:
 
     def verdict_line(self, result: CheckResult) -> str:
         """The verdict with each late or overdue deadline (prompts/check/words.j2)."""
-        from assistant.core.words import environment
+        from assistant.core.prompts import environment
 
         if self.module is None:
             self.module = environment(self.pack).get_template("check/words.j2").module

@@ -50,7 +50,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.crypto import (
     MIN_PASSPHRASE,
     CryptoError,
@@ -257,7 +257,7 @@ class Draft(BaseModel):
     @field_validator("route")
     @classmethod
     def _route(cls, value: str | None) -> str | None:
-        if value is not None and value not in C.ROUTES:
+        if value is not None and value not in contract.ROUTES:
             raise ValueError(f"unknown route {value!r}")
         return value
 
@@ -275,7 +275,7 @@ class Draft(BaseModel):
         """The answers as the engine takes them: dates as dates, "unknown" kept (answered not sure)."""
         out: dict[str, Any] = {}
         for fact, value in self.answers.items():
-            if C.FACTS[fact].kind == "date" and value != C.UNKNOWN:
+            if contract.FACTS[fact].kind == "date" and value != contract.UNKNOWN:
                 out[fact] = dt.date.fromisoformat(value)
             else:
                 out[fact] = value
@@ -293,13 +293,13 @@ class Draft(BaseModel):
 def check_answers(answers: dict[str, str]) -> dict[str, str]:
     """Every key a contract fact and every value one of its values (dates ISO); else ValueError."""
     for fact, answer in answers.items():
-        spec = C.FACTS.get(fact)
+        spec = contract.FACTS.get(fact)
         if spec is None:
             raise ValueError(f"unknown fact {fact!r}")
         if not isinstance(answer, str):
             raise ValueError(f"{fact}: {answer!r} is not text")
         if spec.kind == "date":
-            if answer != C.UNKNOWN:
+            if answer != contract.UNKNOWN:
                 from assistant.core.calendar import FIRST_DAY, LAST_DAY
 
                 if not FIRST_DAY <= dt.date.fromisoformat(answer) <= LAST_DAY:

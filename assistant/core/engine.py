@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.calendar import add_working_days
 from assistant.core.index import RuleOutputs
 from assistant.core.logic import FALSE, TRUE, UNKNOWN, Result
@@ -111,7 +111,7 @@ class TraceEntry(BaseModel):
 class Decision(BaseModel):
     """The contract's decision, plus the trace, the unsettled fields and whether it halted."""
 
-    contract: int = C.CONTRACT_VERSION
+    contract: int = contract.CONTRACT_VERSION
     rules: RulesInfo
     route: str
     certain: bool
@@ -198,8 +198,8 @@ def in_force_on(facts: Mapping[str, Any], today: dt.date | None = None) -> dt.da
 
 def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
     """The facts that are known; a date given as ISO text ("2026-03-02") becomes a date."""
-    known = {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
-    for name in C.DATE_FACTS:
+    known = {k: v for k, v in facts.items() if v is not None and v != contract.UNKNOWN}
+    for name in contract.DATE_FACTS:
         value = known.get(name)
         if isinstance(value, str):
             try:
@@ -397,10 +397,12 @@ def decide(
             statutory=chosen["reviews.statutory"],
             lcspr=chosen["reviews.lcspr"],
             national_review=chosen["reviews.national_review"],
-            criteria_met=[c for c in C.CRITERIA if c in items.get("criteria_met", {})],
-            local_options=[o for o in C.LOCAL_OPTIONS if o in items.get("local_options", {})],
+            criteria_met=[c for c in contract.CRITERIA if c in items.get("criteria_met", {})],
+            local_options=[
+                o for o in contract.LOCAL_OPTIONS if o in items.get("local_options", {})
+            ],
         ),
-        signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
+        signposts=[s for s in contract.SIGNPOSTS if s in items.get("signposts", {})],
         form=None if form == "none" else form,
         deadlines=deadlines,
         reasons=reasons,
@@ -429,7 +431,7 @@ def _scalars(pack: Pack, tally: Tally, order: FactOrder) -> _Scalars:
     chosen: dict[str, str] = {}
     unsettled: list[Unsettled] = []
     missing: set[str] = set()
-    for name, default_order in C.SCALAR_FIELDS.items():
+    for name, default_order in contract.SCALAR_FIELDS.items():
         rank = pack.rank[name]
         least = max(rank, key=rank.__getitem__) if rank else default_order[-1]
         candidates = tally.scalars.get(name, [])
@@ -621,10 +623,10 @@ _POSSIBLE_KINDS: dict[str, Any] = {
 }
 _KIND_ORDER = {kind: i for i, kind in enumerate(_POSSIBLE_KINDS.values())}
 _CONTRACT_IDS: dict[str, tuple[str, ...]] = {
-    "notification": C.NOTIFICATIONS,
-    "signpost": C.SIGNPOSTS,
-    "local_option": C.LOCAL_OPTIONS,
-    "criterion": C.CRITERIA,
+    "notification": contract.NOTIFICATIONS,
+    "signpost": contract.SIGNPOSTS,
+    "local_option": contract.LOCAL_OPTIONS,
+    "criterion": contract.CRITERIA,
 }
 
 # The dates that show a duty is already done: the Panel notification once it was sent, the rapid
@@ -724,7 +726,7 @@ def next_question(
             continue
         if base is None:
             base = tally.signature()
-        for value in C.FACTS[fact].known_values:
+        for value in contract.FACTS[fact].known_values:
             trial = _tally(pack, {**known, fact: value}, on, memo, base=tally, changed=fact)
             if trial.signature() != base:
                 return question
@@ -732,7 +734,7 @@ def next_question(
 
 
 @dataclass
-class Path:
+class AnswerPath:
     """A conversation replayed from its answers: what was asked, what applies, what is set aside."""
 
     asked: list[tuple[Question, Any]]
@@ -750,7 +752,7 @@ def replay(
     answers: Mapping[str, Any],
     today: dt.date | None = None,
     memo: TallyMemo | None = None,
-) -> Path:
+) -> AnswerPath:
     """Walk the questions again with `answers`; later answers that still apply are kept.
 
     Answers are kept apart from the path: changing an earlier answer recomputes which questions
@@ -758,7 +760,7 @@ def replay(
     """
     applied: dict[str, Any] = {}
     # dates given up front apply whether or not a date question is on the path
-    for name in C.DATE_FACTS:
+    for name in contract.DATE_FACTS:
         if name in answers:
             applied[name] = answers[name]
     asked: list[tuple[Question, Any]] = []
@@ -774,4 +776,4 @@ def replay(
         current = question
         break
     set_aside = {k: v for k, v in answers.items() if k not in applied}
-    return Path(asked=asked, applied=applied, set_aside=set_aside, current=current)
+    return AnswerPath(asked=asked, applied=applied, set_aside=set_aside, current=current)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.calendar import add_working_days
 from assistant.core.engine import Decision, Possible
 from assistant.core.pack import Pack
@@ -567,7 +567,7 @@ def build_outcome(
     open_facts = [
         pack.labels.facts[f].label if f in pack.labels.facts else f.replace("_", " ")
         for f in decision.missing
-        if f in C.FACTS
+        if f in contract.FACTS
     ]
     form = ""
     if decision.form and decision.form in pack.labels.forms:

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.index import PackIndex
 from assistant.core.logic import (
@@ -75,14 +75,15 @@ def _word(value: Any) -> Any:
 
 CondField = Annotated[Condition, BeforeValidator(_condition)]
 DateField = Annotated[dt.date | None, BeforeValidator(_date)]
-DateFact = Literal[C.DATE_FACTS]  # type: ignore[valid-type]
+DateFact = Literal[contract.DATE_FACTS]  # type: ignore[valid-type]
+ScalarField = Literal[tuple(contract.SCALAR_FIELDS)]  # type: ignore[valid-type]
 
 
 class NotificationSpec(BaseModel):
     """A notification a rule requires: who must tell whom, within how many working days of what."""
 
     model_config = _STRICT
-    id: Literal[C.NOTIFICATIONS]  # type: ignore[valid-type]
+    id: Literal[contract.NOTIFICATIONS]  # type: ignore[valid-type]
     who: str
     working_days: int | None = Field(default=None, ge=0, le=365)
     after: DateFact | None = None  # the date fact the count starts from
@@ -97,27 +98,27 @@ class DeadlineSpec(BaseModel):
     what: str = ""
     working_days: int = Field(ge=0, le=365)
     after: DateFact
-    otherwise_after: Literal[C.NOTIFICATIONS] | None = None  # type: ignore[valid-type]
+    otherwise_after: Literal[contract.NOTIFICATIONS] | None = None  # type: ignore[valid-type]
 
 
 class ReviewsSpec(BaseModel):
     model_config = _STRICT
-    statutory: Literal[C.STATUTORY] | None = None  # type: ignore[valid-type]
-    lcspr: Literal[C.LCSPR] | None = None  # type: ignore[valid-type]
-    national_review: Literal[C.NATIONAL_REVIEW] | None = None  # type: ignore[valid-type]
-    criteria_met: list[Literal[C.CRITERIA]] = Field(default_factory=list)  # type: ignore[valid-type]
-    local_options: list[Literal[C.LOCAL_OPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    statutory: Literal[contract.STATUTORY] | None = None  # type: ignore[valid-type]
+    lcspr: Literal[contract.LCSPR] | None = None  # type: ignore[valid-type]
+    national_review: Literal[contract.NATIONAL_REVIEW] | None = None  # type: ignore[valid-type]
+    criteria_met: list[Literal[contract.CRITERIA]] = Field(default_factory=list)  # type: ignore[valid-type]
+    local_options: list[Literal[contract.LOCAL_OPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Outputs(BaseModel):
     """What a rule adds to the decision when its condition holds."""
 
     model_config = _STRICT
-    route: Literal[C.ROUTES] | None = None  # type: ignore[valid-type]
+    route: Literal[contract.ROUTES] | None = None  # type: ignore[valid-type]
     notifications: list[NotificationSpec] = Field(default_factory=list)
     reviews: ReviewsSpec = Field(default_factory=ReviewsSpec)
-    signposts: list[Literal[C.SIGNPOSTS]] = Field(default_factory=list)  # type: ignore[valid-type]
-    form: Literal[(*C.FORMS, "none")] | None = None  # type: ignore[valid-type]
+    signposts: list[Literal[contract.SIGNPOSTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    form: Literal[(*contract.FORMS, "none")] | None = None  # type: ignore[valid-type]
     deadlines: list[DeadlineSpec] = Field(default_factory=list)
     halt: bool = False  # when certain, nothing after this rule is decided (R-00)
 
@@ -142,7 +143,7 @@ class Rule(BaseModel):
     title: str
     text: str
     source: str = Field(min_length=3)
-    status: Literal[C.STATUSES]  # type: ignore[valid-type]
+    status: Literal[contract.STATUSES]  # type: ignore[valid-type]
     advice: bool = False  # a DERIVED suggestion, not a rule in any source
     effective_from: DateField = None
     effective_to: DateField = None  # last day in force
@@ -193,7 +194,7 @@ class Question(BaseModel):
 
     model_config = _STRICT
     id: str = ""
-    fact: Literal[tuple(C.FACTS)]  # type: ignore[valid-type]
+    fact: Literal[tuple(contract.FACTS)]  # type: ignore[valid-type]
     text: str
     help: str = ""
     options: list[Option] = Field(default_factory=list)
@@ -203,20 +204,20 @@ class Question(BaseModel):
 
     @property
     def kind(self) -> str:
-        return C.FACTS[self.fact].kind
+        return contract.FACTS[self.fact].kind
 
     def choices(self, labels: dict[str, str] | None = None) -> list[Option]:
         """The answer options, ending with "Not sure" (always an answer)."""
-        spec = C.FACTS[self.fact]
+        spec = contract.FACTS[self.fact]
         given = {o.value: o for o in self.options}
         if spec.kind == "date":  # a typed date, or "Not sure" (a pack may word it: "Not yet")
-            return [given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure")]
+            return [given.get(contract.UNKNOWN) or Option(value=contract.UNKNOWN, label="Not sure")]
         out = [
             given.get(v)
             or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize()))
             for v in spec.known_values
         ]
-        out.append(given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"))
+        out.append(given.get(contract.UNKNOWN) or Option(value=contract.UNKNOWN, label="Not sure"))
         return out
 
 
@@ -259,17 +260,17 @@ def _labels_for(ids: tuple[str, ...]) -> Any:
 
 class Labels(BaseModel):
     model_config = _STRICT
-    routes: _labels_for(C.ROUTES) = Field(default_factory=dict)  # type: ignore[valid-type]
-    notifications: _labels_for(C.NOTIFICATIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    statutory: _labels_for(C.STATUTORY) = Field(default_factory=dict)  # type: ignore[valid-type]
-    lcspr: _labels_for(C.LCSPR) = Field(default_factory=dict)  # type: ignore[valid-type]
-    national_review: _labels_for(C.NATIONAL_REVIEW) = Field(default_factory=dict)  # type: ignore[valid-type]
-    criteria: _labels_for(C.CRITERIA) = Field(default_factory=dict)  # type: ignore[valid-type]
-    local_options: _labels_for(C.LOCAL_OPTIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    signposts: _labels_for(C.SIGNPOSTS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    forms: _labels_for(C.FORMS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    routes: _labels_for(contract.ROUTES) = Field(default_factory=dict)  # type: ignore[valid-type]
+    notifications: _labels_for(contract.NOTIFICATIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    statutory: _labels_for(contract.STATUTORY) = Field(default_factory=dict)  # type: ignore[valid-type]
+    lcspr: _labels_for(contract.LCSPR) = Field(default_factory=dict)  # type: ignore[valid-type]
+    national_review: _labels_for(contract.NATIONAL_REVIEW) = Field(default_factory=dict)  # type: ignore[valid-type]
+    criteria: _labels_for(contract.CRITERIA) = Field(default_factory=dict)  # type: ignore[valid-type]
+    local_options: _labels_for(contract.LOCAL_OPTIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    signposts: _labels_for(contract.SIGNPOSTS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    forms: _labels_for(contract.FORMS) = Field(default_factory=dict)  # type: ignore[valid-type]
     deadlines: dict[str, Label] = Field(default_factory=dict)
-    facts: dict[Literal[tuple(C.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
+    facts: dict[Literal[tuple(contract.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # fact -> value -> plain words
     # the outcome's shape: headlines naming who acts, the Do-now lines, and its fixed phrases
     headlines: dict[str, str] = Field(default_factory=dict)
@@ -329,7 +330,7 @@ class PackMeta(BaseModel):
     sources_date: DateField = None
     area: str = ""
     description: str = ""
-    precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    precedence: dict[ScalarField, list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
     contacts: list[Contact] = Field(default_factory=list)
     referral_destination: str = ""
     agency_requests: AgencyRequests | None = None
@@ -344,11 +345,11 @@ class PackMeta(BaseModel):
     @classmethod
     def _precedence(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for name, order in value.items():
-            expected = set(C.SCALAR_FIELDS[name])
+            expected = set(contract.SCALAR_FIELDS[name])
             given = [_word(v) if v is not None else "none" for v in order]
             if set(given) != expected or len(given) != len(expected):
                 raise ValueError(
-                    f"precedence.{name} must list each of {', '.join(C.SCALAR_FIELDS[name])} once"
+                    f"precedence.{name} must list each of {', '.join(contract.SCALAR_FIELDS[name])} once"
                 )
         return value
 
@@ -418,7 +419,7 @@ class Pack:
 
     def value_words(self, fact: str, value: Any) -> str:
         """A fact's value in plain words (from labels.values, else the question's option label)."""
-        if value is None or value == C.UNKNOWN:
+        if value is None or value == contract.UNKNOWN:
             return "not sure"
         if isinstance(value, dt.date):
             return value.isoformat()
@@ -751,16 +752,16 @@ def _load_rules(reader: _Reader) -> list[Rule]:
 
 
 _ALLOWED: dict[str, Sequence[str]] = {
-    "route": C.ROUTES,
-    "id": C.NOTIFICATIONS,
-    "statutory": C.STATUTORY,
-    "lcspr": C.LCSPR,
-    "national_review": C.NATIONAL_REVIEW,
-    "status": C.STATUSES,
-    "form": (*C.FORMS, "none"),
-    "fact": tuple(C.FACTS),
-    "after": C.DATE_FACTS,
-    "otherwise_after": C.NOTIFICATIONS,
+    "route": contract.ROUTES,
+    "id": contract.NOTIFICATIONS,
+    "statutory": contract.STATUTORY,
+    "lcspr": contract.LCSPR,
+    "national_review": contract.NATIONAL_REVIEW,
+    "status": contract.STATUSES,
+    "form": (*contract.FORMS, "none"),
+    "fact": tuple(contract.FACTS),
+    "after": contract.DATE_FACTS,
+    "otherwise_after": contract.NOTIFICATIONS,
 }
 
 
@@ -785,7 +786,7 @@ def _check_references(
                     )
                 continue
             assert isinstance(leaf, Leaf)
-            spec = C.FACTS.get(leaf.fact)
+            spec = contract.FACTS.get(leaf.fact)
             if spec is None:
                 problems.append(f"{at}: no fact called '{leaf.fact}'")
                 continue
@@ -803,7 +804,7 @@ def _check_references(
                     f"allowed values: {', '.join(spec.known_values)}"
                     + (
                         " ('unknown' is never tested: an unknown fact makes a condition unknown)"
-                        if C.UNKNOWN in bad
+                        if contract.UNKNOWN in bad
                         else ""
                     )
                 )
@@ -818,9 +819,9 @@ def _check_references(
         problems.extend(_too_deep(definitions, questions, rules, def_raw))
     for q in questions:
         check(q.ask_if, q.file, q.line)
-        spec = C.FACTS[q.fact]
+        spec = contract.FACTS[q.fact]
         for option in q.options:
-            allowed = spec.values if spec.kind != "date" else (C.UNKNOWN,)
+            allowed = spec.values if spec.kind != "date" else (contract.UNKNOWN,)
             if option.value not in allowed:
                 problems.append(
                     f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "

@@ -109,7 +109,7 @@ def residual(
 
 
 class _Ahead(str):
-    """ "unknown", given ahead by the walk rather than chosen (see _Walk.fill)."""
+    """ "unknown", given ahead by the walk rather than chosen (see _Explorer.fill)."""
 
 
 _AHEAD = _Ahead(contract.UNKNOWN)
@@ -221,7 +221,7 @@ class Sample:
 
 
 @dataclass
-class WalkResult:
+class ExploreResult:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     paths: int = 0
@@ -285,7 +285,7 @@ class _FieldSummary:
     unsure: str | None
 
 
-class _Walk:
+class _Explorer:
     def __init__(self, pack: Pack, today: dt.date, max_states: int, fields: frozenset[str]) -> None:
         self.pack = pack
         self.today = today
@@ -851,7 +851,7 @@ def _satisfiable(
     return False
 
 
-def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) -> WalkResult:
+def explore(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) -> ExploreResult:
     """Walk the paths of answers in `pack` and report gaps, overlaps and what never happens.
 
     One walk per single-valued field (route first, with half the budget), each following only
@@ -859,7 +859,7 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
     change it. Everything found on any walk is reported once.
     """
     fields = list(contract.SCALAR_FIELDS)
-    state = _Walk(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
+    state = _Explorer(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
     paths = 0
     for name in fields:
         state.track(frozenset((name,)))
@@ -875,7 +875,7 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
             "path was walked: rules that never apply and questions never asked are not "
             "reported (raise --max-states)"
         )
-    return WalkResult(
+    return ExploreResult(
         findings=findings,
         notes=notes,
         paths=paths,
