@@ -579,8 +579,11 @@ def _explanation(
             result = "not_in_force"
         else:
             result = _RESULTS[firing.value]
-        entry_key = (index, result, values_of(firing.facts))
-        entry = entries.get(entry_key)
+        if memo is not None:
+            entry_key = (index, result, values_of(firing.facts))
+            entry = entries.get(entry_key)
+        else:
+            entry = None  # nothing to share it with: no key needed
         if entry is None:
             shown = words(firing.facts)
             entry = (
@@ -604,9 +607,10 @@ def _explanation(
                 if result in ("fired", "possible")
                 else None,
             )
-            if memo is not None and len(entries) > memo.entries_kept:
-                entries.clear()
-            entries[entry_key] = entry
+            if memo is not None:
+                if len(entries) > memo.entries_kept:
+                    entries.clear()
+                entries[entry_key] = entry
         trace.append(entry[0])
         if entry[1] is not None:
             reasons.append(entry[1])
