@@ -8,8 +8,9 @@ A scenario (rules/<pack>/scenarios/*.yaml) is a short fictional story with a cas
     expected: {route: ..., ...}          # what the scenario's author expects
     teaching_points: [...]
 
-`walk` replays the conversation the assistant would have had with the scenario's answers: each
-step records the rules whose result that answer changed and whether it moved the route.
+`replay_scenario` replays the conversation the assistant would have had with the scenario's
+answers: each step records the rules whose result that answer changed and whether it moved the
+route.
 `what_if` changes one answer and compares the two outcomes in the pack's own words.
 `outcome_lines` gives an outcome as the labelled lines the trainer compares (what-if, the
 decision path); the revealed outcome itself is the one outcome shape (assistant.core.outcome),
@@ -35,7 +36,7 @@ from assistant.core.engine import Decision, TraceEntry, decide, replay
 from assistant.core.errors import InputError, describe_validation_error
 from assistant.core.outcome import Outcome, build_outcome
 from assistant.core.pack import Label, Pack, Question, Rule
-from assistant.core.words import environment
+from assistant.core.prompts import environment
 from assistant.core.yamlload import YamlError, load_yaml_file
 
 AnswerValue = str | dt.date
@@ -285,7 +286,7 @@ def _decides_route(
     return False
 
 
-def walk(
+def replay_scenario(
     pack: Pack, answers: Mapping[str, AnswerValue], today: dt.date | None = None
 ) -> Walkthrough:
     """Replay the questions with `answers`; a question the story does not answer gets "Not sure".
@@ -354,7 +355,7 @@ def what_if(
     names: Mapping[str, str] | None = None,
 ) -> WhatIf:
     """Change one answer (keeping the others as the scenario gives them) and compare outcomes."""
-    after = walk(pack, {**before.answers, fact: value}, today)
+    after = replay_scenario(pack, {**before.answers, fact: value}, today)
     old_lines = outcome_lines(pack, before.decision, names)
     new_lines = {line.field: line for line in outcome_lines(pack, after.decision, names)}
     fields = [

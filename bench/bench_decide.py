@@ -3,8 +3,8 @@ live in bench/ scripts, compared as ratios within one run).
 
 1. The median CPU time of `decide()` per case, trace included, over a few thousand random
    cases (each fact known, unknown or missing; dates in the past). Target: under 1 ms. "warm"
-   is a long-lived process (the chat) that shares trace entries between decisions; "cold"
-   builds every entry afresh, as a one-shot `decide` does.
+   is a long-lived caller (the chat, lint) that passes one TallyMemo, sharing tallies and trace
+   entries between decisions; "cold" passes none, as a one-shot `decide` does.
 2. The whole-process time of `review-assistant decide CASE --json` next to a Python process
    that only imports pydantic and yaml, measured alternately in the same run, as a ratio.
    Target: at most 1.5x. A second baseline that also imports pydantic's BaseModel shows how
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.core import contract  # noqa: E402
-from assistant.core.engine import decide  # noqa: E402
+from assistant.core.engine import TallyMemo, decide  # noqa: E402
 from assistant.core.pack import load_pack  # noqa: E402
 
 EXAMPLE_CASE = """\
@@ -78,20 +78,20 @@ def bench_decide(n: int, seed: int) -> None:
     today = dt.date(2026, 11, 27)
     rng = random.Random(seed)
     cases = [random_case(rng, today) for _ in range(n)]
+    memo = TallyMemo(pack)
     for facts in cases[:50]:  # warm the holiday tables and caches
-        decide(pack, facts, today=today)
+        decide(pack, facts, today=today, memo=memo)
     # CPU time of this thread: on a shared, busy machine wall time measures the neighbours
     clock = time.thread_time_ns
     routes: dict[str, int] = {}
     figures: dict[str, list[float]] = {"warm": [], "cold": []}
     for facts in cases:
         start = clock()
-        decision = decide(pack, facts, today=today)
+        decision = decide(pack, facts, today=today, memo=memo)
         figures["warm"].append((clock() - start) / 1e6)
         routes[decision.route] = routes.get(decision.route, 0) + 1
     for facts in cases:
-        # cold: without the trace entries shared from earlier decisions (a one-shot CLI run)
-        pack.__dict__.pop("_engine_entries", None)
+        # cold: nothing shared with earlier decisions (a one-shot CLI run)
         start = clock()
         decide(pack, facts, today=today)
         figures["cold"].append((clock() - start) / 1e6)

@@ -43,9 +43,9 @@ def child_measure(pack: str, budget: int, today: dt.date) -> dict:
 
 def child_parts(today: dt.date) -> dict:
     from assistant.core.pack import load_pack
+    from assistant.lint.explore import explore
     from assistant.lint.schema import reference_findings
     from assistant.lint.templates import form_findings, template_findings
-    from assistant.lint.walk import walk
 
     times: dict[str, float] = {}
     mark = time.process_time()
@@ -59,7 +59,7 @@ def child_parts(today: dt.date) -> dict:
     pack = load_pack()
     reference_findings(pack)
     lap("load and references")
-    result = walk(pack, today=today)
+    result = explore(pack, today=today)
     lap("walk")
     template_findings(pack, result.samples)
     lap("templates")

@@ -57,7 +57,7 @@ def child(results: str) -> None:
     from assistant.core.case import load_case
     from assistant.forms import render
     from assistant.forms.context import build_form
-    from assistant.forms.words import load_form_words
+    from assistant.forms.form_words import load_form_words
     from assistant.tui.app import ReviewAssistantApp
     from assistant.tui.screens.outcome import OutcomeScreen
     from assistant.tui.screens.referral import PreviewScreen

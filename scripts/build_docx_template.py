@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository
 FORMS = ROOT / "prompts" / "forms"
 sys.path.insert(0, str(ROOT))  # run from a checkout: the assistant package beside scripts/
 
-from assistant.forms.words import FormField, FormSpec, FormWords  # noqa: E402
+from assistant.forms.form_words import FormField, FormSpec, FormWords  # noqa: E402
 
 OUTPUTS = {
     "practice_review_referral": "referral.docx",

@@ -42,7 +42,7 @@ def test_the_core_modules_are_found() -> None:
         "errors",
         "logic",
         "pack",
-        "words",
+        "prompts",
         "yamlload",
     ):
         assert f"assistant.core.{name}" in CORE_MODULES

@@ -152,7 +152,7 @@ TABLE_COLUMNS = ("file", "verdict", "findings", "panel_notification", "rapid_rev
 
 
 def report(pack: Any, results: list[Any], skipped: list[str]) -> str:
-    from assistant.core.words import environment, render
+    from assistant.core.prompts import environment, render
 
     words = environment(pack).get_template("check/words.j2").module
     rows = [[str(words.heading(c)) for c in TABLE_COLUMNS]] + [

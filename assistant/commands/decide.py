@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     import sys
 
-    from assistant.core.words import render  # lazy: --json renders no words (no Jinja2)
+    from assistant.core.prompts import render  # lazy: --json renders no words (no Jinja2)
 
     text = render(pack, "decision.txt.j2", decision=decision, facts=facts)
     if args.explain:

@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
         return 0
-    from assistant.core.words import render
+    from assistant.core.prompts import render
 
     print(
         render(

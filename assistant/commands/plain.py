@@ -98,7 +98,7 @@ class PlainSession:
         encrypt: bool = False,
         today: dt.date | None = None,
     ) -> None:
-        from assistant.core.words import environment
+        from assistant.core.prompts import environment
 
         self.pack = pack
         self.stdin = stdin
@@ -121,7 +121,7 @@ class PlainSession:
             self.stdout.flush()
 
     def words(self, template: str, **context: Any) -> str:
-        from assistant.core.words import render
+        from assistant.core.prompts import render
 
         return render(self.pack, template, **context)
 

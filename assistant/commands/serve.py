@@ -268,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
             "serving in a browser needs the textual-serve package, which installs with the "
             "assistant; reinstall it: pip install --force-reinstall ."
         ) from None
-    from assistant.core.words import render
+    from assistant.core.prompts import render
 
     host = args.host
     # a wildcard address listens everywhere but is no address for a browser: use the machine's name

@@ -42,7 +42,7 @@ from assistant.conversation.events import (
     ShowOutcome,
 )
 from assistant.conversation.state import ConversationState
-from assistant.core import contract as C
+from assistant.core import contract
 
 # ids of what can be on screen besides a question (a question's id is its fact)
 URGENT = "urgent"
@@ -415,7 +415,7 @@ class Conversation:
             else:
                 steps += [Choice(STEP_OUTCOME, self.ui.step_outcome)]
             return events + [self._offer_steps(URGENT, steps, "urgent")]
-        if state.applied.get("immediate_risk") == C.UNKNOWN and not self.warned_not_sure:
+        if state.applied.get("immediate_risk") == contract.UNKNOWN and not self.warned_not_sure:
             self.warned_not_sure = True
             route = self.pack.labels.routes.get("urgent_safeguarding_referral")
             events.append(
@@ -479,7 +479,7 @@ class Conversation:
         self.asking = question
         self.mode = "question"
         old_words = self.state.words(question.fact, old) if old is not None else None
-        found = progress(self.pack, self.state.applied, self.state.today)
+        found = progress(self.pack, self.state.applied, self.state.today, self.state.memo)
         answered = len(self.state.applied)
         text = _render(
             self.pack, "plain/progress.j2", answered=answered, at_most=found.at_most
@@ -723,7 +723,9 @@ class Conversation:
         """The rules this question can still change, in words; the rest after "more"."""
         from assistant.conversation.progress import rules_still_open
 
-        rules = rules_still_open(self.pack, self.state.applied, question.fact, self.state.today)
+        rules = rules_still_open(
+            self.pack, self.state.applied, question.fact, self.state.today, self.state.memo
+        )
         text = self.say("why", question=question, rules=rules).text
         lines = text.splitlines()
         if len(lines) > WHY_LINES:
@@ -822,8 +824,8 @@ def case_file_text(answers: dict[str, Any], referral: dict[str, Any] | None = No
 
     facts: dict[str, Any] = {}
     for fact, value in answers.items():
-        if C.FACTS[fact].kind == "date":
-            if value == C.UNKNOWN:
+        if contract.FACTS[fact].kind == "date":
+            if value == contract.UNKNOWN:
                 continue
             facts[fact] = value.isoformat() if isinstance(value, dt.date) else str(value)
         else:
@@ -870,7 +872,7 @@ def _is_command(text: str) -> bool:
 
 
 def _render(pack: Any, template: str, **context: Any) -> str:
-    from assistant.core.words import render
+    from assistant.core.prompts import render
 
     return render(pack, template, **context)
 

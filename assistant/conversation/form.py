@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assistant.conversation.events import AskText, Echo, Event, Say
-from assistant.core import contract as C
+from assistant.core import contract
 
 SAVE = "form:save"
 
@@ -39,7 +39,7 @@ class FormDialogue:
     def __init__(self, conversation: Any) -> None:
         from assistant.forms import choose_form, prefill
         from assistant.forms.context import visible_fields
-        from assistant.forms.words import load_form_words
+        from assistant.forms.form_words import load_form_words
 
         self.conversation = conversation
         state = conversation.state
@@ -83,7 +83,8 @@ class FormDialogue:
         )
         if f.kind == "processes":
             text += "\n" + "\n".join(
-                f"  {n}. {p.replace('_', ' ')}" for n, p in enumerate(C.PARALLEL_PROCESSES, 1)
+                f"  {n}. {p.replace('_', ' ')}"
+                for n, p in enumerate(contract.PARALLEL_PROCESSES, 1)
             )
         self.conversation.at = f"form:{f.name}"
         return AskText(self.conversation.at, text, current)
@@ -103,7 +104,7 @@ class FormDialogue:
         if f.kind == "agencies":
             return "; ".join(f"{a['name']}: {a['involvement']}" for a in value or [])
         if f.kind == "processes":
-            return ", ".join(str(C.PARALLEL_PROCESSES.index(p) + 1) for p in value or [])
+            return ", ".join(str(contract.PARALLEL_PROCESSES.index(p) + 1) for p in value or [])
         if isinstance(value, dt.date):
             return value.isoformat()
         return "" if value is None else str(value)
@@ -153,11 +154,11 @@ class FormDialogue:
         if f.kind == "processes":
             chosen = []
             for part in filter(None, (p.strip() for p in typed.replace(",", " ").split())):
-                if not part.isdigit() or not 1 <= int(part) <= len(C.PARALLEL_PROCESSES):
+                if not part.isdigit() or not 1 <= int(part) <= len(contract.PARALLEL_PROCESSES):
                     return self.conversation.ui.form_processes_problem.format(
-                        count=len(C.PARALLEL_PROCESSES)
+                        count=len(contract.PARALLEL_PROCESSES)
                     )
-                chosen.append(C.PARALLEL_PROCESSES[int(part) - 1])
+                chosen.append(contract.PARALLEL_PROCESSES[int(part) - 1])
             self._set(f.name, list(dict.fromkeys(chosen)))
             return None
         limit = dt.date.max if f.name == "child.expected_due_date" else self.today

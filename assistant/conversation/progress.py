@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.core.engine import _known, _open_facts, _tally, in_force_on
+from assistant.core.engine import TallyMemo, _known, _open_facts, _tally, in_force_on
 from assistant.core.logic import FALSE, UNKNOWN
 from assistant.core.pack import Pack, Rule
 
@@ -25,19 +25,24 @@ class Progress:
     at_most: int  # questions that may still be asked after the one on screen (an upper bound)
 
 
-def progress(pack: Pack, applied: Mapping[str, Any], today: dt.date | None = None) -> Progress:
+def progress(
+    pack: Pack,
+    applied: Mapping[str, Any],
+    today: dt.date | None = None,
+    memo: TallyMemo | None = None,
+) -> Progress:
     """Questions answered on the path and at most how many may follow the current one."""
     known = _known(applied)
-    tally = _tally(pack, known, in_force_on(known, today))
+    tally = _tally(pack, known, in_force_on(known, today), memo)
     if tally.halted:
         return Progress(len(applied), 0)
     open_facts = _open_facts(pack, tally)
-    memo: dict[str, Any] = {}
+    resolved: dict[str, Any] = {}
 
     def refs(name: str) -> Any:
-        found = memo.get(name)
+        found = resolved.get(name)
         if found is None:
-            found = memo[name] = pack.definitions[name].evaluate(known, refs)
+            found = resolved[name] = pack.definitions[name].evaluate(known, refs)
         return found
 
     left = 0
@@ -52,7 +57,11 @@ def progress(pack: Pack, applied: Mapping[str, Any], today: dt.date | None = Non
 
 
 def rules_still_open(
-    pack: Pack, applied: Mapping[str, Any], fact: str, today: dt.date | None = None
+    pack: Pack,
+    applied: Mapping[str, Any],
+    fact: str,
+    today: dt.date | None = None,
+    memo: TallyMemo | None = None,
 ) -> list[Rule]:
     """The rules whose outcome the answer to `fact` can still change (undecided now, using it).
 
@@ -60,7 +69,7 @@ def rules_still_open(
     asked for the dates that follow, not for a rule's condition).
     """
     known = _known(applied)
-    tally = _tally(pack, known, in_force_on(known, today))
+    tally = _tally(pack, known, in_force_on(known, today), memo)
     needing = pack.rules_needing(fact)
     ids = {r.id for r in needing}
     open_ids = {

@@ -25,7 +25,7 @@ FOLDER_AT = "file:requests"
 
 def request_words(pack: Any) -> Any:
     """The words of prompts/outcome/keep.j2, as a module (each `set` is an attribute)."""
-    from assistant.core.words import environment
+    from assistant.core.prompts import environment
 
     return environment(pack).get_template("outcome/keep.j2").module
 

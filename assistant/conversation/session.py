@@ -75,9 +75,9 @@ def start_session(
         open_draft,
     )
     from assistant.core.errors import InputError
+    from assistant.core.prompts import environment, render
     from assistant.core.settings import load_settings
     from assistant.core.terminal import visible
-    from assistant.core.words import environment, render
 
     ui = environment(pack).get_template("plain/ui.j2").module
     if no_save:

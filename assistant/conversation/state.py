@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core import contract as C
-from assistant.core.engine import Decision, Path, decide, next_question, replay
+from assistant.core import contract
+from assistant.core.engine import AnswerPath, Decision, TallyMemo, decide, next_question, replay
 from assistant.core.pack import Pack, Question
 
 AnswerValue = str | dt.date
@@ -50,7 +50,9 @@ class ConversationState:
         self.history: list[str] = list(self.answers)  # facts in the order they were answered
         self.listeners: list[Listener] = []
         self._decision: Decision | None = None
-        self.path: Path = replay(pack, self.answers, today)
+        # the tallies this conversation's answers gave, shared by every replay and decision
+        self.memo = TallyMemo(pack)
+        self.path: AnswerPath = replay(pack, self.answers, today, self.memo)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -75,7 +77,7 @@ class ConversationState:
     def decision(self) -> Decision:
         """The decision for the answers on the path (cached until the answers change)."""
         if self._decision is None:
-            self._decision = decide(self.pack, self.path.applied, today=self.today)
+            self._decision = decide(self.pack, self.path.applied, today=self.today, memo=self.memo)
         return self._decision
 
     def answered_questions(self) -> list[tuple[Question, AnswerValue]]:
@@ -107,7 +109,7 @@ class ConversationState:
 
     def answer(self, fact: str, value: AnswerValue) -> Change:
         """Record (or change) the answer to `fact`, recompute the path and say what moved."""
-        if fact not in C.FACTS:
+        if fact not in contract.FACTS:
             raise KeyError(fact)
         old = self.answers.get(fact)
         aside_before = dict(self.path.set_aside)
@@ -156,7 +158,7 @@ class ConversationState:
 
     def _recompute(self) -> None:
         self._decision = None
-        self.path = replay(self.pack, self.answers, self.today)
+        self.path = replay(self.pack, self.answers, self.today, self.memo)
 
     def _extend(self, question: Question, value: AnswerValue) -> None:
         """The path after answering its current question: `replay`'s walk, from where it was.
@@ -171,7 +173,7 @@ class ConversationState:
         asked.append((question, value))
         current: Question | None = None
         for _ in range(len(self.pack.questions) + 1):
-            following = next_question(self.pack, applied, self.today)
+            following = next_question(self.pack, applied, self.today, self.memo)
             if following is None:
                 break
             if following.fact in self.answers and following.fact not in applied:
@@ -181,4 +183,4 @@ class ConversationState:
             current = following
             break
         set_aside = {k: v for k, v in self.answers.items() if k not in applied}
-        self.path = Path(asked=asked, applied=applied, set_aside=set_aside, current=current)
+        self.path = AnswerPath(asked=asked, applied=applied, set_aside=set_aside, current=current)

@@ -23,7 +23,7 @@ def escape_markdown(value: Any) -> str:
 
 
 def _env(pack: Pack) -> Any:
-    from assistant.core.words import environment
+    from assistant.core.prompts import environment
 
     env = environment(pack)
     if "md" not in env.filters:

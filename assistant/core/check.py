@@ -37,7 +37,7 @@ from assistant.core.case import CaseFile, PartnershipDecision, load_case
 from assistant.core.engine import Decision, decide, in_force_on
 from assistant.core.errors import InputError
 from assistant.core.pack import Outputs, Pack, Rule
-from assistant.core.words import environment
+from assistant.core.prompts import environment
 
 Verdict = Literal["agrees", "differs", "needs_reason", "error"]
 FindingKind = Literal["differs", "needs_reason", "not_recorded", "reason_recorded"]
@@ -158,7 +158,7 @@ def _yes_no(value: bool | None) -> str | None:
 
 def _rule_for(pack: Pack, decision: Decision, name: str, value: str) -> str | None:
     """The first rule that fired (or may fire) and set decision field `name` to `value`."""
-    setters = _setters(pack).get((name, value))
+    setters = pack.index.setters.get((name, value))
     if not setters:
         return None
     on = decision.rules.in_force_on
@@ -171,27 +171,6 @@ def _rule_for(pack: Pack, decision: Decision, name: str, value: str) -> str | No
             ):
                 return rule.id
     return None
-
-
-_SETTERS: dict[int, tuple[Pack, dict[tuple[str, str], set[str]]]] = {}
-
-
-def _setters(pack: Pack) -> dict[tuple[str, str], set[str]]:
-    """(field, value) -> ids of the rules whose outputs can set it (built once per pack)."""
-    found = _SETTERS.get(id(pack))
-    if found is not None and found[0] is pack:
-        return found[1]
-    index: dict[tuple[str, str], set[str]] = {}
-    for rule in pack.rules:
-        for out in (rule.then, rule.if_unknown):
-            if out is None:
-                continue
-            for name, value in out.scalars():
-                index.setdefault((name, value), set()).add(rule.id)
-            for option in out.reviews.local_options:
-                index.setdefault(("reviews.local_options", option), set()).add(rule.id)
-    _SETTERS[id(pack)] = (pack, index)
-    return index
 
 
 def _outputs(rule: Rule, result: str) -> list[Outputs]:
@@ -227,7 +206,7 @@ class _Words:
 
     def verdict_line(self, result: CheckResult) -> str:
         """The verdict with each late or overdue deadline (prompts/check/words.j2)."""
-        from assistant.core.words import environment
+        from assistant.core.prompts import environment
 
         if self.module is None:
             self.module = environment(self.pack).get_template("check/words.j2").module

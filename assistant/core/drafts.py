@@ -50,7 +50,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.crypto import (
     MIN_PASSPHRASE,
     CryptoError,
@@ -257,7 +257,7 @@ class Draft(BaseModel):
     @field_validator("route")
     @classmethod
     def _route(cls, value: str | None) -> str | None:
-        if value is not None and value not in C.ROUTES:
+        if value is not None and value not in contract.ROUTES:
             raise ValueError(f"unknown route {value!r}")
         return value
 
@@ -275,8 +275,8 @@ class Draft(BaseModel):
         """The answers as the engine takes them: dates as dates, "unknown" kept (answered not sure)."""
         out: dict[str, Any] = {}
         for fact, value in self.answers.items():
-            spec = C.FACTS[fact]
-            if spec.kind == "date" and value != C.UNKNOWN and value not in spec.values:
+            spec = contract.FACTS[fact]
+            if spec.kind == "date" and value != contract.UNKNOWN and value not in spec.values:
                 out[fact] = dt.date.fromisoformat(value)  # else "unknown" or "not_yet", kept
             else:
                 out[fact] = value
@@ -294,13 +294,13 @@ class Draft(BaseModel):
 def check_answers(answers: dict[str, str]) -> dict[str, str]:
     """Every key a contract fact and every value one of its values (dates ISO); else ValueError."""
     for fact, answer in answers.items():
-        spec = C.FACTS.get(fact)
+        spec = contract.FACTS.get(fact)
         if spec is None:
             raise ValueError(f"unknown fact {fact!r}")
         if not isinstance(answer, str):
             raise ValueError(f"{fact}: {answer!r} is not text")
         if spec.kind == "date":
-            if answer not in spec.values and answer != C.UNKNOWN:  # a date, or "not_yet"
+            if answer not in spec.values and answer != contract.UNKNOWN:  # a date, or "not_yet"
                 from assistant.core.calendar import FIRST_DAY, LAST_DAY
 
                 if not FIRST_DAY <= dt.date.fromisoformat(answer) <= LAST_DAY:

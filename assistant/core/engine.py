@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.calendar import add_working_days
+from assistant.core.index import RuleOutputs
 from assistant.core.logic import FALSE, TRUE, UNKNOWN, Result
-from assistant.core.pack import DeadlineSpec, NotificationSpec, Outputs, Pack, Question, Rule
+from assistant.core.pack import DeadlineSpec, NotificationSpec, Pack, Question, Rule
 
 # --- the decision (contract version 1, with additions) -----------------------------------------
 
@@ -110,7 +111,7 @@ class TraceEntry(BaseModel):
 class Decision(BaseModel):
     """The contract's decision, plus the trace, the unsettled fields and whether it halted."""
 
-    contract: int = C.CONTRACT_VERSION
+    contract: int = contract.CONTRACT_VERSION
     rules: RulesInfo
     route: str
     certain: bool
@@ -153,7 +154,7 @@ class Tally:
     notification_specs: dict[str, tuple[NotificationSpec, str, bool]] = field(default_factory=dict)
     deadline_specs: dict[str, tuple[DeadlineSpec, str, bool]] = field(default_factory=dict)
     unknown_items: dict[str, frozenset[str]] = field(default_factory=dict)  # "kind.id" -> facts
-    rank: dict[str, dict[str, int]] = field(default_factory=dict)
+    rank: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     _signature: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
 
     def signature(self) -> tuple[Any, ...]:
@@ -197,10 +198,10 @@ def in_force_on(facts: Mapping[str, Any], today: dt.date | None = None) -> dt.da
 
 def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
     """The facts that are known; a date given as ISO text ("2026-03-02") becomes a date."""
-    known = {k: v for k, v in facts.items() if v is not None and v != C.UNKNOWN}
-    for name in C.DATE_FACTS:
+    known = {k: v for k, v in facts.items() if v is not None and v != contract.UNKNOWN}
+    for name in contract.DATE_FACTS:
         value = known.get(name)
-        if value == C.NOT_YET:
+        if value == contract.NOT_YET:
             continue  # "not yet": known, and no date (a deadline counts as without one)
         if isinstance(value, str):
             try:
@@ -212,103 +213,51 @@ def _known(facts: Mapping[str, Any]) -> dict[str, Any]:
     return known
 
 
-@dataclass(frozen=True)
-class _Out:
-    """A rule's outputs flattened once per pack, so evaluating a rule is a few tuple loops."""
-
-    scalars: tuple[tuple[str, str], ...]
-    items: tuple[tuple[str, tuple[str, ...]], ...]  # (kind, ids) for signposts, options ...
-    criteria: tuple[str, ...]
-    notifications: tuple[NotificationSpec, ...]
-    deadlines: tuple[DeadlineSpec, ...]
-    halt: bool
-    adds: bool  # anything to tally (many rules add nothing while unknown)
-
-    @classmethod
-    def of(cls, outputs: Outputs) -> _Out:
-        kinds = (
-            ("signposts", tuple(outputs.signposts)),
-            ("local_options", tuple(outputs.reviews.local_options)),
-            ("notifications", tuple(n.id for n in outputs.notifications)),
-            ("deadlines", tuple(d.id for d in outputs.deadlines)),
-        )
-        scalars = tuple(outputs.scalars())
-        items = tuple((kind, ids) for kind, ids in kinds if ids)  # notifications, deadlines too
-        criteria = tuple(outputs.reviews.criteria_met)
-        return cls(
-            scalars=scalars,
-            items=items,
-            criteria=criteria,
-            notifications=tuple(outputs.notifications),
-            deadlines=tuple(outputs.deadlines),
-            halt=outputs.halt,
-            adds=bool(scalars or items or criteria),
-        )
-
-
-T = TypeVar("T")
-
 _RESULTS: dict[int, TraceResult] = {TRUE: "fired", UNKNOWN: "possible", FALSE: "not_fired"}
-_MAX_ENTRIES = 50_000  # shared trace entries kept per pack before starting afresh
 
 
-@dataclass(frozen=True)
-class _Compiled:
-    rule: Rule
-    where: str
-    text: str
-    then: _Out
-    if_unknown: _Out  # `then` when the rule has no if_unknown
-    route_if_unknown: str | None  # then.route, kept when if_unknown replaces `then`
+class TallyMemo:
+    """Tallies of one pack remembered by known facts and date, and the trace entries made
+    from them, for a caller that evaluates the same facts again and again.
 
+    A conversation replays its earlier answers at every step, next_question tries each answer
+    of a question, and lint walks thousands of paths that share their beginnings: they keep
+    one memo and pass it in. Tallies and entries are never changed once made, so sharing them
+    is safe; the oldest are forgotten first. A one-shot `decide` passes none: kept tallies
+    make many distinct decisions slower (the garbage collector walks them).
+    """
 
-def _compiled(pack: Pack) -> list[_Compiled]:
-    """The pack's rules flattened for the engine, built once per loaded pack."""
-    found = pack.__dict__.get("_engine_rules")
-    if found is None:
-        found = []
-        for rule in pack.rules:
-            then = _Out.of(rule.then)
-            unknown = then if rule.if_unknown is None else _Out.of(rule.if_unknown)
-            keep_route = rule.then.route if rule.if_unknown is not None else None
-            found.append(_Compiled(rule, rule.where, rule.text.strip(), then, unknown, keep_route))
-        pack.__dict__["_engine_rules"] = found
-    return found
+    def __init__(self, pack: Pack, kept: int = 4096, entries_kept: int = 50_000) -> None:
+        self.pack = pack
+        self.kept = kept  # tallies (a few MB for the default)
+        self.entries_kept = entries_kept  # trace entries, before starting afresh
+        self.tallies: dict[tuple[dt.date, frozenset[tuple[str, Any]]], Tally] = {}
+        self.entries: dict[tuple[Any, ...], tuple[TraceEntry, Reason | None]] = {}
 
-
-def _rules_using(pack: Pack) -> dict[str, frozenset[int]]:
-    """fact -> the positions of the rules whose condition looks at it (through definitions too)."""
-    found = pack.__dict__.get("_engine_uses")
-    if found is None:
-        uses: dict[str, set[int]] = {}
-        for i, compiled in enumerate(_compiled(pack)):
-            for fact in compiled.rule.when.facts_used(pack.definitions):
-                uses.setdefault(fact, set()).add(i)
-        found = {fact: frozenset(positions) for fact, positions in uses.items()}
-        pack.__dict__["_engine_uses"] = found
-    return found
-
-
-def _remembered(pack: Pack, memory: str, key: Any, make: Callable[[], T], kept: int) -> T:
-    """`make()`, remembered in the pack under `memory` by `key`; the oldest of more than `kept`
-    are forgotten first. Only for values never changed once made."""
-    cache: dict[Any, Any] | None = pack.__dict__.get(memory)
-    if cache is None:
-        cache = pack.__dict__[memory] = {}  # "_" names are never pickled with the pack
-    found = cache.get(key)
-    if found is None:
-        found = make()
-        if len(cache) >= kept:
-            del cache[next(iter(cache))]
-        cache[key] = found
-    return found
+    def tally(
+        self,
+        known: Mapping[str, Any],
+        on: dt.date,
+        base: Tally | None = None,
+        changed: str | None = None,
+    ) -> Tally:
+        """`evaluate` for the memo's pack, remembered for the same known facts and date."""
+        try:
+            key = (on, frozenset(known.items()))
+        except TypeError:  # a value that cannot be remembered (never from a case file)
+            return evaluate(self.pack, known, on, base=base, changed=changed)
+        found = self.tallies.get(key)
+        if found is None:
+            found = evaluate(self.pack, known, on, base=base, changed=changed)
+            if len(self.tallies) >= self.kept:
+                del self.tallies[next(iter(self.tallies))]
+            self.tallies[key] = found
+        return found
 
 
 def in_force(pack: Pack, on: dt.date) -> tuple[bool, ...]:
     """Whether each of the pack's rules (in pack order) is in force on `on`."""
-    return _remembered(
-        pack, "_engine_live", on, lambda: tuple(r.in_force(on) for r in pack.rules), 512
-    )
+    return pack.index.in_force(on)
 
 
 def evaluate(
@@ -325,7 +274,8 @@ def evaluate(
     rule's result is taken from `base`. next_question tries each answer this way.
     """
     reuse = base.firings if base is not None and changed is not None else None
-    recompute = _rules_using(pack).get(changed or "", frozenset()) if reuse is not None else None
+    index = pack.index
+    recompute = index.rules_using.get(changed or "", frozenset()) if reuse is not None else None
     memo: dict[str, Result] = {}
     definitions = pack.definitions
 
@@ -338,8 +288,8 @@ def evaluate(
     tally = Tally(firings=[], rank=pack.rank)
     firings = tally.firings
     nothing: frozenset[str] = frozenset()
-    live = in_force(pack, on)
-    for i, compiled in enumerate(_compiled(pack)):
+    live = index.in_force(on)
+    for i, compiled in enumerate(index.compiled):
         rule = compiled.rule
         if tally.halted:
             firings.append(Firing(rule, None, nothing, reached=False))
@@ -370,37 +320,21 @@ def evaluate(
     return tally
 
 
-_TALLIES_KEPT = 4096  # tallies remembered per pack (a few MB): replay and lint revisit many
-
-
 def _tally(
     pack: Pack,
     known: Mapping[str, Any],
     on: dt.date,
+    memo: TallyMemo | None = None,
     base: Tally | None = None,
     changed: str | None = None,
 ) -> Tally:
-    """`evaluate`, remembered per pack for the same known facts and date.
-
-    A conversation replays its earlier answers at every step, next_question tries each answer
-    of a question, and lint walks thousands of paths that share their beginnings, so the same
-    facts are evaluated again and again. Tallies are never changed once made, so sharing them
-    is safe; the oldest are forgotten first.
-    """
-    try:
-        key = (on, frozenset(known.items()))
-    except TypeError:  # a value that cannot be remembered (never from a case file): work it out
+    """`evaluate`, through `memo` when one is given for this pack."""
+    if memo is None or memo.pack is not pack:
         return evaluate(pack, known, on, base=base, changed=changed)
-    return _remembered(
-        pack,
-        "_engine_tallies",
-        key,
-        lambda: evaluate(pack, known, on, base=base, changed=changed),
-        _TALLIES_KEPT,
-    )
+    return memo.tally(known, on, base=base, changed=changed)
 
 
-def _add(tally: Tally, out: _Out, certain: bool, used: frozenset[str], rule_id: str) -> None:
+def _add(tally: Tally, out: RuleOutputs, certain: bool, used: frozenset[str], rule_id: str) -> None:
     for name, value in out.scalars:
         tally.scalars.setdefault(name, []).append((value, certain, used))
     for kind, ids in out.items:
@@ -436,33 +370,70 @@ def decide(
     facts: Mapping[str, Any],
     on: dt.date | None = None,
     today: dt.date | None = None,
+    memo: TallyMemo | None = None,
 ) -> Decision:
-    """The decision for `facts` under the rules in force on `on` (default: the case's date)."""
+    """The decision for `facts` under the rules in force on `on` (default: the case's date).
+
+    `memo` (for this pack) shares tallies and trace entries with earlier calls."""
     known = _known(facts)
     on = on or in_force_on(known, today)
-    tally = _tally(pack, known, on)
-    order = _fact_order(pack)
-    said: dict[str, str] = {}
-    shown_for: dict[frozenset[str], dict[str, str]] = {}
+    if memo is not None and memo.pack is not pack:
+        memo = None  # a memo of another pack shares nothing
+    tally = _tally(pack, known, on, memo)
+    order = pack.index.fact_order()
+    scalars = _scalars(pack, tally, order)
+    possible, open_items = _possible_items(tally, known, order)
+    notifications, dues = _dated_notifications(tally, known)
+    deadlines = _dated_deadlines(tally, known, dues)
+    reasons, trace = _explanation(pack, tally, known, order, memo)
+    items = tally.items
+    chosen = scalars.chosen
+    form = chosen["form"]
+    return Decision(
+        rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=on),
+        route=chosen["route"],
+        certain=not scalars.missing,
+        missing=sorted(scalars.missing, key=order),
+        notifications=notifications,
+        reviews=Reviews(
+            statutory=chosen["reviews.statutory"],
+            lcspr=chosen["reviews.lcspr"],
+            national_review=chosen["reviews.national_review"],
+            criteria_met=[c for c in contract.CRITERIA if c in items.get("criteria_met", {})],
+            local_options=[
+                o for o in contract.LOCAL_OPTIONS if o in items.get("local_options", {})
+            ],
+        ),
+        signposts=[s for s in contract.SIGNPOSTS if s in items.get("signposts", {})],
+        form=None if form == "none" else form,
+        deadlines=deadlines,
+        reasons=reasons,
+        possible=possible,
+        unsettled=scalars.unsettled + open_items,
+        halted=tally.halted,
+        trace=trace,
+    )
 
-    def words(names: frozenset[str]) -> dict[str, str]:
-        """Facts in plain words, in question order (many rules share the same facts)."""
-        out = shown_for.get(names)
-        if out is not None:
-            return out
-        out = {}
-        for n in sorted(names, key=order) if len(names) > 1 else names:
-            text = said.get(n)
-            if text is None:
-                text = said[n] = pack.value_words(n, known.get(n))
-            out[n] = text
-        shown_for[names] = out
-        return out
 
+FactOrder = Callable[[str], tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class _Scalars:
+    """The single-valued fields chosen, those an unknown may still change, and the facts that
+    would settle the route (none when it is certain)."""
+
+    chosen: dict[str, str]
+    unsettled: list[Unsettled]
+    missing: set[str]
+
+
+def _scalars(pack: Pack, tally: Tally, order: FactOrder) -> _Scalars:
+    """Each single-valued field takes the most protective value any rule proposed."""
     chosen: dict[str, str] = {}
     unsettled: list[Unsettled] = []
     missing: set[str] = set()
-    for name, default_order in C.SCALAR_FIELDS.items():
+    for name, default_order in contract.SCALAR_FIELDS.items():
         rank = pack.rank[name]
         least = max(rank, key=rank.__getitem__) if rank else default_order[-1]
         candidates = tally.scalars.get(name, [])
@@ -482,7 +453,15 @@ def decide(
             )
             if name == "route":
                 missing = facts_needed
+    return _Scalars(chosen, unsettled, missing)
+
+
+def _possible_items(
+    tally: Tally, known: Mapping[str, Any], order: FactOrder
+) -> tuple[list[Possible], list[Unsettled]]:
+    """The items that only may apply, in the contract's order, and the facts behind each."""
     possible: list[Possible] = []
+    unsettled: list[Unsettled] = []
     for key, used in tally.unknown_items.items():
         kind, _, item = key.partition(".")
         if not tally.items.get(kind, {}).get(item, False):
@@ -491,7 +470,14 @@ def decide(
             open_facts = [f for f in facts_needed_item if f not in known]
             possible.append(Possible(kind=_POSSIBLE_KINDS[kind], id=item, settled_by=open_facts))
     possible.sort(key=lambda p: (_KIND_ORDER[p.kind], _contract_position(p.kind, p.id)))
+    return possible, unsettled
 
+
+def _dated_notifications(
+    tally: Tally, known: Mapping[str, Any]
+) -> tuple[list[Notification], dict[str, dt.date]]:
+    """The notifications, each due a number of working days after its date when it is known;
+    and those due dates by id (a deadline may count from one)."""
     notifications: list[Notification] = []
     dues: dict[str, dt.date] = {}
     for nid, certain in tally.items.get("notifications", {}).items():
@@ -512,6 +498,13 @@ def decide(
                 done=_done(known, nid),
             )
         )
+    return notifications, dues
+
+
+def _dated_deadlines(
+    tally: Tally, known: Mapping[str, Any], dues: Mapping[str, dt.date]
+) -> list[Deadline]:
+    """The deadlines, counted from their date, else from the notification they follow."""
     deadlines: list[Deadline] = []
     for did, certain in tally.items.get("deadlines", {}).items():
         dspec, rule_id, _ = tally.deadline_specs[did]
@@ -534,15 +527,42 @@ def decide(
                 done=_done(known, did),
             )
         )
+    return deadlines
 
-    # Trace entries and reasons are frozen, so one made for the same rule, result and fact
-    # values can be shared between decisions (a decision has an entry for every rule, and
-    # building them was a third of decide's time).
-    compiled = _compiled(pack)
-    entries: dict[tuple[Any, ...], tuple[TraceEntry, Reason | None]] = pack.__dict__.setdefault(
-        "_engine_entries", {}
+
+def _explanation(
+    pack: Pack,
+    tally: Tally,
+    known: Mapping[str, Any],
+    order: FactOrder,
+    memo: TallyMemo | None,
+) -> tuple[list[Reason], list[TraceEntry]]:
+    """A reason for every rule that fired or may fire, and a trace entry for every rule.
+
+    Trace entries and reasons are frozen, so one made for the same rule, result and fact
+    values can be shared between decisions through `memo` (a decision has an entry for every
+    rule, and building them was a third of decide's time)."""
+    said: dict[str, str] = {}
+    shown_for: dict[frozenset[str], dict[str, str]] = {}
+
+    def words(names: frozenset[str]) -> dict[str, str]:
+        """Facts in plain words, in question order (many rules share the same facts)."""
+        out = shown_for.get(names)
+        if out is not None:
+            return out
+        out = {}
+        for n in sorted(names, key=order) if len(names) > 1 else names:
+            text = said.get(n)
+            if text is None:
+                text = said[n] = pack.value_words(n, known.get(n))
+            out[n] = text
+        shown_for[names] = out
+        return out
+
+    compiled = pack.index.compiled
+    entries: dict[tuple[Any, ...], tuple[TraceEntry, Reason | None]] = (
+        memo.entries if memo is not None else {}
     )
-
     value_keys: dict[frozenset[str], frozenset[tuple[str, Any]]] = {}
 
     def values_of(names: frozenset[str]) -> frozenset[tuple[str, Any]]:
@@ -561,8 +581,11 @@ def decide(
             result = "not_in_force"
         else:
             result = _RESULTS[firing.value]
-        entry_key = (index, result, values_of(firing.facts))
-        entry = entries.get(entry_key)
+        if memo is not None:
+            entry_key = (index, result, values_of(firing.facts))
+            entry = entries.get(entry_key)
+        else:
+            entry = None  # nothing to share it with: no key needed
         if entry is None:
             shown = words(firing.facts)
             entry = (
@@ -586,40 +609,15 @@ def decide(
                 if result in ("fired", "possible")
                 else None,
             )
-            if len(entries) > _MAX_ENTRIES:
-                entries.clear()
-            entries[entry_key] = entry
+            if memo is not None:
+                if len(entries) > memo.entries_kept:
+                    entries.clear()
+                entries[entry_key] = entry
         trace.append(entry[0])
         if entry[1] is not None:
             reasons.append(entry[1])
+    return reasons, trace
 
-    items = tally.items
-    form = chosen["form"]
-    return Decision(
-        rules=RulesInfo(name=pack.name, version=pack.version, in_force_on=on),
-        route=chosen["route"],
-        certain=not missing,
-        missing=sorted(missing, key=order),
-        notifications=notifications,
-        reviews=Reviews(
-            statutory=chosen["reviews.statutory"],
-            lcspr=chosen["reviews.lcspr"],
-            national_review=chosen["reviews.national_review"],
-            criteria_met=[c for c in C.CRITERIA if c in items.get("criteria_met", {})],
-            local_options=[o for o in C.LOCAL_OPTIONS if o in items.get("local_options", {})],
-        ),
-        signposts=[s for s in C.SIGNPOSTS if s in items.get("signposts", {})],
-        form=None if form == "none" else form,
-        deadlines=deadlines,
-        reasons=reasons,
-        possible=possible,
-        unsettled=unsettled,
-        halted=tally.halted,
-        trace=trace,
-    )
-
-
-_CONTRACT_ORDER = {name: i for i, name in enumerate(C.FACTS)}
 
 # A tally's item kinds, named as the contract's `possible[].kind`.
 _POSSIBLE_KINDS: dict[str, Any] = {
@@ -631,10 +629,10 @@ _POSSIBLE_KINDS: dict[str, Any] = {
 }
 _KIND_ORDER = {kind: i for i, kind in enumerate(_POSSIBLE_KINDS.values())}
 _CONTRACT_IDS: dict[str, tuple[str, ...]] = {
-    "notification": C.NOTIFICATIONS,
-    "signpost": C.SIGNPOSTS,
-    "local_option": C.LOCAL_OPTIONS,
-    "criterion": C.CRITERIA,
+    "notification": contract.NOTIFICATIONS,
+    "signpost": contract.SIGNPOSTS,
+    "local_option": contract.LOCAL_OPTIONS,
+    "criterion": contract.CRITERIA,
 }
 
 # The dates that show a duty is already done: the Panel notification once it was sent, the rapid
@@ -653,13 +651,6 @@ def _done(known: Mapping[str, Any], duty: str) -> dt.date | None:
 def _contract_position(kind: str, item: str) -> tuple[int, str]:
     ids = _CONTRACT_IDS.get(kind, ())
     return (ids.index(item) if item in ids else len(ids), item)
-
-
-def _fact_order(pack: Pack) -> Any:
-    """Facts sort in the order the pack asks them, then in the contract's order."""
-    position = pack.fact_position
-    last = len(position)
-    return lambda name: (position.get(name, last), _CONTRACT_ORDER.get(name, 0), name)
 
 
 # --- asking -------------------------------------------------------------------------------------
@@ -697,26 +688,28 @@ def next_question(
     pack: Pack,
     answers: Mapping[str, Any],
     today: dt.date | None = None,
+    memo: TallyMemo | None = None,
 ) -> Question | None:
     """The first question, in pack order, whose answer can still change the decision.
 
     `answers` holds every fact answered so far, "unknown" included (a question answered "not
-    sure" is not asked again). None means the decision is complete.
+    sure" is not asked again). None means the decision is complete. `memo` (for this pack)
+    shares tallies with earlier calls.
     """
     known = _known(answers)
     on = in_force_on(known, today)
-    tally = _tally(pack, known, on)
+    tally = _tally(pack, known, on, memo)
     if tally.halted:
         return None
     open_facts = _open_facts(pack, tally)
     date_facts = _date_facts_needed(tally, known)
     base: tuple[Any, ...] | None = None
-    memo: dict[str, Result] = {}
+    resolved: dict[str, Result] = {}
 
     def refs(name: str) -> Result:
-        found = memo.get(name)
+        found = resolved.get(name)
         if found is None:
-            found = memo[name] = pack.definitions[name].evaluate(known, refs)
+            found = resolved[name] = pack.definitions[name].evaluate(known, refs)
         return found
 
     for question in pack.questions:
@@ -728,11 +721,11 @@ def next_question(
         if question.kind == "date":
             if fact in date_facts:
                 return question
-            if fact in _rules_using(pack):  # a condition tests the date: given, or "not yet"
+            if fact in pack.index.rules_using:  # a condition tests the date: given, or "not yet"
                 if base is None:
                     base = tally.signature()
-                for value in (on, *C.FACTS[fact].known_values):
-                    trial = _tally(pack, {**known, fact: value}, on, base=tally, changed=fact)
+                for value in (on, *contract.FACTS[fact].known_values):
+                    trial = _tally(pack, {**known, fact: value}, on, memo, base=tally, changed=fact)
                     if trial.signature() != base:
                         return question
             continue
@@ -740,15 +733,15 @@ def next_question(
             continue
         if base is None:
             base = tally.signature()
-        for value in C.FACTS[fact].known_values:
-            trial = _tally(pack, {**known, fact: value}, on, base=tally, changed=fact)
+        for value in contract.FACTS[fact].known_values:
+            trial = _tally(pack, {**known, fact: value}, on, memo, base=tally, changed=fact)
             if trial.signature() != base:
                 return question
     return None
 
 
 @dataclass
-class Path:
+class AnswerPath:
     """A conversation replayed from its answers: what was asked, what applies, what is set aside."""
 
     asked: list[tuple[Question, Any]]
@@ -761,7 +754,12 @@ class Path:
         return self.current is None
 
 
-def replay(pack: Pack, answers: Mapping[str, Any], today: dt.date | None = None) -> Path:
+def replay(
+    pack: Pack,
+    answers: Mapping[str, Any],
+    today: dt.date | None = None,
+    memo: TallyMemo | None = None,
+) -> AnswerPath:
     """Walk the questions again with `answers`; later answers that still apply are kept.
 
     Answers are kept apart from the path: changing an earlier answer recomputes which questions
@@ -769,13 +767,13 @@ def replay(pack: Pack, answers: Mapping[str, Any], today: dt.date | None = None)
     """
     applied: dict[str, Any] = {}
     # dates given up front apply whether or not a date question is on the path
-    for name in C.DATE_FACTS:
+    for name in contract.DATE_FACTS:
         if name in answers:
             applied[name] = answers[name]
     asked: list[tuple[Question, Any]] = []
     current: Question | None = None
     for _ in range(len(pack.questions) + 1):
-        question = next_question(pack, applied, today)
+        question = next_question(pack, applied, today, memo)
         if question is None:
             break
         if question.fact in answers and question.fact not in applied:
@@ -785,4 +783,4 @@ def replay(pack: Pack, answers: Mapping[str, Any], today: dt.date | None = None)
         current = question
         break
     set_aside = {k: v for k, v in answers.items() if k not in applied}
-    return Path(asked=asked, applied=applied, set_aside=set_aside, current=current)
+    return AnswerPath(asked=asked, applied=applied, set_aside=set_aside, current=current)

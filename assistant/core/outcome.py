@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.calendar import add_working_days
 from assistant.core.engine import Decision, Possible
 from assistant.core.pack import Pack
@@ -495,7 +495,7 @@ def _why(pack: Pack, decision: Decision) -> list[WhyLine]:
     for reason in decision.reasons:
         if not reason.certain or reason.rule in seen:
             continue
-        rules = pack.rules_by_id.get(reason.rule, [])
+        rules = pack.rules_by_id.get(reason.rule, ())
         if not rules or all(_signposts_only(r.then) for r in rules):
             continue  # explains, or names a process shown above: in the full trace
         seen.add(reason.rule)
@@ -567,7 +567,7 @@ def build_outcome(
     open_facts = [
         pack.labels.facts[f].label if f in pack.labels.facts else f.replace("_", " ")
         for f in decision.missing
-        if f in C.FACTS
+        if f in contract.FACTS
     ]
     form = ""
     if decision.form and decision.form in pack.labels.forms:

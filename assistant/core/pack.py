@@ -17,16 +17,16 @@ Loading checks the schema and every reference and reports "file, line N: what is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.errors import InputError, describe_validation_error
+from assistant.core.index import PackIndex
 from assistant.core.logic import (
     ALWAYS,
     GIVEN,
@@ -75,14 +75,15 @@ def _word(value: Any) -> Any:
 
 CondField = Annotated[Condition, BeforeValidator(_condition)]
 DateField = Annotated[dt.date | None, BeforeValidator(_date)]
-DateFact = Literal[C.DATE_FACTS]  # type: ignore[valid-type]
+DateFact = Literal[contract.DATE_FACTS]  # type: ignore[valid-type]
+ScalarField = Literal[tuple(contract.SCALAR_FIELDS)]  # type: ignore[valid-type]
 
 
 class NotificationSpec(BaseModel):
     """A notification a rule requires: who must tell whom, within how many working days of what."""
 
     model_config = _STRICT
-    id: Literal[C.NOTIFICATIONS]  # type: ignore[valid-type]
+    id: Literal[contract.NOTIFICATIONS]  # type: ignore[valid-type]
     who: str
     working_days: int | None = Field(default=None, ge=0, le=365)
     after: DateFact | None = None  # the date fact the count starts from
@@ -97,27 +98,27 @@ class DeadlineSpec(BaseModel):
     what: str = ""
     working_days: int = Field(ge=0, le=365)
     after: DateFact
-    otherwise_after: Literal[C.NOTIFICATIONS] | None = None  # type: ignore[valid-type]
+    otherwise_after: Literal[contract.NOTIFICATIONS] | None = None  # type: ignore[valid-type]
 
 
 class ReviewsSpec(BaseModel):
     model_config = _STRICT
-    statutory: Literal[C.STATUTORY] | None = None  # type: ignore[valid-type]
-    lcspr: Literal[C.LCSPR] | None = None  # type: ignore[valid-type]
-    national_review: Literal[C.NATIONAL_REVIEW] | None = None  # type: ignore[valid-type]
-    criteria_met: list[Literal[C.CRITERIA]] = Field(default_factory=list)  # type: ignore[valid-type]
-    local_options: list[Literal[C.LOCAL_OPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    statutory: Literal[contract.STATUTORY] | None = None  # type: ignore[valid-type]
+    lcspr: Literal[contract.LCSPR] | None = None  # type: ignore[valid-type]
+    national_review: Literal[contract.NATIONAL_REVIEW] | None = None  # type: ignore[valid-type]
+    criteria_met: list[Literal[contract.CRITERIA]] = Field(default_factory=list)  # type: ignore[valid-type]
+    local_options: list[Literal[contract.LOCAL_OPTIONS]] = Field(default_factory=list)  # type: ignore[valid-type]
 
 
 class Outputs(BaseModel):
     """What a rule adds to the decision when its condition holds."""
 
     model_config = _STRICT
-    route: Literal[C.ROUTES] | None = None  # type: ignore[valid-type]
+    route: Literal[contract.ROUTES] | None = None  # type: ignore[valid-type]
     notifications: list[NotificationSpec] = Field(default_factory=list)
     reviews: ReviewsSpec = Field(default_factory=ReviewsSpec)
-    signposts: list[Literal[C.SIGNPOSTS]] = Field(default_factory=list)  # type: ignore[valid-type]
-    form: Literal[(*C.FORMS, "none")] | None = None  # type: ignore[valid-type]
+    signposts: list[Literal[contract.SIGNPOSTS]] = Field(default_factory=list)  # type: ignore[valid-type]
+    form: Literal[(*contract.FORMS, "none")] | None = None  # type: ignore[valid-type]
     deadlines: list[DeadlineSpec] = Field(default_factory=list)
     halt: bool = False  # when certain, nothing after this rule is decided (R-00)
 
@@ -142,7 +143,7 @@ class Rule(BaseModel):
     title: str
     text: str
     source: str = Field(min_length=3)
-    status: Literal[C.STATUSES]  # type: ignore[valid-type]
+    status: Literal[contract.STATUSES]  # type: ignore[valid-type]
     advice: bool = False  # a DERIVED suggestion, not a rule in any source
     effective_from: DateField = None
     effective_to: DateField = None  # last day in force
@@ -193,7 +194,7 @@ class Question(BaseModel):
 
     model_config = _STRICT
     id: str = ""
-    fact: Literal[tuple(C.FACTS)]  # type: ignore[valid-type]
+    fact: Literal[tuple(contract.FACTS)]  # type: ignore[valid-type]
     text: str
     help: str = ""
     options: list[Option] = Field(default_factory=list)
@@ -203,23 +204,23 @@ class Question(BaseModel):
 
     @property
     def kind(self) -> str:
-        return C.FACTS[self.fact].kind
+        return contract.FACTS[self.fact].kind
 
     def choices(self, labels: dict[str, str] | None = None) -> list[Option]:
         """The answer options, ending with "Not sure" (always an answer)."""
-        spec = C.FACTS[self.fact]
+        spec = contract.FACTS[self.fact]
         given = {o.value: o for o in self.options}
         if spec.kind == "date":  # a typed date, a word it may hold ("Not yet"), or "Not sure"
             return [
                 *(given[v] for v in spec.known_values if v in given),
-                given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"),
+                given.get(contract.UNKNOWN) or Option(value=contract.UNKNOWN, label="Not sure"),
             ]
         out = [
             given.get(v)
             or Option(value=v, label=(labels or {}).get(v, v.replace("_", " ").capitalize()))
             for v in spec.known_values
         ]
-        out.append(given.get(C.UNKNOWN) or Option(value=C.UNKNOWN, label="Not sure"))
+        out.append(given.get(contract.UNKNOWN) or Option(value=contract.UNKNOWN, label="Not sure"))
         return out
 
 
@@ -262,17 +263,17 @@ def _labels_for(ids: tuple[str, ...]) -> Any:
 
 class Labels(BaseModel):
     model_config = _STRICT
-    routes: _labels_for(C.ROUTES) = Field(default_factory=dict)  # type: ignore[valid-type]
-    notifications: _labels_for(C.NOTIFICATIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    statutory: _labels_for(C.STATUTORY) = Field(default_factory=dict)  # type: ignore[valid-type]
-    lcspr: _labels_for(C.LCSPR) = Field(default_factory=dict)  # type: ignore[valid-type]
-    national_review: _labels_for(C.NATIONAL_REVIEW) = Field(default_factory=dict)  # type: ignore[valid-type]
-    criteria: _labels_for(C.CRITERIA) = Field(default_factory=dict)  # type: ignore[valid-type]
-    local_options: _labels_for(C.LOCAL_OPTIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    signposts: _labels_for(C.SIGNPOSTS) = Field(default_factory=dict)  # type: ignore[valid-type]
-    forms: _labels_for(C.FORMS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    routes: _labels_for(contract.ROUTES) = Field(default_factory=dict)  # type: ignore[valid-type]
+    notifications: _labels_for(contract.NOTIFICATIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    statutory: _labels_for(contract.STATUTORY) = Field(default_factory=dict)  # type: ignore[valid-type]
+    lcspr: _labels_for(contract.LCSPR) = Field(default_factory=dict)  # type: ignore[valid-type]
+    national_review: _labels_for(contract.NATIONAL_REVIEW) = Field(default_factory=dict)  # type: ignore[valid-type]
+    criteria: _labels_for(contract.CRITERIA) = Field(default_factory=dict)  # type: ignore[valid-type]
+    local_options: _labels_for(contract.LOCAL_OPTIONS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    signposts: _labels_for(contract.SIGNPOSTS) = Field(default_factory=dict)  # type: ignore[valid-type]
+    forms: _labels_for(contract.FORMS) = Field(default_factory=dict)  # type: ignore[valid-type]
     deadlines: dict[str, Label] = Field(default_factory=dict)
-    facts: dict[Literal[tuple(C.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
+    facts: dict[Literal[tuple(contract.FACTS)], Label] = Field(default_factory=dict)  # type: ignore[valid-type]
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # fact -> value -> plain words
     # the outcome's shape: headlines naming who acts, the Do-now lines, and its fixed phrases
     headlines: dict[str, str] = Field(default_factory=dict)
@@ -307,7 +308,7 @@ class Sources(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     terms: dict[str, str] = Field(default_factory=dict)
 
-    @cached_property
+    @property
     def by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
 
@@ -332,7 +333,7 @@ class PackMeta(BaseModel):
     sources_date: DateField = None
     area: str = ""
     description: str = ""
-    precedence: dict[Literal[tuple(C.SCALAR_FIELDS)], list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
+    precedence: dict[ScalarField, list[str]] = Field(default_factory=dict)  # type: ignore[valid-type]
     contacts: list[Contact] = Field(default_factory=list)
     referral_destination: str = ""
     agency_requests: AgencyRequests | None = None
@@ -347,11 +348,11 @@ class PackMeta(BaseModel):
     @classmethod
     def _precedence(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for name, order in value.items():
-            expected = set(C.SCALAR_FIELDS[name])
+            expected = set(contract.SCALAR_FIELDS[name])
             given = [_word(v) if v is not None else "none" for v in order]
             if set(given) != expected or len(given) != len(expected):
                 raise ValueError(
-                    f"precedence.{name} must list each of {', '.join(C.SCALAR_FIELDS[name])} once"
+                    f"precedence.{name} must list each of {', '.join(contract.SCALAR_FIELDS[name])} once"
                 )
         return value
 
@@ -369,6 +370,11 @@ class Pack:
     glossary: list[GlossaryEntry]
     files: dict[str, Any] = field(default_factory=dict)  # raw YAML per file, for lint's lines
     sources: Sources = field(default_factory=Sources)
+    # what the engine and its readers derive from the rules, built here and never changed
+    index: PackIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.index = PackIndex.of(self)
 
     @property
     def referral_contact(self) -> Contact | None:
@@ -387,32 +393,25 @@ class Pack:
     def version(self) -> str:
         return self.meta.version
 
-    @cached_property
-    def rank(self) -> dict[str, dict[str, int]]:
+    @property
+    def rank(self) -> Mapping[str, Mapping[str, int]]:
         """For each scalar field, value -> rank (0 = most protective)."""
-        out: dict[str, dict[str, int]] = {}
-        for name, default in C.SCALAR_FIELDS.items():
-            order = self.meta.precedence.get(name) or list(default)
-            out[name] = {(_word(v) if v is not None else "none"): i for i, v in enumerate(order)}
-        return out
+        return self.index.rank
 
-    @cached_property
-    def question_for(self) -> dict[str, Question]:
-        return {q.fact: q for q in self.questions}
+    @property
+    def question_for(self) -> Mapping[str, Question]:
+        return self.index.question_for
 
-    @cached_property
-    def fact_position(self) -> dict[str, int]:
+    @property
+    def fact_position(self) -> Mapping[str, int]:
         """Each asked fact's place in the question order (for listing facts as they are asked)."""
-        return {q.fact: i for i, q in enumerate(self.questions)}
+        return self.index.fact_position
 
-    @cached_property
-    def rules_by_id(self) -> dict[str, list[Rule]]:
-        out: dict[str, list[Rule]] = {}
-        for rule in self.rules:
-            out.setdefault(rule.id, []).append(rule)
-        return out
+    @property
+    def rules_by_id(self) -> Mapping[str, tuple[Rule, ...]]:
+        return self.index.rules_by_id
 
-    @cached_property
+    @property
     def prompts_dir(self) -> Path | None:
         candidate = self.path / "prompts"
         return candidate if candidate.is_dir() else None
@@ -423,7 +422,7 @@ class Pack:
 
     def value_words(self, fact: str, value: Any) -> str:
         """A fact's value in plain words (from labels.values, else the question's option label)."""
-        if value is None or value == C.UNKNOWN:
+        if value is None or value == contract.UNKNOWN:
             return "not sure"
         if isinstance(value, dt.date):
             return value.isoformat()
@@ -565,7 +564,7 @@ def _write_cached(cache: Path, pack: Pack) -> None:
 
     from assistant.core.cache import write_signed
 
-    state = {k: v for k, v in pack.__dict__.items() if not k.startswith("_")}
+    state = {k: v for k, v in pack.__dict__.items() if k != "index"}
     try:
         data = pickle.dumps(_Pickled(state), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
@@ -574,7 +573,7 @@ def _write_cached(cache: Path, pack: Pack) -> None:
 
 
 class _Pickled:
-    """Rebuilds a Pack from its fields (leaving out the engine's per-process caches)."""
+    """Rebuilds a Pack from its fields (its index is built again when read back)."""
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
@@ -586,133 +585,186 @@ class _Pickled:
 def _restore(state: dict[str, Any]) -> Pack:
     pack = Pack.__new__(Pack)
     pack.__dict__.update(state)
+    pack.index = PackIndex.of(pack)
     return pack
 
 
-def _load_pack(root: Path) -> Pack:
-    problems: list[str] = []
-    files: dict[str, Any] = {}
+class _Reader:
+    """Reads a pack's files, collecting every problem (with file and line) rather than stopping
+    at the first, and keeping each file's raw YAML for lint's line numbers."""
 
-    def read(rel: str, required: bool = True) -> Any:
-        p = root / rel
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[str] = []
+        self.files: dict[str, Any] = {}
+
+    def read(self, rel: str, required: bool = True) -> Any:
+        p = self.root / rel
         if not p.exists():
             if required:
-                problems.append(f"{p}: missing (every rule pack needs it)")
+                self.problems.append(f"{p}: missing (every rule pack needs it)")
             return None
         try:
             data = load_yaml_file(p)
         except YamlError as exc:
-            problems.append(str(exc))
+            self.problems.append(str(exc))
             return None
-        files[str(p)] = data
+        self.files[str(p)] = data
         return data
 
     def model(
-        cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any
+        self, cls: type[BaseModel], data: Any, where: str, loc: tuple[Any, ...] = (), **extra: Any
     ) -> Any:
         if not isinstance(data, dict):
             line = getattr(data, "line", None)
-            problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
+            self.problems.append(f"{where}{f', line {line}' if line else ''}: expected a mapping")
             return None
         try:
             return cls.model_validate({**data, **extra})
         except ValidationError as exc:
-            problems.extend(describe_validation_error(exc, data, where, cls, _ALLOWED, loc))
+            self.problems.extend(describe_validation_error(exc, data, where, cls, _ALLOWED, loc))
             return None
 
-    meta_raw = read("pack.yaml")
-    meta = model(PackMeta, meta_raw, str(root / "pack.yaml")) if meta_raw is not None else None
+    def items(self, raw: Any, key: str, path: Path) -> list[Any]:
+        """The list a file holds, or none (the problem noted)."""
+        try:
+            return _items(raw, key, path)
+        except InputError as exc:
+            self.problems.append(str(exc))
+            return []
 
+
+def _load_pack(root: Path) -> Pack:
+    reader = _Reader(root)
+    meta = _load_meta(reader)
+    definitions, def_raw = _load_definitions(reader)
+    questions = _load_questions(reader)
+    labels = _load_labels(reader)
+    glossary = _load_glossary(reader)
+    sources = _load_sources(reader)
+    rules = _load_rules(reader)
+    problems = reader.problems
+    problems.extend(_check_references(meta, definitions, questions, rules, def_raw))
+    if problems:
+        raise InputError(problems[0], problems)
+    assert meta is not None and labels is not None
+    return Pack(
+        root,
+        meta,
+        definitions,
+        questions,
+        rules,
+        labels,
+        glossary,
+        reader.files,
+        sources or Sources(),
+    )
+
+
+def _load_meta(reader: _Reader) -> PackMeta | None:
+    """pack.yaml: the pack's name, version, precedence, contacts and dates."""
+    raw = reader.read("pack.yaml")
+    return reader.model(PackMeta, raw, str(reader.root / "pack.yaml")) if raw is not None else None
+
+
+def _load_definitions(reader: _Reader) -> tuple[dict[str, Condition], Any]:
+    """definitions.yaml: named conditions (and the raw YAML, for the reference checks)."""
     definitions: dict[str, Condition] = {}
-    def_path = root / "definitions.yaml"
-    def_raw = read("definitions.yaml", required=False)
+    def_path = reader.root / "definitions.yaml"
+    def_raw = reader.read("definitions.yaml", required=False)
     if def_raw is not None:
         if not isinstance(def_raw, LineDict):  # every YAML mapping is read as a LineDict
-            problems.append(f"{def_path}: expected a mapping of name: condition")
+            reader.problems.append(f"{def_path}: expected a mapping of name: condition")
         else:
             for name, value in def_raw.items():
                 try:
                     line = def_raw.key_lines.get(name) if isinstance(def_raw, LineDict) else None
                     definitions[str(name)] = parse_condition(value, line)
                 except ConditionError as exc:
-                    problems.append(f"{def_path}, line {exc.line}: definition '{name}': {exc}")
+                    reader.problems.append(
+                        f"{def_path}, line {exc.line}: definition '{name}': {exc}"
+                    )
+    return definitions, def_raw
 
+
+def _load_questions(reader: _Reader) -> list[Question]:
+    """questions.yaml: the questions, in the order they are asked."""
     questions: list[Question] = []
-    q_path = root / "questions.yaml"
-    q_raw = read("questions.yaml")
-    try:
-        q_items = _items(q_raw, "questions", q_path)
-    except InputError as exc:
-        problems.append(str(exc))
-        q_items = []
-    for i, item in enumerate(q_items):
+    q_path = reader.root / "questions.yaml"
+    q_raw = reader.read("questions.yaml")
+    for i, item in enumerate(reader.items(q_raw, "questions", q_path)):
         line = q_raw.item_lines[i] if hasattr(q_raw, "item_lines") else getattr(item, "line", 0)
-        q = model(Question, item, str(q_path), (i,), file=str(q_path), line=line or 0)
+        q = reader.model(Question, item, str(q_path), (i,), file=str(q_path), line=line or 0)
         if q is not None:
             questions.append(q.model_copy(update={"id": q.id or q.fact}) if not q.id else q)
+    return questions
 
-    labels_raw = read("labels.yaml", required=False)
-    labels = (
-        model(Labels, labels_raw, str(root / "labels.yaml")) if labels_raw is not None else Labels()
+
+def _load_labels(reader: _Reader) -> Labels | None:
+    """labels.yaml: plain words for decision ids and fact values (optional)."""
+    raw = reader.read("labels.yaml", required=False)
+    return (
+        reader.model(Labels, raw, str(reader.root / "labels.yaml")) if raw is not None else Labels()
     )
+
+
+def _load_glossary(reader: _Reader) -> list[GlossaryEntry]:
+    """glossary.yaml: terms explained (optional)."""
+    path = reader.root / "glossary.yaml"
     glossary: list[GlossaryEntry] = []
-    g_raw = read("glossary.yaml", required=False)
-    try:
-        g_items = _items(g_raw, "glossary", root / "glossary.yaml")
-    except InputError as exc:
-        problems.append(str(exc))
-        g_items = []
-    for i, item in enumerate(g_items):
-        entry = model(GlossaryEntry, item, str(root / "glossary.yaml"), (i,))
+    raw = reader.read("glossary.yaml", required=False)
+    for i, item in enumerate(reader.items(raw, "glossary", path)):
+        entry = reader.model(GlossaryEntry, item, str(path), (i,))
         if entry is not None:
             glossary.append(entry)
+    return glossary
 
-    sources_raw = read("sources.yaml", required=False)
-    sources = (
-        model(Sources, sources_raw, str(root / "sources.yaml"))
-        if sources_raw is not None
+
+def _load_sources(reader: _Reader) -> Sources | None:
+    """sources.yaml: the cited sources (optional)."""
+    raw = reader.read("sources.yaml", required=False)
+    return (
+        reader.model(Sources, raw, str(reader.root / "sources.yaml"))
+        if raw is not None
         else Sources()
     )
 
+
+def _load_rules(reader: _Reader) -> list[Rule]:
+    """rules/*.yaml: the rules, file by file in name order."""
     rules: list[Rule] = []
-    rules_dir = root / "rules"
+    rules_dir = reader.root / "rules"
     rule_files = sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else []
     if not rule_files:
-        problems.append(f"{rules_dir}: no rule files (*.yaml) found")
+        reader.problems.append(f"{rules_dir}: no rule files (*.yaml) found")
     for rule_file in rule_files:
-        rel = str(rule_file.relative_to(root))
-        raw = read(rel)
+        raw = reader.read(str(rule_file.relative_to(reader.root)))
         try:
             items = _items(raw, "rules", rule_file)
         except InputError as exc:
-            problems.append(str(exc))
+            reader.problems.append(str(exc))
             continue
         item_lines = getattr(items, "item_lines", [0] * len(items))
         for i, item in enumerate(items):
-            rule = model(Rule, item, str(rule_file), (i,), file=str(rule_file), line=item_lines[i])
+            rule = reader.model(
+                Rule, item, str(rule_file), (i,), file=str(rule_file), line=item_lines[i]
+            )
             if rule is not None:
                 rules.append(rule)
-
-    problems.extend(_check_references(meta, definitions, questions, rules, def_raw))
-    if problems:
-        raise InputError(problems[0], problems)
-    assert meta is not None and labels is not None
-    return Pack(
-        root, meta, definitions, questions, rules, labels, glossary, files, sources or Sources()
-    )
+    return rules
 
 
 _ALLOWED: dict[str, Sequence[str]] = {
-    "route": C.ROUTES,
-    "id": C.NOTIFICATIONS,
-    "statutory": C.STATUTORY,
-    "lcspr": C.LCSPR,
-    "national_review": C.NATIONAL_REVIEW,
-    "status": C.STATUSES,
-    "form": (*C.FORMS, "none"),
-    "fact": tuple(C.FACTS),
-    "after": C.DATE_FACTS,
-    "otherwise_after": C.NOTIFICATIONS,
+    "route": contract.ROUTES,
+    "id": contract.NOTIFICATIONS,
+    "statutory": contract.STATUTORY,
+    "lcspr": contract.LCSPR,
+    "national_review": contract.NATIONAL_REVIEW,
+    "status": contract.STATUSES,
+    "form": (*contract.FORMS, "none"),
+    "fact": tuple(contract.FACTS),
+    "after": contract.DATE_FACTS,
+    "otherwise_after": contract.NOTIFICATIONS,
 }
 
 
@@ -737,7 +789,7 @@ def _check_references(
                     )
                 continue
             assert isinstance(leaf, Leaf)
-            spec = C.FACTS.get(leaf.fact)
+            spec = contract.FACTS.get(leaf.fact)
             if spec is None:
                 problems.append(f"{at}: no fact called '{leaf.fact}'")
                 continue
@@ -756,7 +808,7 @@ def _check_references(
                     f"allowed values: {', '.join(spec.known_values)}"
                     + (
                         " ('unknown' is never tested: an unknown fact makes a condition unknown)"
-                        if C.UNKNOWN in bad
+                        if contract.UNKNOWN in bad
                         else ""
                     )
                 )
@@ -771,9 +823,9 @@ def _check_references(
         problems.extend(_too_deep(definitions, questions, rules, def_raw))
     for q in questions:
         check(q.ask_if, q.file, q.line)
-        spec = C.FACTS[q.fact]
+        spec = contract.FACTS[q.fact]
         for option in q.options:
-            allowed = spec.values if spec.kind != "date" else (*spec.known_values, C.UNKNOWN)
+            allowed = spec.values if spec.kind != "date" else (*spec.known_values, contract.UNKNOWN)
             if option.value not in allowed:
                 problems.append(
                     f"{q.file}, line {q.line}: question '{q.id or q.fact}': option {option.value!r} is not a "

@@ -18,7 +18,7 @@ from assistant.core.case import Referral
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
 from assistant.core.pack import Label, Pack
-from assistant.forms.words import FormField, FormSpec, FormWords, load_form_words
+from assistant.forms.form_words import FormField, FormSpec, FormWords, load_form_words
 
 # Answers that describe a concern about the system, for pre-filling "why there is learning".
 CONCERN_FACTS = (

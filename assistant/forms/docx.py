@@ -29,7 +29,7 @@ from assistant.core.engine import Deadline, Decision, Notification, Reason, Revi
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
 from assistant.core.paths import default_prompts_dir
-from assistant.core.words import TemplateRefused, sandboxed_environment, unsafe_uses
+from assistant.core.prompts import TemplateRefused, sandboxed_environment, unsafe_uses
 from assistant.forms.context import Form, build_form, show_date
 
 DOCX_TEMPLATES = {
@@ -70,10 +70,10 @@ def _environment() -> Any:
 
     docxtpl compiles the document's XML with `from_string` on every render; the XML of a given
     template is the same each time, so the compiled template is reused (about half the time).
-    It is the templates' sandbox (assistant.core.words): a crafted document cannot run code.
+    It is the templates' sandbox (assistant.core.prompts): a crafted document cannot run code.
     """
 
-    from assistant.core.words import sandbox_class
+    from assistant.core.prompts import sandbox_class
 
     class CachingEnvironment(sandbox_class()):  # type: ignore[misc]
         compiled: dict[str, Any]

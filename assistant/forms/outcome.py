@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.engine import Decision
 from assistant.core.errors import InputError
 from assistant.core.pack import Pack
@@ -46,12 +46,12 @@ def render_outcome(
             "use md (Markdown), txt (plain text) or html (to print)"
         )
     from assistant.core.outcome import build_outcome
-    from assistant.core.words import render
+    from assistant.core.prompts import render
 
     outcome = build_outcome(pack, decision, facts or {})
     if fmt == "txt":
         return render(pack, "decision.txt.j2", decision=decision, facts=facts, outcome=outcome)
-    from assistant.core.words import environment
+    from assistant.core.prompts import environment
 
     env = environment(pack)
     if "md" not in env.filters:
@@ -121,18 +121,18 @@ def case_file_text(facts: Mapping[str, Any]) -> str:
 
     plain: dict[str, Any] = {}
     dates: dict[str, str] = {}
-    for name in C.FACTS:
+    for name in contract.FACTS:
         value = facts.get(name)
         if value is None:
             continue
-        if name in C.DATE_FACTS:
+        if name in contract.DATE_FACTS:
             if isinstance(value, dt.date):
                 dates[name] = value.isoformat()
-            elif isinstance(value, str) and value.strip() and value.strip() != C.UNKNOWN:
+            elif isinstance(value, str) and value.strip() and value.strip() != contract.UNKNOWN:
                 dates[name] = value.strip()  # a date answered "not sure" is left out
             continue
         plain[name] = str(value)
-    data: dict[str, Any] = {"contract": C.CONTRACT_VERSION, "facts": plain}
+    data: dict[str, Any] = {"contract": contract.CONTRACT_VERSION, "facts": plain}
     if dates:
         data["dates"] = dates
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -21,8 +21,8 @@ from assistant.core.pack import Pack
 from assistant.forms import render
 from assistant.forms.context import build_form
 from assistant.forms.docx import check_template, docx_template_path
+from assistant.forms.form_words import forms_file, load_form_words
 from assistant.forms.text import TEMPLATES, environment
-from assistant.forms.words import forms_file, load_form_words
 
 FILLED = Referral(
     referrer={

@@ -8,7 +8,7 @@ Three environments, one per format, because each escapes free text its own way:
 - HTML: autoescape on; values sit in `white-space: pre-wrap` elements, so newlines show.
 User text only ever reaches a template as data, so `{{ 7*7 }}` typed by a user stays `{{ 7*7 }}`.
 A rule pack's prompts/forms/ templates replace the shipped ones; every template renders in the
-sandbox of assistant.core.words, so a shared pack's template cannot run code.
+sandbox of assistant.core.prompts, so a shared pack's template cannot run code.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.pack import Pack
-from assistant.core.words import prompt_loader, sandboxed_environment
+from assistant.core.prompts import prompt_loader, sandboxed_environment
 from assistant.forms.context import Form, show_date
 
 TEMPLATES = {

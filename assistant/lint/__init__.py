@@ -1,7 +1,7 @@
 """`review-assistant lint`: prove a rule pack complete and consistent, in plain words.
 
     schema.py     what load_pack reports, and the references it leaves alone
-    walk.py       every path of answers through next_question: gaps, overlaps, dead rules
+    explore.py    every path of answers through next_question: gaps, overlaps, dead rules
     templates.py  every prompt template renders for every route (StrictUndefined)
     sources.py    every source tag the rules and glossary cite is in sources.yaml
     stubs.py      counterexamples written as rule-test stubs
@@ -30,10 +30,10 @@ def lint_pack(
 ) -> Report:
     """Check the pack in `path` (default: the shipped pack) and report what needs changing."""
     # lazy: every command's parser reads DEFAULT_MAX_STATES; Jinja2 and the walk load only to lint
+    from assistant.lint.explore import explore
     from assistant.lint.schema import load_findings, reference_findings
     from assistant.lint.sources import source_findings
     from assistant.lint.templates import form_findings, template_findings
-    from assistant.lint.walk import walk
 
     started = time.perf_counter()
     root = Path(path) if path is not None else default_rules_dir()
@@ -54,7 +54,7 @@ def lint_pack(
     report.questions = len(pack.questions)
     report.findings.extend(reference_findings(pack))
     report.findings.extend(source_findings(pack))
-    result = walk(pack, today=today, max_states=max_states)
+    result = explore(pack, today=today, max_states=max_states)
     report.findings.extend(result.findings)
     report.notes.extend(result.notes)
     report.paths, report.states = result.paths, result.states

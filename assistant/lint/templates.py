@@ -11,7 +11,7 @@ you add a template whose context lint cannot guess (keep the builder UI-free: no
 Any other template whose free names are all among `pack`, `labels`, `decision` and `facts` is
 rendered with an outcome; the rest are listed as not checked.
 
-Templates render in the assistant's sandbox (assistant.core.words), so lint never runs code a
+Templates render in the assistant's sandbox (assistant.core.prompts), so lint never runs code a
 template smuggles in; a template that reads Python's internals (`__globals__`, `mro`) is
 reported with its line and not rendered.
 """
@@ -28,11 +28,11 @@ from jinja2 import nodes
 
 from assistant.core.pack import Pack
 from assistant.core.paths import default_prompts_dir
-from assistant.core.words import environment
+from assistant.core.prompts import environment
 from assistant.forms.selfcheck import check_forms
+from assistant.lint.explore import Sample
 from assistant.lint.findings import Finding
 from assistant.lint.schema import problem_finding
-from assistant.lint.walk import Sample
 
 Context = dict[str, Any]
 ContextBuilder = Callable[[Pack, list[Sample]], Iterable[tuple[str, Context]]]
@@ -149,7 +149,7 @@ _BOUND_BY_JINJA = frozenset({"loop", "caller", "varargs", "kwargs", "self", "sup
 def _unsafe_findings(name: str, tree: Any, filename: str | None) -> list[Finding]:
     """Every attribute the template reads that reaches Python's internals (`__class__`,
     `__globals__`, `mro` ...): the sandbox refuses the template when it is shown."""
-    from assistant.core.words import unsafe_uses
+    from assistant.core.prompts import unsafe_uses
 
     return [
         Finding(

@@ -23,8 +23,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.core.pack import Pack
+from assistant.core.prompts import environment
 from assistant.core.terminal import visible
-from assistant.core.words import environment
 from assistant.tui.safe_errors import protect
 
 NEW = "new"

@@ -141,7 +141,7 @@ class RegisterWords:
     """prompts/check/register.j2 (`set` variables) and the macros of prompts/check/words.j2."""
 
     def __init__(self, pack: Pack) -> None:
-        from assistant.core.words import environment
+        from assistant.core.prompts import environment
 
         self.pack = pack
         self.env = environment(pack)
@@ -176,7 +176,7 @@ class RegisterWords:
         return " ".join(str(self.cells.counts(list(results))).split())
 
     def explain(self, checked: Checked) -> str:
-        from assistant.core.words import render
+        from assistant.core.prompts import render
 
         decision_text = ""
         if checked.decision is not None:

@@ -29,7 +29,7 @@ def protect(app: Any) -> Any:
                 "unexpected error in the chat", exc_info=(type(error), error, error.__traceback__)
             )
             message = crash_message(error)
-            from assistant.core.words import TemplateRefused
+            from assistant.core.prompts import TemplateRefused
 
             if isinstance(error, TemplateRefused):  # a pack's template: its file and what
                 message = str(error)  # was refused, no values (already safe to print)

@@ -34,7 +34,7 @@ from assistant.training import (
     Walkthrough,
     WhatIf,
     answer_words,
-    walk,
+    replay_scenario,
     what_if,
 )
 
@@ -554,4 +554,6 @@ class TrainerApp(App[None]):
     def start(self, scenario: Scenario) -> None:
         """Open a scenario at its story; the outcome is hidden again if guessing first."""
         self.revealed = False
-        self.push_screen(StepScreen(scenario, walk(self.pack, scenario.answers(), self.today)))
+        self.push_screen(
+            StepScreen(scenario, replay_scenario(self.pack, scenario.answers(), self.today))
+        )

@@ -285,7 +285,7 @@ def test_the_counts_agree_with_their_number():
     from types import SimpleNamespace
 
     from assistant.core import load_pack
-    from assistant.core.words import environment
+    from assistant.core.prompts import environment
 
     counts = environment(load_pack()).get_template("check/words.j2").module.counts
     one_each = [SimpleNamespace(verdict=v) for v in ("agrees", "differs", "needs_reason")]

@@ -53,39 +53,34 @@ def _random_answers(rng, pack):
 
 
 @pytest.mark.slow
-def test_remembered_tallies_give_what_working_it_out_afresh_gives(monkeypatch):
-    """The engine remembers tallies per pack (facts and date); a warm memory, a small one that
-    keeps forgetting, and none at all must all decide and ask alike."""
-    import assistant.core.engine as engine
-    from assistant.core.engine import decide, next_question
+def test_remembered_tallies_give_what_working_it_out_afresh_gives():
+    """A TallyMemo remembers one pack's tallies (facts and date); a warm memo, a small one that
+    keeps forgetting, a memo of another pack and none at all must all decide and ask alike."""
+    from assistant.core.engine import TallyMemo, decide, next_question
 
     pack = load_pack()
     rng = random.Random(27112026)
     cases = [_random_answers(rng, pack) for _ in range(60)]
     days = [dt.date(2018, 6, 28), dt.date(2026, 3, 2)]  # before and after rules changed
 
-    def run():
+    def run(memo):
         out = []
         for answers in cases:
             for on in days:
-                decision = decide(pack, answers, on=on, today=on)
-                question = next_question(pack, {**answers, "incident_date": on}, today=on)
+                decision = decide(pack, answers, on=on, today=on, memo=memo)
+                question = next_question(pack, {**answers, "incident_date": on}, on, memo)
                 out.append((decision.to_json(), question.id if question else None))
         return out
 
-    pack.__dict__.pop("_engine_tallies", None)
-    warm = [run(), run()]  # the second run is answered from memory
-    monkeypatch.setattr(engine, "_TALLIES_KEPT", 3)
-    pack.__dict__.pop("_engine_tallies", None)
-    forgetful = run()
-    assert len(pack.__dict__["_engine_tallies"]) <= 3
-    monkeypatch.setattr(
-        engine,
-        "_tally",
-        lambda pack, known, on, base=None, changed=None: evaluate(
-            pack, known, on, base=base, changed=changed
-        ),
-    )
-    afresh = run()
-    assert warm[0] == warm[1] == forgetful == afresh
+    memo = TallyMemo(pack)
+    warm = [run(memo), run(memo)]  # the second run is answered from memory
+    assert memo.tallies and memo.entries
+    small = TallyMemo(pack, kept=3, entries_kept=5)
+    forgetful = run(small)
+    assert len(small.tallies) <= 3
+    other = TallyMemo(load_pack())  # a memo of another loaded pack is not used
+    elsewhere = run(other)
+    assert not other.tallies and not other.entries
+    afresh = run(None)
+    assert warm[0] == warm[1] == forgetful == elsewhere == afresh
     assert len({q for _, q in afresh}) > 3 and len({d["route"] for d, _ in afresh}) > 2

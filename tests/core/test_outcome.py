@@ -19,7 +19,7 @@ from assistant.core.engine import decide
 from assistant.core.errors import InputError
 from assistant.core.outcome import build_outcome, readable_source
 from assistant.core.pack import Pack, default_rules_dir
-from assistant.core.words import render
+from assistant.core.prompts import render
 from assistant.forms.outcome import render_outcome, save_case_file, save_outcome
 
 ROOT = Path(__file__).resolve().parents[2]

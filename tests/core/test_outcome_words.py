@@ -13,11 +13,11 @@ import pytest
 
 from assistant.conversation.outcome_text import outcome_markdown
 from assistant.core import load_pack
-from assistant.core.words import render
+from assistant.core.prompts import render
 from assistant.forms import render as render_form
 from assistant.forms.context import build_form
 from assistant.forms.outcome import render_outcome
-from assistant.lint.walk import walk
+from assistant.lint.explore import explore
 from tests.support.readback import HtmlForm
 
 TODAY = dt.date(2026, 11, 27)
@@ -57,7 +57,7 @@ def _docx_text(data: bytes) -> str:
 @pytest.fixture(scope="module")
 def walked():
     pack = load_pack()
-    result = walk(pack, today=TODAY)
+    result = explore(pack, today=TODAY)
     assert result.samples, "the walk reached no outcome"
     return pack, result.samples
 

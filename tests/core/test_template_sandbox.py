@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from assistant.core.errors import InputError
-from assistant.core.words import TemplateRefused, sandboxed_environment, unsafe_uses
+from assistant.core.prompts import TemplateRefused, sandboxed_environment, unsafe_uses
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_PACK = REPO / "rules" / "salford"

@@ -167,7 +167,7 @@ def test_a_broken_forms_file_is_a_clear_error(tmp_path):
 
 def test_the_shipped_forms_file_has_every_form_and_screen_word(pack):
     from assistant.core import contract
-    from assistant.forms.words import load_form_words
+    from assistant.forms.form_words import load_form_words
 
     words = load_form_words(load_pack())
     assert set(words.forms) == set(contract.FORMS)

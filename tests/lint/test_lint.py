@@ -13,8 +13,8 @@ from assistant.core import decide, evaluate, load_pack
 from assistant.core.contract import DATE_FACTS
 from assistant.core.logic import FALSE, TRUE, UNKNOWN
 from assistant.lint import lint_pack
+from assistant.lint.explore import residual, value_classes
 from assistant.lint.stubs import FILL_IN, write_tests
-from assistant.lint.walk import residual, value_classes
 
 PACKS = Path(__file__).parent / "packs"
 TODAY = dt.date(2026, 11, 27)

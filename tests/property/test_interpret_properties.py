@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual import events
 
-from assistant.core import contract as C
-from assistant.core import load_pack
+from assistant.core import contract, load_pack
 from assistant.core.interpret import (
     Answer,
     Command,
@@ -68,7 +67,7 @@ def _check(result, question) -> None:
     if isinstance(result, Unclear):
         assert result.candidates
         assert set(result.candidates) <= set(values)
-        assert result.candidates != (C.UNKNOWN,)  # "Not sure" alone is never a guess
+        assert result.candidates != (contract.UNKNOWN,)  # "Not sure" alone is never a guess
 
 
 @BOUNDED
@@ -103,11 +102,11 @@ def test_not_sure_is_never_a_loose_guess(text, question) -> None:
     """An answer of "not sure" comes from its number, its words, or a way of saying it."""
     choices = question.choices(PACK.labels.values.get(question.fact))
     result = _interpret(text, choices, question.kind, TODAY)
-    if isinstance(result, Answer) and result.value == C.UNKNOWN:
+    if isinstance(result, Answer) and result.value == contract.UNKNOWN:
         assert result.how in ("number", "not_sure", "words")
         if result.how == "words":
             words = set(text.lower().replace(",", " ").split())
-            label = next(c.label for c in choices if c.value == C.UNKNOWN)
+            label = next(c.label for c in choices if c.value == contract.UNKNOWN)
             assert words & set(label.lower().replace(",", " ").split())
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import Pack, load_pack
-from assistant.core import contract as C
+from assistant.core import Pack, contract, load_pack
 from assistant.core.engine import next_question
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "rules" / "salford"
@@ -95,7 +94,7 @@ def test_immediate_risk_is_asked_first() -> None:
 
 def test_every_fact_and_every_choice_value_has_plain_words() -> None:
     pack = _pack()
-    for fact, spec in C.FACTS.items():
+    for fact, spec in contract.FACTS.items():
         assert fact in pack.labels.facts and pack.labels.facts[fact].label, (
             f"labels.facts has no {fact}"
         )
@@ -124,15 +123,15 @@ def test_every_fact_and_every_choice_value_has_plain_words() -> None:
 )
 def test_every_contract_id_has_a_label(kind: str) -> None:
     ids = {
-        "routes": C.ROUTES,
-        "notifications": C.NOTIFICATIONS,
-        "statutory": C.STATUTORY,
-        "lcspr": C.LCSPR,
-        "national_review": C.NATIONAL_REVIEW,
-        "criteria": C.CRITERIA,
-        "local_options": C.LOCAL_OPTIONS,
-        "signposts": C.SIGNPOSTS,
-        "forms": C.FORMS,
+        "routes": contract.ROUTES,
+        "notifications": contract.NOTIFICATIONS,
+        "statutory": contract.STATUTORY,
+        "lcspr": contract.LCSPR,
+        "national_review": contract.NATIONAL_REVIEW,
+        "criteria": contract.CRITERIA,
+        "local_options": contract.LOCAL_OPTIONS,
+        "signposts": contract.SIGNPOSTS,
+        "forms": contract.FORMS,
     }[kind]
     labels = getattr(_pack().labels, kind)
     missing = [i for i in ids if i not in labels or not labels[i].label.strip()]

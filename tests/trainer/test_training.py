@@ -18,8 +18,8 @@ from assistant.training import (
     find_scenario,
     load_scenarios,
     outcome_lines,
+    replay_scenario,
     show_date,
-    walk,
     what_if,
 )
 
@@ -43,11 +43,11 @@ def scenarios():
 
 @pytest.fixture(scope="module")
 def baby(pack, scenarios):
-    return walk(pack, find_scenario(scenarios, "01-baby-head-injury").answers())
+    return replay_scenario(pack, find_scenario(scenarios, "01-baby-head-injury").answers())
 
 
 def test_a_question_the_story_does_not_answer_is_replayed_as_not_sure(pack):
-    walkthrough = walk(
+    walkthrough = replay_scenario(
         pack, {"immediate_risk": "no", "subject_age_band": "under_16", "harm": "serious_harm"}
     )
     unsaid = [s for s in walkthrough.steps if not s.said]
@@ -169,7 +169,7 @@ def test_the_training_logic_imports_no_textual():
 
 
 def _reveal(pack, scenario, width=100):
-    walkthrough = walk(pack, scenario.answers())
+    walkthrough = replay_scenario(pack, scenario.answers())
     words = TrainerWords(pack)
     text = words.render(
         "step",

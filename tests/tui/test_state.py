@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from assistant.conversation.state import ConversationState
-from assistant.core import contract as C
+from assistant.core import contract
 from assistant.core.engine import replay
 
 
@@ -14,9 +14,9 @@ def test_answering_step_by_step_gives_the_same_path_as_a_full_replay(pack):
     rnd = random.Random(5)
 
     def value(fact):
-        if C.FACTS[fact].kind == "date":
+        if contract.FACTS[fact].kind == "date":
             return rnd.choice(["unknown", dt.date(2026, 3, 2)])
-        return rnd.choice(C.FACTS[fact].values)
+        return rnd.choice(contract.FACTS[fact].values)
 
     for _ in range(25):
         state = ConversationState(pack)

@@ -271,7 +271,7 @@ class OutcomeScreen(CloseOnce, KeysPanel, Screen[str]):
 
 def keep_words(pack: Pack) -> UiWords:
     """The words of prompts/outcome/keep.j2, as attributes."""
-    from assistant.core.words import environment
+    from assistant.core.prompts import environment
 
     module = environment(pack).get_template("outcome/keep.j2").module
     return UiWords.from_module(module)

@@ -59,8 +59,8 @@ from assistant.forms import (
 )
 from assistant.forms.context import field_value, visible_fields
 from assistant.forms.fields import parse_date, problem
+from assistant.forms.form_words import FormField, FormWords, load_form_words
 from assistant.forms.save import save_private, unused_path
-from assistant.forms.words import FormField, FormWords, load_form_words
 from assistant.tui.screens.base import CloseOnce
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from assistant.core import contract
 from assistant.core.engine import (
     Decision,
+    TallyMemo,
     _tally,
     decide,
     in_force,
@@ -118,7 +119,7 @@ def residual(
 
 
 class _Ahead(str):
-    """ "unknown", given ahead by the walk rather than chosen (see _Walk.fill)."""
+    """ "unknown", given ahead by the walk rather than chosen (see _Explorer.fill)."""
 
 
 _AHEAD = _Ahead(contract.UNKNOWN)
@@ -230,7 +231,7 @@ class Sample:
 
 
 @dataclass
-class WalkResult:
+class ExploreResult:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     paths: int = 0
@@ -240,11 +241,62 @@ class WalkResult:
     routes: set[str] = field(default_factory=set)
 
 
-class _Walk:
+# A rule that applies or is still open in one state: (its position, its residual, whether it is
+# in force on the state's date). A plain tuple, always unpacked by these names: a state makes
+# one per rule, and a named tuple or frozen dataclass costs lint a tenth more time.
+_RuleState = tuple[int, Residual, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleStates:
+    on: dt.date  # the date whose rules apply
+    pending: bool  # a date still to be asked could change which rules are in force
+    applying: tuple[_RuleState, ...]
+    still_open: tuple[_RuleState, ...]
+
+
+# What a settled rule adds that can still matter (part of a state's key): not which rule, but
+# what it adds.
+@dataclass(frozen=True, slots=True)
+class _Proposal:
+    field: str
+    value: str
+    sure: bool
+    rule: int | None  # named only for a field without a precedence (overlaps name the rules)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    dates: frozenset[str]  # the dates its notifications and deadlines ask for
+    sure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Halt:
+    pass
+
+
+_HALT = _Halt()
+_Contribution = _Proposal | _Dated | _Halt
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldSummary:
+    """Settled proposals for one field: the most protective certain value, and an uncertain
+    value more protective than it (None when there is none)."""
+
+    tag: Any  # the proposing rules' dates in force, while a date could still change them
+    field: str
+    sure: str | None
+    unsure: str | None
+
+
+class _Explorer:
     def __init__(self, pack: Pack, today: dt.date, max_states: int, fields: frozenset[str]) -> None:
         self.pack = pack
         self.today = today
         self.max_states = max_states
+        self.tallies = TallyMemo(pack)  # paths share their beginnings: tallies are reused
         self.rules = pack.rules
         self.classes = value_classes(pack)
         self.starts = era_starts(pack)
@@ -291,7 +343,7 @@ class _Walk:
         self.prune = not any(name in self.undeclared for name in fields)
         self.followed.update(i for i, strong in enumerate(self.strong) if strong)
         self.memo: dict[Any, int] = {}
-        self.made: dict[tuple[int, bool, bool], list[Any]] = {}  # contributions, per walk
+        self.made: dict[tuple[int, bool, bool], list[_Contribution]] = {}  # per walk
         self.settled_now = False
         self.pending_now = False
         self.relevant_now: set[str] = set()
@@ -317,7 +369,9 @@ class _Walk:
         only the rules that test those facts are worked out again.
         """
         values = self.rule_residuals(answers, before, changed)
-        key = self.key(answers, values)
+        states = self.rule_states(answers, values)
+        self.record(states, answers)
+        key = self.key(states, answers)
         count = self.memo.get(key)
         if count is not None:
             return count
@@ -334,7 +388,7 @@ class _Walk:
         answers = self.fill(answers)
         if answers is not given:
             values = self.rule_residuals(answers, values, [f for f in answers if f not in given])
-        question = next_question(self.pack, answers, self.today)
+        question = next_question(self.pack, answers, self.today, self.tallies)
         if question is None:
             self.check_end(answers, values, final=True)
             count = 1
@@ -402,19 +456,14 @@ class _Walk:
             values[i] = self.residual_of(self.rules[i].when, answers)
         return values
 
-    def key(self, answers: Mapping[str, Any], values: list[Residual]) -> Any:
-        """What decides the rest of the interview from here (see the module docstring).
-
-        Computing it also records, for every state reached (memoised or not), which rules apply
-        for certain, which proposals are overridden and which rules overlap.
-        """
+    def rule_states(self, answers: Mapping[str, Any], values: list[Residual]) -> _RuleStates:
+        """The rules that apply (TRUE or "not sure") and the rules still open, in rule order; a
+        rule that cannot apply adds nothing and keeps nothing open."""
         known = {k: v for k, v in answers.items() if v != contract.UNKNOWN}
         on = in_force_on(known, self.today)
         pending = self.pending_now = self.pending(answers)
-        # (rule, residual, in force now), in rule order: rules that apply (TRUE or "not sure")
-        # and rules still open; a rule that cannot apply adds nothing and keeps nothing open
-        applying: list[tuple[int, Residual, bool]] = []
-        still_open: list[tuple[int, Residual, bool]] = []
+        applying: list[_RuleState] = []
+        still_open: list[_RuleState] = []
         halts = self.halts
         for i, live in enumerate(in_force(self.pack, on)):
             if not (live or pending):
@@ -430,34 +479,50 @@ class _Walk:
                 applying.append((i, value, live))
             else:
                 still_open.append((i, value, live))
-        parts: set[Any] = set()
+        return _RuleStates(on, pending, tuple(applying), tuple(still_open))
+
+    def record(self, states: _RuleStates, answers: Mapping[str, Any]) -> None:
+        """For every state reached (memoised or not): the rules that apply for certain, the
+        proposals overridden and the rules that overlap, whether the followed fields are
+        settled, and the facts the rules still open look at."""
         relevant: set[str] = set()
         strong, dated = self.strong, self.dated
-        for i, value, _ in still_open:
-            if strong[i] or (pending and dated[i]):
-                parts.add((i, value))
+        for i, value, _ in states.still_open:
+            if strong[i] or (states.pending and dated[i]):
                 relevant |= _facts_in(value)
         self.relevant_now = relevant
         certain: list[tuple[int, str, str]] = []  # (rule, field, value) of rules that apply now
-        proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
-        for i, value, live in applying:
-            rule = self.rules[i]
-            sure = value is True
-            if sure and live:
+        for i, value, live in states.applying:
+            if value is True and live:
                 self.fired.add(i)
                 certain.extend((i, name, v) for name, v in self.then_scalars[i])
+        self.check_certain(certain, answers)
+        self.settled_now = not states.pending and self.settled(states.applying, states.still_open)
+
+    def key(self, states: _RuleStates, answers: Mapping[str, Any]) -> Any:
+        """What decides the rest of the interview from here (see the module docstring)."""
+        pending = states.pending
+        parts: set[Any] = set()
+        strong, dated = self.strong, self.dated
+        for i, value, _ in states.still_open:
+            if strong[i] or (pending and dated[i]):
+                parts.add((i, value))
+        proposals: dict[tuple[Any, str], list[tuple[str, bool]]] = {}
+        for i, value, _ in states.applying:
+            rule = self.rules[i]
+            sure = value is True
             tag = (rule.effective_from, rule.effective_to) if pending else None
             made = self.made.get((i, sure, pending))
             if made is None:
                 made = self.made[(i, sure, pending)] = self.contributions(i, sure)
             for contribution in made:
-                if contribution[0] == "scalar" and contribution[4] is None:
-                    proposals.setdefault((tag, contribution[1]), []).append(contribution[2:4])
+                if isinstance(contribution, _Proposal) and contribution.rule is None:
+                    proposals.setdefault((tag, contribution.field), []).append(
+                        (contribution.value, contribution.sure)
+                    )
                 else:
                     parts.add((tag, contribution))
         parts.update(self.summaries(proposals))
-        self.check_certain(certain, answers)
-        self.settled_now = not pending and self.settled(applying, still_open)
         asking: list[tuple[str, Residual]] = []
         for question in self.pack.questions:
             if question.fact not in answers:
@@ -476,13 +541,15 @@ class _Walk:
             if not pending
             else tuple(answers.get(f, _ABSENT) for f in contract.DATE_FACTS)
         )
-        era = bisect_right(self.starts, on) if pending else None
+        era = bisect_right(self.starts, states.on) if pending else None
         return (era, frozenset(parts), frozenset(asking), dates)
 
-    def summaries(self, proposals: dict[tuple[Any, str], list[tuple[str, bool]]]) -> list[Any]:
+    def summaries(
+        self, proposals: dict[tuple[Any, str], list[tuple[str, bool]]]
+    ) -> list[_FieldSummary]:
         """Settled proposals for one field, reduced to what the future can see: the most
         protective certain value, and an uncertain value more protective than it, if any."""
-        out: list[Any] = []
+        out: list[_FieldSummary] = []
         for (tag, name), values in proposals.items():
             rank = self.pack.rank[name]
             sure = min((v for v, c in values if c), key=rank.__getitem__, default=None)
@@ -490,7 +557,7 @@ class _Walk:
             unsure = min((v for v, c in values if not c), key=rank.__getitem__, default=None)
             if unsure is not None and rank[unsure] >= limit:
                 unsure = None
-            out.append((tag, "field", name, sure, unsure))
+            out.append(_FieldSummary(tag, name, sure, unsure))
         return out
 
     def pending(self, answers: Mapping[str, Any]) -> bool:
@@ -499,29 +566,25 @@ class _Walk:
             return False
         return any(f not in answers and f in self.pack.question_for for f in _ERA_FACTS)
 
-    def contributions(self, i: int, sure: bool) -> list[Any]:
+    def contributions(self, i: int, sure: bool) -> list[_Contribution]:
         """What a settled rule adds that can still matter: not which rule, but what it adds."""
         rule = self.rules[i]
         out = rule.then if sure or rule.if_unknown is None else rule.if_unknown
-        found: list[Any] = []
+        found: list[_Contribution] = []
         for name, value in self.then_scalars[i] if sure else self.unknown_scalars[i]:
             if name not in self.fields:
                 continue
             who = i if name in self.undeclared else None  # overlaps name the rules
-            found.append(("scalar", name, value, sure, who))
+            found.append(_Proposal(name, value, sure, who))
         if not sure and rule.if_unknown is not None and rule.then.route and "route" in self.fields:
-            found.append(("scalar", "route", rule.then.route, False, None))
+            found.append(_Proposal("route", rule.then.route, False, None))
         if (out.notifications or out.deadlines) and self.pending_now:
-            found.append(("dated", _dates_asked(out), sure))
+            found.append(_Dated(_dates_asked(out), sure))
         if sure and out.halt:
-            found.append(("halt",))
+            found.append(_HALT)
         return found
 
-    def settled(
-        self,
-        applying: list[tuple[int, Residual, bool]],
-        still_open: list[tuple[int, Residual, bool]],
-    ) -> bool:
+    def settled(self, applying: tuple[_RuleState, ...], still_open: tuple[_RuleState, ...]) -> bool:
         """Whether no rule still open can change the followed fields (their value or certainty)."""
         for name in self.fields:
             rank = self.pack.rank[name]
@@ -589,9 +652,10 @@ class _Walk:
         self.ends += 1
         pack = self.pack
         known = {k: v for k, v in answers.items() if v != contract.UNKNOWN}
-        tally = _tally(pack, known, in_force_on(known, self.today))
+        tally = _tally(pack, known, in_force_on(known, self.today), self.tallies)
         trail: Answers = _trail(answers)
-        decision = decide(pack, answers, today=self.today)  # its tally is the one above
+        # its tally is the one above
+        decision = decide(pack, answers, today=self.today, memo=self.tallies)
         self.routes.add(decision.route)
         last = trail[-1] if trail else ("", None)
         if (
@@ -796,7 +860,7 @@ def _satisfiable(
     return False
 
 
-def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) -> WalkResult:
+def explore(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) -> ExploreResult:
     """Walk the paths of answers in `pack` and report gaps, overlaps and what never happens.
 
     One walk per single-valued field (route first, with half the budget), each following only
@@ -804,7 +868,7 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
     change it. Everything found on any walk is reported once.
     """
     fields = list(contract.SCALAR_FIELDS)
-    state = _Walk(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
+    state = _Explorer(pack, today or dt.date.today(), max_states, frozenset(fields[:1]))
     paths = 0
     for name in fields:
         state.track(frozenset((name,)))
@@ -820,7 +884,7 @@ def walk(pack: Pack, today: dt.date | None = None, max_states: int = 100_000) ->
             "path was walked: rules that never apply and questions never asked are not "
             "reported (raise --max-states)"
         )
-    return WalkResult(
+    return ExploreResult(
         findings=findings,
         notes=notes,
         paths=paths,
