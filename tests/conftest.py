@@ -83,16 +83,13 @@ def _source(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark what a test does from what it calls (Pilot runs and real subprocesses), and start
-    the slow ones first: run in parallel, a long test begun last would keep one worker busy
-    after the others have finished."""
+    """Mark what a test does from what it calls: Pilot runs and real subprocesses."""
     for item in items:
         text = _source(item)
         if "run_test(" in text or "pilot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.pilot)
         if "subprocess" in text or "sys.executable" in text or "run_cli(" in text:
             item.add_marker(pytest.mark.subprocess)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow first
 
 
 @pytest.fixture(autouse=True)
