@@ -168,7 +168,7 @@ def test_the_mention_check_finds_issue_numbers_and_machine_paths():
         f"as {_ISSUE.title()} #4 says",
         f"the {_ISSUE} #",
         "/wo" + "rk/venv/bin/python bench/x.py",
-        "an issuer 12 and a tissue 3 are fine",
+        "an issuer 12 and a tiss" + "ue 3 are fine",  # split: the words, not a mention
         "so is .venv/bin/python and the issues list",
     ]
     assert [bool(_mentions(line)) for line in lines] == [True, True, True, True, False, False]
