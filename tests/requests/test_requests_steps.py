@@ -18,6 +18,7 @@ from assistant.conversation.requests import (
 )
 from assistant.conversation.state import ConversationState
 from assistant.core import load_pack
+from tests.support.routes import PRACTICE_REVIEW
 
 TODAY = dt.date(2026, 11, 30)  # a Monday: 10 working days on is Monday 14 December 2026
 HOSTILE = 'Health visiting <b>& {{ 7*7 }} *stars* {%p if x %} _{_ \\ "q"'
@@ -25,17 +26,6 @@ REFERRAL = {
     "child": {"name": "Child Alpha Zulu", "date_of_birth": "2020-03-02"},
     "incident": {"date": "2026-01-02"},
     "agencies": [{"name": HOSTILE, "involvement": "visits"}, {"name": "Greater Manchester Police"}],
-}
-PRACTICE_REVIEW = {
-    "immediate_risk": "no",
-    "subject_age_band": "under_16",
-    "harm": "other_harm",
-    "abuse_or_neglect": "suspected",
-    "looked_after": "no",
-    "incident_location": "in_area",
-    "multi_agency_concerns": "yes",
-    "improvements_needed": "yes",
-    "setting": "home_or_community",
 }
 
 
