@@ -6,9 +6,9 @@ the screen (prompts/chat/ui.j2). Once the pack has loaded, these are kept, alrea
 in `opening-<key>.json` in the user's cache folder (assistant.core.cache: file 0600, folder
 0700), where the key is a hash of every file they come from: the pack's YAML, its prompts and
 the shipped ones, and the assistant's code. The next start reads that one small file (no
-pydantic, YAML or Jinja2), shows the question at once and loads the pack behind it (ChatScreen). Once the
-pack is loaded, the opening is rendered again from it; should it differ, the pack's own is
-shown and the file rewritten. A missing, stale, damaged or unsafe file means the usual start.
+pydantic, YAML or Jinja2), shows the question at once and loads the pack behind it
+(assistant.tui.screens.first_question). Once the pack is loaded, the opening is rendered again
+from it; should it differ, the pack's own is shown and the file rewritten. A missing, stale, damaged or unsafe file means the usual start.
 
 The words themselves stay in rules/ and prompts/: this file only keeps their rendered copy.
 """

@@ -194,3 +194,4 @@ async def test_enter_after_moving_back_into_the_list_chooses_the_highlighted_ans
         await pilot.press("enter")
         await pilot.pause()
         assert app.state.answers["subject_age_band"] == "unborn"
+

@@ -1,25 +1,32 @@
-"""The chat's quick start: the first question is on screen before the pack loads.
+"""The chat's quick start: the first question is on a screen of its own before the pack loads.
 
 The app is given the opening (rendered from the real pack, as the command line keeps it) and a
 `load` function that waits until the test lets it finish, so the user can act while the pack is
-still loading; whatever they did must be applied, unchanged, once it has loaded.
+still loading; whatever they did must be applied, unchanged, once the app has handed over to the
+chat screen.
 """
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Footer, Header, Input
 
 from assistant.conversation.opening import Opening, opening_for
 from assistant.conversation.state import ConversationState
 from assistant.core.pack import Pack
+from assistant.tui import app as app_module
 from assistant.tui.app import ReviewAssistantApp
+from assistant.tui.screens.chat import ChatScreen
+from assistant.tui.screens.first_question import FirstQuestionScreen
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import QuickReplies
+from assistant.tui.widgets.transcript import ChatMessage
 from tests.support.pilot import TODAY, chat, make_app, transcript_texts
 
 SIZE = (80, 24)
@@ -49,6 +56,17 @@ def quick_app(pack: Pack, opening: Opening | None = None) -> tuple[ReviewAssista
     return ReviewAssistantApp(None, opening=opening or opening_of(pack), load=loader), loader
 
 
+def first(app: ReviewAssistantApp) -> FirstQuestionScreen:
+    screen = app.screen_stack[0]
+    assert isinstance(screen, FirstQuestionScreen)
+    return screen
+
+
+def first_texts(app: ReviewAssistantApp) -> list[tuple[str, str]]:
+    """(prefix, text) of every message on the first question's screen."""
+    return [(m.prefix, m.text) for m in first(app).query(ChatMessage)]
+
+
 async def wait_loading(pilot: Any, loader: Loader) -> None:
     """Wait until the worker has started `load` (the first question is on screen by then)."""
     for _ in range(200):
@@ -61,9 +79,12 @@ async def wait_loading(pilot: Any, loader: Loader) -> None:
 async def finish_loading(pilot: Any, loader: Loader) -> None:
     loader.release.set()
     await pilot.app.workers.wait_for_complete()
+    for _ in range(100):
+        await pilot.pause()
+        if isinstance(pilot.app.screen_stack[0], ChatScreen):
+            break
     await pilot.pause()
-    await pilot.pause()
-    assert chat(pilot.app).loaded
+    assert isinstance(pilot.app.screen_stack[0], ChatScreen)
 
 
 async def test_first_question_is_on_screen_before_the_pack_loads(pack):
@@ -71,9 +92,9 @@ async def test_first_question_is_on_screen_before_the_pack_loads(pack):
     opening = opening_of(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        screen = chat(app)
-        assert not screen.loaded and app.state is None
-        assert transcript_texts(app) == [
+        screen = first(app)
+        assert app.state is None
+        assert first_texts(app) == [
             ("Assistant", opening.welcome),
             ("Assistant", opening.question),
         ]
@@ -86,8 +107,11 @@ async def test_first_question_is_on_screen_before_the_pack_loads(pack):
         # the header and the key help are there while the pack loads
         assert screen.query(Header) and screen.query(Footer)
         await finish_loading(pilot, loader)
+        screen = chat(app)
         assert screen.asking is not None and screen.asking.fact == "immediate_risk"
         assert app.state is screen.state and app.pack is pack
+        assert app.focused is screen.replies
+        assert [type(s) for s in app.screen_stack] == [ChatScreen]
         # the notices come between the welcome and the question, as in the usual start
         assert transcript_texts(app) == [
             ("Assistant", opening.welcome),
@@ -119,7 +143,7 @@ async def test_yes_before_the_pack_loads_gets_the_urgent_route_and_contacts(pack
         await pilot.press("1", "enter")  # "Yes, a child may be at risk now"
         await pilot.pause()
         assert app.state is None  # nothing is decided before the pack is here ...
-        assert transcript_texts(app)[-1] == (
+        assert first_texts(app)[-1] == (
             "You",
             "Yes, a child may be at risk now",
         )  # ... but it shows
@@ -144,7 +168,7 @@ async def test_a_click_before_the_pack_loads_is_applied(pack):
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        replies = chat(app).query_one("#replies", QuickReplies)
+        replies = first(app).query_one("#replies", QuickReplies)
         await pilot.click(replies, offset=(4, 2))  # the second answer: "No, ..."
         await pilot.pause()
         await finish_loading(pilot, loader)
@@ -156,13 +180,14 @@ async def test_typed_text_before_the_pack_loads_is_kept_in_order(pack):
     app, loader = quick_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        box = chat(app).query_one("#free-text", Input)
+        box = first(app).query_one("#free-text", Input)
         box.focus()
         await pilot.pause()
         await pilot.press(*"nope", "enter")  # an answer, in the user's own words
         await pilot.press(*"why", "enter")  # a command: needs the pack, done once it is here
         await pilot.pause()
         assert box.value == ""
+        assert first_texts(app)[-2:] == [("You", "nope"), ("You", "why")]  # shown at once
         await finish_loading(pilot, loader)
         assert app.state.answers == {"immediate_risk": "no"}
         texts = transcript_texts(app)
@@ -220,7 +245,7 @@ async def test_keys_before_the_pack_loads_are_acted_on_once_it_has(pack):
         await wait_loading(pilot, loader)
         await pilot.press("f2")  # show the facts panel
         await pilot.pause()
-        assert not chat(app).query_one("#facts", FactsPanel).display
+        assert first(app).kept and not app.query(FactsPanel)
         await finish_loading(pilot, loader)
         assert chat(app).query_one("#facts", FactsPanel).display
 
@@ -233,7 +258,7 @@ async def test_an_out_of_date_opening_is_replaced_by_the_packs_own(pack):
     app, loader = quick_app(pack, stale)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loading(pilot, loader)
-        assert transcript_texts(app)[1] == ("Assistant", stale.question)
+        assert first_texts(app)[1] == ("Assistant", stale.question)
         await pilot.press("1", "enter")
         await finish_loading(pilot, loader)
         assert app.state.answers == {}
@@ -263,3 +288,78 @@ def test_the_app_needs_a_pack_or_an_opening_and_a_load_function(pack):
         ReviewAssistantApp(None)
     with pytest.raises(TypeError):
         ReviewAssistantApp(None, opening=opening_of(pack))
+
+
+async def test_what_is_typed_but_not_sent_stays_in_the_box_with_the_focus(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press(*"nope", "left", "left")  # typed from the answer list: into the box
+        await pilot.pause()
+        box = first(app).box
+        assert (box.value, box.cursor_position, app.focused) == ("nope", 2, box)
+        await finish_loading(pilot, loader)
+        box = chat(app).query_one("#free-text", Input)
+        assert (box.value, box.cursor_position, app.focused) == ("nope", 2, box)
+        assert app.state.answers == {}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.answers == {"immediate_risk": "no"}
+
+
+async def test_a_highlighted_answer_stays_highlighted(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        highlighted = first(app).replies.highlighted
+        assert highlighted is not None
+        await finish_loading(pilot, loader)
+        replies = chat(app).replies
+        assert replies.highlighted == highlighted and app.focused is replies
+
+
+class KeysAsItLoads(ReviewAssistantApp):
+    """Keys pressed just as the pack has loaded: sent to the first question's screen but not
+    yet read there (`into_first`), or still in the app's queue while it hands over."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+    keys: tuple[str, ...] = ()
+    into_first = False
+
+    async def on_first_question_screen_ready(self, message: FirstQuestionScreen.Ready) -> None:
+        for key in self.keys:
+            char = key if len(key) == 1 else None
+            if self.into_first:
+                target = first(self).focused
+                assert target is not None
+                target.post_message(events.Key(key, char))
+            else:
+                self.post_message(events.Key(key, char))
+        # Textual calls the app's own handler next, as for every class a handler is on
+
+
+@pytest.mark.parametrize("into_first", [True, False], ids=["sent-to-first-screen", "in-app-queue"])
+async def test_keys_pressed_as_the_pack_loads_are_neither_lost_nor_misplaced(pack, into_first):
+    """A burst typed just as the chat takes over: the first answer goes to the first question,
+    and what follows is read at the question on screen when it is read, exactly once."""
+    loader = Loader(pack)
+    app = KeysAsItLoads(None, opening=opening_of(pack), load=loader)
+    app.keys, app.into_first = ("n", "o", "enter", "1", "5"), into_first
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        first(app).box.focus()
+        await pilot.pause()
+        await finish_loading(pilot, loader)
+        for _ in range(5):
+            await pilot.pause()
+        assert app.state.answers == {"immediate_risk": "no"}
+        assert [t for p, t in transcript_texts(app) if p == "You"] == ["no"]
+        box = chat(app).query_one("#free-text", Input)
+        assert box.value == "15" and app.focused is box
+        assert chat(app).asking is not None and chat(app).asking.fact == "subject_age_band"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.state.answers["subject_age_band"] == "under_16"
+

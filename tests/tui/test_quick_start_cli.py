@@ -183,7 +183,7 @@ def test_nothing_heavy_is_imported_before_the_first_question(pack, folders):
     first = probe()  # the first ever start loads the pack first, and keeps the opening
     assert first["quick"] is False and "assistant.core.pack" in first["loaded"]
     assert list(folders[0].glob("opening-*.json"))
-    assert probe() == {"screen": "ChatScreen", "quick": True, "loaded": []}
+    assert probe() == {"screen": "FirstQuestionScreen", "quick": True, "loaded": []}
 
 
 @pytest.mark.slow

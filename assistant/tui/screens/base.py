@@ -1,5 +1,5 @@
-"""What every screen of the chat shares: the pack's words on the key bindings, the keys panel,
-and closing once however fast the keys come.
+"""What every screen of the chat shares: the chat's keys, the pack's words on the key bindings,
+the keys panel, and closing once however fast the keys come.
 
 Screens import from here, never from one another, so no screen module depends on another.
 
@@ -11,10 +11,12 @@ close the screen underneath: the chat itself, ending the app with an error. A sc
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -22,6 +24,21 @@ if TYPE_CHECKING:
     _ScreenBase = Screen[Any]  # the mixins below are only ever mixed into a Screen
 else:
     _ScreenBase = object
+
+
+# The chat's keys: the chat screen acts on them; the opening screen, shown before the rule pack
+# has loaded, shows the same key help and keeps each key for the chat to act on.
+CHAT_KEYS: list[BindingType] = [
+    Binding("f1", "question_help", "Help"),
+    Binding("f2", "toggle_facts", "Facts"),
+    Binding("f3", "review", "Review"),
+    Binding("f4", "why", "Why"),
+    Binding("ctrl+b", "back", "Back"),
+    Binding("ctrl+t", "focus_transcript", "Change an answer"),
+    Binding("escape", "cancel_edit", "Cancel change", show=False),
+    Binding("question_mark", "show_keys", "Keys", key_display="?"),
+    Binding("ctrl+r", "restart", "Start again", show=False),
+]
 
 
 class BindingWords(Protocol):
@@ -37,6 +54,21 @@ def reword_bindings(node: DOMNode, words: BindingWords) -> None:
             replace(b, description=words.binding(b.action.split("(")[0], b.description))
             for b in bindings
         ]
+
+
+async def settle(screen: Screen[Any], limit: float = 1.0) -> None:
+    """Wait until every key and message already sent to `screen` and its widgets has been read
+    (at most `limit` seconds). Keys come to a widget through the app; a key the app acts on
+    itself (quitting, say) can be read before an Enter sent just before it to a widget."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + limit
+    quiet = 0
+    while quiet < 2 and loop.time() < end:
+        busy = screen.message_queue_size or any(
+            node.message_queue_size for node in screen.walk_children()
+        )
+        quiet = 0 if busy else quiet + 1
+        await asyncio.sleep(0.002)
 
 
 class KeysPanel(_ScreenBase):
