@@ -69,7 +69,10 @@ class ReviewAssistantApp(App[None]):
         reword_bindings(self, self.words)
 
     async def action_quit(self) -> None:
-        """Quit; answers given before the pack loaded are acted on (and saved) first."""
+        """Quit once what was typed before it has been read: an answer and its Enter, then
+        ctrl+q, in one burst, are acted on (and saved) first; so are answers given before the
+        pack loaded."""
+        await settle(self.screen)
         screen = self.screen
         if isinstance(screen, FirstQuestionScreen) and screen.ask_to_quit():
             return  # closes once the chat has them (on_first_question_screen_ready)

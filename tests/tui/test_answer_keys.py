@@ -195,3 +195,21 @@ async def test_enter_after_moving_back_into_the_list_chooses_the_highlighted_ans
         await pilot.pause()
         assert app.state.answers["subject_age_band"] == "unborn"
 
+
+def _queued(app, *keys: str) -> None:
+    """Keys as a terminal sends them in one burst: all in the app's queue before any is read."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_an_answer_then_ctrl_q_in_one_burst_is_recorded_before_the_app_closes(pack):
+    app = make_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await _at_the_age_question(pilot)
+        _queued(app, "1", "5", "enter", "ctrl+q")
+        for _ in range(10):
+            await pilot.pause()
+            if app.return_code is not None:
+                break
+        assert app.return_code == 0
+    assert app.state.answers["subject_age_band"] == "under_16"

@@ -363,3 +363,21 @@ async def test_keys_pressed_as_the_pack_loads_are_neither_lost_nor_misplaced(pac
         await pilot.pause()
         assert app.state.answers["subject_age_band"] == "under_16"
 
+
+async def test_an_answer_then_ctrl_q_in_one_burst_before_the_pack_loads_is_kept(pack):
+    app, loader = quick_app(pack)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loading(pilot, loader)
+        for key in ("2", "enter", "ctrl+q"):  # all in the app's queue before any is read
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(5):
+            await pilot.pause()
+        assert app.return_code is None  # waiting for the pack, to act on the answer
+        loader.release.set()
+        await app.workers.wait_for_complete()
+        for _ in range(20):
+            await pilot.pause()
+            if app.return_code is not None:
+                break
+        assert app.return_code == 0
+    assert app.state.answers == {"immediate_risk": "no"}
