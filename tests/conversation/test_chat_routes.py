@@ -248,3 +248,41 @@ def test_the_answers_changed_hook_is_called_after_every_answer(pack):
         {"immediate_risk": "no", "subject_age_band": "under_16"},
         {"immediate_risk": "no"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("where", "implied"),
+    [
+        ({"incident_location": "elsewhere_in_england", "normally_resident_in_area": "yes"}, True),
+        (
+            {
+                "incident_location": "outside_england",
+                "normally_resident_in_area": "no",
+                "area_agency_involved": "yes",
+            },
+            True,
+        ),
+        ({"incident_location": "in_area", "normally_resident_in_area": "yes"}, False),
+    ],
+    ids=["salford-child-elsewhere", "salford-agency-wales", "in-salford"],
+)
+def test_more_than_one_area_is_asked_only_when_the_answers_do_not_already_say_so(
+    pack, where, implied
+):
+    """Harmed outside Salford, yet a Salford child or agency: more than one area is involved,
+    so the question is not asked and the circumstance is found (with its reasons)."""
+    conv = conversation(pack)
+    conv.opening()
+    facts = {
+        "immediate_risk": "no",
+        "subject_age_band": "under_16",
+        "harm": "serious_harm",
+        "abuse_or_neglect": "suspected",
+        **where,
+    }
+    asked = [
+        fact for fact, _ in answer_all(conv, facts, lambda q: "no" if q.kind != "date" else TODAY)
+    ]
+    decision = conv.state.decision()
+    assert ("cross_area" in asked) is not implied
+    assert ("cross_area" in decision.reviews.criteria_met) is implied
