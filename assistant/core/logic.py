@@ -23,7 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from assistant.core import contract
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 GIVEN = "given"  # a condition tests a date fact for being given ...
@@ -250,3 +253,91 @@ def leaves(condition: Condition) -> list[Leaf | Ref]:
     if isinstance(condition, All | Any_):
         return [leaf for part in condition.parts for leaf in leaves(part)]
     return []
+
+
+# --- residuals: what is left of a condition once some answers are known -----------------------
+
+UNDECIDED = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
+
+Residual = Any  # True | False | UNDECIDED | a hashable tuple that still tests unanswered facts
+
+
+def residual(
+    condition: Condition,
+    answers: Mapping[str, Any],
+    definitions: Mapping[str, Condition],
+    cache: dict[str, Residual],
+) -> Residual:
+    """What is left of `condition` once `answers` are known, simplified by Kleene's rules.
+
+    An answered "not sure" becomes the constant UNDECIDED; an unanswered fact stays a test. Two
+    states whose residuals are equal evaluate every future answer the same way (lint's search
+    relies on it); the outcome's "If" lines say what is left in words (core/if_words.py).
+    """
+    if isinstance(condition, Leaf):
+        if condition.fact not in answers:
+            return ("fact", condition.fact, condition.values)
+        value = answers[condition.fact]
+        if condition.values & DATE_TESTS:  # a date test is never unknown (see Leaf.evaluate)
+            return date_test(condition.values, value)
+        if value is None or value == contract.UNKNOWN:
+            return UNDECIDED
+        return value in condition.values
+    if isinstance(condition, Ref):
+        found = cache.get(condition.name)
+        if found is None:
+            found = cache[condition.name] = residual(
+                definitions[condition.name], answers, definitions, cache
+            )
+        return found
+    if isinstance(condition, Not):
+        part = residual(condition.part, answers, definitions, cache)
+        if part is True or part is False:
+            return not part
+        return UNDECIDED if part == UNDECIDED else ("not", part)
+    if isinstance(condition, All | Any_):
+        deciding = condition.__class__ is Any_  # a TRUE part decides `any`, a FALSE one `all`
+        kind = "any" if deciding else "all"
+        rest: set[Residual] = set()
+        for part in condition.parts:
+            value = residual(part, answers, definitions, cache)
+            if value is deciding:
+                return deciding
+            if value is not (not deciding):
+                if isinstance(value, tuple) and value[0] == kind:
+                    rest |= value[1]  # all(all(a, b), c) is all(a, b, c)
+                else:
+                    rest.add(value)
+        if UNDECIDED in rest:
+            # with a "not sure" part, a part that cannot decide (never FALSE in `all`, never
+            # TRUE in `any`) can change nothing: all(U, x) where x is TRUE or U is U
+            rest = {p for p in rest if p == UNDECIDED or deciding in residual_values(p)}
+        if not rest:
+            return not deciding
+        if len(rest) == 1:
+            return next(iter(rest))
+        return (kind, frozenset(rest))
+    raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
+
+
+@lru_cache(maxsize=65536)
+def residual_values(value: Residual) -> frozenset[Any]:
+    """The values (True, False, UNDECIDED) a residual might still take; a superset is safe."""
+    if value is True or value is False or value == UNDECIDED:
+        return frozenset((value,))
+    kind = value[0]
+    if kind == "fact":
+        if value[2] & DATE_TESTS:
+            return frozenset((True, False))
+        every = set(contract.FACTS[value[1]].known_values) <= value[2]
+        return frozenset((True, UNDECIDED) if every else (True, False, UNDECIDED))
+    if kind == "not":
+        return frozenset(v if v == UNDECIDED else not v for v in residual_values(value[1]))
+    parts = [residual_values(p) for p in value[1]]
+    deciding = kind == "any"
+    found: set[Any] = {UNDECIDED} if any(UNDECIDED in p for p in parts) else set()
+    if any(deciding in p for p in parts):
+        found.add(deciding)
+    if all((not deciding) in p for p in parts):
+        found.add(not deciding)
+    return frozenset(found)

@@ -41,81 +41,22 @@ from assistant.core.engine import (
     next_question,
 )
 from assistant.core.logic import (
-    DATE_TESTS,
+    UNDECIDED,
     All,
     Any_,
     Condition,
     Leaf,
     Not,
     Ref,
-    date_test,
+    Residual,
     leaves,
+    residual,
 )
 from assistant.core.pack import Outputs, Pack, Question, Rule
 from assistant.lint.findings import Answers, Finding, show_answers
 
-_U = "not sure"  # the residual of a condition an answered "not sure" leaves undecided
 _ABSENT = "unanswered"
 _ERA_FACTS = ("aware_date", "incident_date")  # the dates that choose which rules are in force
-
-Residual = Any  # True | False | _U | a hashable tuple that still tests unanswered facts
-
-
-def residual(
-    condition: Condition,
-    answers: Mapping[str, Any],
-    definitions: Mapping[str, Condition],
-    cache: dict[str, Residual],
-) -> Residual:
-    """What is left of `condition` once `answers` are known, simplified by Kleene's rules.
-
-    An answered "not sure" becomes the constant _U; an unanswered fact stays a test. Two states
-    whose residuals are equal evaluate every future answer the same way.
-    """
-    if isinstance(condition, Leaf):
-        if condition.fact not in answers:
-            return ("fact", condition.fact, condition.values)
-        value = answers[condition.fact]
-        if condition.values & DATE_TESTS:  # a date test is never unknown (see core/logic.py)
-            return date_test(condition.values, value)
-        if value is None or value == contract.UNKNOWN:
-            return _U
-        return value in condition.values
-    if isinstance(condition, Ref):
-        found = cache.get(condition.name)
-        if found is None:
-            found = cache[condition.name] = residual(
-                definitions[condition.name], answers, definitions, cache
-            )
-        return found
-    if isinstance(condition, Not):
-        part = residual(condition.part, answers, definitions, cache)
-        if part is True or part is False:
-            return not part
-        return _U if part == _U else ("not", part)
-    if isinstance(condition, All | Any_):
-        deciding = condition.__class__ is Any_  # a TRUE part decides `any`, a FALSE one `all`
-        kind = "any" if deciding else "all"
-        rest: set[Residual] = set()
-        for part in condition.parts:
-            value = residual(part, answers, definitions, cache)
-            if value is deciding:
-                return deciding
-            if value is not (not deciding):
-                if isinstance(value, tuple) and value[0] == kind:
-                    rest |= value[1]  # all(all(a, b), c) is all(a, b, c)
-                else:
-                    rest.add(value)
-        if _U in rest:
-            # with a "not sure" part, a part that cannot decide (never FALSE in `all`, never
-            # TRUE in `any`) can change nothing: all(U, x) where x is TRUE or U is U
-            rest = {p for p in rest if p == _U or deciding in _possible(p)}
-        if not rest:
-            return not deciding
-        if len(rest) == 1:
-            return next(iter(rest))
-        return (kind, frozenset(rest))
-    raise TypeError(f"unknown condition {condition!r}")  # pragma: no cover
 
 
 class _Ahead(str):
@@ -141,31 +82,8 @@ def _facts_in(value: Residual) -> frozenset[str]:
     return frozenset().union(*(_facts_in(p) for p in value[1]))
 
 
-@lru_cache(maxsize=65536)
-def _possible(value: Residual) -> frozenset[Any]:
-    """The values (True, False, _U) a residual might still take; a superset is safe."""
-    if value is True or value is False or value == _U:
-        return frozenset((value,))
-    kind = value[0]
-    if kind == "fact":
-        if value[2] & DATE_TESTS:
-            return frozenset((True, False))
-        every = set(contract.FACTS[value[1]].known_values) <= value[2]
-        return frozenset((True, _U) if every else (True, False, _U))
-    if kind == "not":
-        return frozenset(v if v == _U else not v for v in _possible(value[1]))
-    parts = [_possible(p) for p in value[1]]
-    deciding = kind == "any"
-    found: set[Any] = {_U} if any(_U in p for p in parts) else set()
-    if any(deciding in p for p in parts):
-        found.add(deciding)
-    if all((not deciding) in p for p in parts):
-        found.add(not deciding)
-    return frozenset(found)
-
-
 def _settled(value: Residual) -> bool:
-    return value is True or value is False or value == _U
+    return value is True or value is False or value == UNDECIDED
 
 
 def _proposals(rule: Rule) -> dict[str, set[str]]:
@@ -475,7 +393,7 @@ class _Explorer:
                 applying.append((i, value, live))
                 if live and halts[i]:
                     break  # nothing after a certain halt is decided
-            elif value == _U:
+            elif value == UNDECIDED:
                 applying.append((i, value, live))
             else:
                 still_open.append((i, value, live))
@@ -598,7 +516,7 @@ class _Explorer:
                 found = [v for n, v in scalars if n == name]
                 if (
                     name == "route"
-                    and value == _U
+                    and value == UNDECIDED
                     and rule.if_unknown is not None
                     and rule.then.route
                 ):
