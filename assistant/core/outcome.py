@@ -19,6 +19,7 @@ from typing import Any
 from assistant.core import contract
 from assistant.core.calendar import add_working_days
 from assistant.core.engine import Decision, Possible
+from assistant.core.if_words import if_words
 from assistant.core.pack import Pack
 
 SHORT_DATE = "%a %-d %b %Y"
@@ -402,6 +403,12 @@ def _fact_if(pack: Pack, fact: str) -> str:
     return "the answers confirm it"
 
 
+def _fact_label(pack: Pack, fact: str) -> str:
+    label = pack.labels.facts.get(fact)
+    text = label.label if label is not None else fact.replace("_", " ")
+    return text[:1].lower() + text[1:]
+
+
 def _join(words: list[str], last: str) -> str:
     if len(words) <= 1:
         return "".join(words)
@@ -418,7 +425,7 @@ _CRITERIA_GROUPS = (
 )
 
 
-def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
+def _possible(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[IfGroup]:
     labels = pack.labels
     words = labels.outcome
     groups: dict[str, IfGroup] = {}
@@ -429,15 +436,26 @@ def _possible(pack: Pack, decision: Decision) -> list[IfGroup]:
             found = groups[condition] = IfGroup(condition)
         return found
 
+    answers_on = words.get("if_answers_on", "the answers on {facts} confirm it")
+
     def condition_for(p: Possible, own: str) -> str:
         if own:
             return own
-        facts = [_fact_if(pack, f) for f in p.settled_by]
-        return (
-            _join(facts, "and")
-            if facts
-            else words.get("if_answers", "the remaining answers confirm it")
+        said = if_words(
+            pack,
+            p.kind,
+            p.id,
+            known,
+            lambda f: _fact_if(pack, f),
         )
+        if said:
+            return said
+        if len(p.settled_by) == 1:  # one fact open: its words say what it must turn out to be
+            return _fact_if(pack, p.settled_by[0])
+        if p.settled_by:  # more: named, not combined, as the words cannot say how they combine
+            labels = [_fact_label(pack, f) for f in p.settled_by]
+            return answers_on.replace("{facts}", _join(labels, "and"))
+        return words.get("if_answers", "the remaining answers confirm it")
 
     met = set(decision.reviews.criteria_met)
     criteria = {p.id: p for p in decision.possible if p.kind == "criterion"}
@@ -583,7 +601,7 @@ def build_outcome(
         do_now=do_now,
         reviews=_reviews(pack, decision),
         also=_also(pack, decision, do_now),
-        possible=_possible(pack, decision),
+        possible=_possible(pack, decision, known),
         why=_why(pack, decision),
         form=form,
         referral_email=contact.email if contact else "",
