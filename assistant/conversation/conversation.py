@@ -468,7 +468,13 @@ class Conversation:
     def _outcome(self, decision: Any) -> ShowOutcome:
         self.outcome_shown = True
         self.state.on_answers_changed()  # saved as complete
-        text = _render(self.pack, "decision.txt.j2", decision=decision, facts=self.state.applied)
+        text = _render(
+            self.pack,
+            "decision.txt.j2",
+            decision=decision,
+            facts=self.state.applied,
+            today=self.today,
+        )
         return ShowOutcome(decision, text)
 
     def _ask(self, question: Any, old: AnswerValue | None = None) -> Ask:
