@@ -189,8 +189,9 @@ class Conversation:
         events += [Say(n, "notice") for n in self.notices]
         answered = self.state.answered_questions()
         if answered:
-            events.append(self.say("resumed", count=len(answered)))
-            for question, value in answered:
+            events.append(self.say("resumed", count=len(answered), front=self.front))
+            # the chat lists them to select; plain mode's notices have summed them up already
+            for question, value in answered if self.front == "chat" else ():
                 events.append(Say(question.text, "asked"))
                 events.append(Echo(self.state.words(question.fact, value), question.fact))
         return events + self._advance()
