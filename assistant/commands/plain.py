@@ -6,7 +6,8 @@ read one at a time (from a keyboard or a pipe). The conversation itself is the c
 (assistant.conversation: what a line means and what comes next); this module prints its events.
 why / help / what is X / more / back / summary / restart / quit work as in the chat, and the
 question is printed again after each. The outcome is the same text as `decide`
-(prompts/decision.txt.j2); then the next steps: the referral form field by field, saving the
+(prompts/decision.txt.j2), except that a duty due on the conversation's date, or past it, says
+"due today" or "overdue"; then the next steps: the referral form field by field, saving the
 outcome, exporting the answers as a case file, reviewing, starting again or quitting.
 
 Like the chat, it saves a draft after every answer (unless --no-save) so `--resume ID` carries

@@ -189,8 +189,9 @@ class Conversation:
         events += [Say(n, "notice") for n in self.notices]
         answered = self.state.answered_questions()
         if answered:
-            events.append(self.say("resumed", count=len(answered)))
-            for question, value in answered:
+            events.append(self.say("resumed", count=len(answered), front=self.front))
+            # the chat lists them to select; plain mode's notices have summed them up already
+            for question, value in answered if self.front == "chat" else ():
                 events.append(Say(question.text, "asked"))
                 events.append(Echo(self.state.words(question.fact, value), question.fact))
         return events + self._advance()
@@ -468,7 +469,13 @@ class Conversation:
     def _outcome(self, decision: Any) -> ShowOutcome:
         self.outcome_shown = True
         self.state.on_answers_changed()  # saved as complete
-        text = _render(self.pack, "decision.txt.j2", decision=decision, facts=self.state.applied)
+        text = _render(
+            self.pack,
+            "decision.txt.j2",
+            decision=decision,
+            facts=self.state.applied,
+            today=self.today,
+        )
         return ShowOutcome(decision, text)
 
     def _ask(self, question: Any, old: AnswerValue | None = None) -> Ask:

@@ -97,15 +97,18 @@ def unsettled(
 
 
 def outcome_markdown(
-    pack: Pack, decision: Decision, answers: Mapping[str, Any] | None = None
+    pack: Pack,
+    decision: Decision,
+    answers: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> str:
     """The whole outcome as Markdown (pack words escaped, so they show as written).
 
     `answers` (the facts on the path) keeps facts already answered out of "what would change
-    this": only a "not sure" or an unasked question can still settle the outcome.
+    this": only a "not sure" or an unasked question can still settle the outcome. `today` (the
+    conversation's date) marks a duty due today or overdue; None shows the dates only.
     """
     from assistant.core.outcome import build_outcome
 
-    return say(
-        pack, "outcome.md", decision=decision, outcome=build_outcome(pack, decision, answers)
-    )
+    outcome = build_outcome(pack, decision, answers, today)
+    return say(pack, "outcome.md", decision=decision, outcome=outcome)

@@ -109,12 +109,19 @@ def start_session(
 
     store = DraftStore(passphrase=passphrase)
     store.clean_leftovers()  # hidden copies of answers left by a save that was killed
+    if not resume and io.pick is not None:
+        open_ones = [d for d in store.list() if not d.problem and d.status == "in_progress"]
+        if open_ones:
+            resume = io.pick(open_ones)
     notices: list[str] = []
+    # after the list of drafts: one deleted there is not named as still kept
     try:
         stale = store.stale(settings.retention_days)
     except OSError:
         stale = []  # a folder that cannot be read: saving will say so
     if stale:
+        from assistant.core.served import in_browser
+
         notices.append(
             render(
                 pack,
@@ -122,12 +129,10 @@ def start_session(
                 count=len(stale),
                 retention_days=settings.retention_days,
                 ids=[s.id for s in stale],
+                browser=in_browser(),  # no command line: the list of drafts deletes them
+                in_list=sum(1 for s in stale if not s.problem and s.status == "in_progress"),
             ).strip()
         )
-    if not resume and io.pick is not None:
-        open_ones = [d for d in store.list() if not d.problem and d.status == "in_progress"]
-        if open_ones:
-            resume = io.pick(open_ones)
 
     def again(exc: Any) -> str | None:
         if isinstance(exc, DraftWrongPassphrase):

@@ -40,6 +40,10 @@ class DoLine:
     when: str = ""
     how: str = ""
     done: str = ""  # "The Panel was notified on Wed 4 Mar 2026": history, not a to-do
+    due: dt.date | None = None  # the date in `when`, when the dates give one
+    # "due_today" or "overdue" against the day the outcome is read on (build_outcome's `today`);
+    # "" when it is not yet due, has no date, is done, or no day was given
+    due_state: str = ""
 
 
 @dataclass
@@ -293,6 +297,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
                 else _label(labels.signposts, "other_area_partnership").label,
                 who=spec.who if spec else "",
                 when=_when(pack, due, days, "aware_date", known),
+                due=due,
                 how=spec.how if spec else _label(labels.signposts, "other_area_partnership").text,
             )
         )
@@ -327,6 +332,7 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
             who=spec.who if spec and spec.who else _terms(pack, _who(item.who)),
             when=_when(pack, due, days, basis, known),
             how=spec.how if spec else "",
+            due=due,
         )
         if item.done is not None:
             line.done = (spec.done if spec and spec.done else label) + " on " + show_date(item.done)
@@ -361,6 +367,19 @@ def _do_now(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[Do
         label = labels.deadlines.get(d.id)
         add(d.id, "deadline", d, label.label if label else _terms(pack, d.what or d.id))
     return lines + done_lines
+
+
+def due_state(due: dt.date | None, today: dt.date | None) -> str:
+    """ "due_today" when `due` is `today`, "overdue" when it has passed; else ""."""
+    if due is None or today is None or due > today:
+        return ""
+    return "due_today" if due == today else "overdue"
+
+
+def _flag_due(lines: list[DoLine], today: dt.date | None) -> None:
+    """Mark each duty still to do that falls due on `today` or has passed; a done one never."""
+    for line in lines:
+        line.due_state = "" if line.done else due_state(line.due, today)
 
 
 def _headline(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> str:
@@ -577,9 +596,17 @@ def _reviews(pack: Pack, decision: Decision) -> list[tuple[str, str]]:
 
 
 def build_outcome(
-    pack: Pack, decision: Decision, facts: Mapping[str, Any] | None = None
+    pack: Pack,
+    decision: Decision,
+    facts: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
 ) -> Outcome:
-    """The outcome of `decision` (decided on `facts`) in the pack's words."""
+    """The outcome of `decision` (decided on `facts`) in the pack's words.
+
+    `today` is the day the outcome is read on (a conversation's date): a duty still to do that
+    falls due that day, or whose date has passed, is marked (DoLine.due_state) so the words say
+    "due today" or "overdue". None (a document read later, a training scenario) marks nothing.
+    """
     known = _known(facts or {})
     route = pack.labels.routes.get(decision.route)
     open_facts = [
@@ -592,6 +619,7 @@ def build_outcome(
         form = pack.labels.forms[decision.form].label
     contact = pack.referral_contact
     do_now = _do_now(pack, decision, known)
+    _flag_due(do_now, today)
     return Outcome(
         route=decision.route,
         title=route.label if route else decision.route.replace("_", " "),

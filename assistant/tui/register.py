@@ -8,20 +8,27 @@ N needs a reason, W due within the next N working days, A all. S sorts by the ne
 click a heading), V reverses. ? shows a key to every column. Enter opens a record to its full
 explanation: findings with their rules and sources, deadlines, and the decision. Columns fit the
 terminal: on a narrow one the date decided is hidden first, then the rule pack (at 100 columns
-the first, at 80 both), and a long file name or verdict wraps onto a second line.
+the first, at 80 both), and a long verdict wraps onto a second line. A long file name breaks after
+a "-", "_", "." or space, never inside a word, on at most two lines; a name longer still keeps its
+start and its end with "…" between. The line under the table gives the record under the cursor
+in full (its folder too), and Enter opens it with the full name at the top.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -55,6 +62,67 @@ MIN_FILE = 14
 DEFAULT_DUE_WITHIN = 5
 SEVERITY = {"error": 0, "differs": 1, "needs_reason": 2, "agrees": 3}
 LATENESS = {"overdue": 0, "late": 1, None: 2}
+
+
+FILE_LINES = 2  # the most lines a file name takes in the table
+DETAIL_LINES = 3  # the most lines the full name under the table takes
+_PIECE = re.compile(r"[^-_. ]+[-_. ]*|[-_. ]+")  # a word and the separators after it
+_PATH_PIECE = re.compile(r"[^-_. /\\]+[-_. /\\]*|[-_. /\\]+")  # the same, and folders
+ELLIPSIS = "…"
+
+
+def _cut(text: str, width: int, from_end: bool = False) -> str:
+    """The most of `text` (its start, or its end) that fits in `width` terminal cells."""
+    chars = list(reversed(text)) if from_end else list(text)
+    kept: list[str] = []
+    for ch in chars:
+        if cell_len("".join(kept) + ch) > width:
+            break
+        kept.append(ch)
+    return "".join(reversed(kept)) if from_end else "".join(kept)
+
+
+def _pack_lines(pieces: list[str], width: int) -> list[str]:
+    """`pieces` on lines of at most `width` cells, breaking only between pieces (a piece wider
+    than a line is cut where it must be)."""
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if cell_len(line + piece) <= width:
+            line += piece
+            continue
+        if line:
+            lines.append(line)
+        while cell_len(piece) > width:
+            head = _cut(piece, width) or piece[:1]
+            lines.append(head)
+            piece = piece[len(head) :]
+        line = piece
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fold_name(
+    name: str, width: int, most: int = FILE_LINES, pieces: re.Pattern[str] = _PIECE
+) -> str:
+    """A file name on at most `most` lines of `width` cells, broken after a "-", "_", "." or
+    space rather than inside a word. A name that needs more lines keeps its start and its end:
+    the first lines as they break, then "…" and the end of the name (from a word's start when one
+    is near), so "2026-03-02-serious-incident-baby-r-final.yaml" stays recognisable. `pieces`
+    says where a line may break (_PATH_PIECE: after a folder's "/" too)."""
+    if width <= 1 or cell_len(name) <= width:
+        return name
+    lines = _pack_lines(pieces.findall(name), width)
+    if len(lines) <= most:
+        return "\n".join(lines)
+    room = width - cell_len(ELLIPSIS)
+    end = _cut(name, room, from_end=True)
+    starts = [m.start() for m in pieces.finditer(name)]
+    whole = next((name[i:] for i in starts if cell_len(name[i:]) <= room), "")
+    if cell_len(whole) * 2 >= room:  # the end from a word's start, unless that is too little
+        end = whole
+    return "\n".join([*lines[: most - 1], ELLIPSIS + end])
 
 
 def layout(width: int) -> tuple[tuple[str, ...], int]:
@@ -154,10 +222,13 @@ class RegisterWords:
     def row(
         self, r: CheckResult, columns: Sequence[str] = COLUMNS, file_width: int = 0
     ) -> list[Any]:
-        """The cells of one record, for the `columns` shown (the file's name, not its folder)."""
+        """The cells of one record, for the `columns` shown (the file's name, not its folder,
+        folded to `file_width` cells: fold_name)."""
         deadlines = {d.id: d for d in r.deadlines}
         error = r.verdict == "error"
         name = visible(Path(r.file).name)
+        if file_width:
+            name = fold_name(name, file_width)
         cells = {
             "file": Text(name, overflow="fold"),
             "verdict": Text(str(self.cells.verdict_cell(r))),
@@ -262,6 +333,7 @@ class RegisterScreen(Screen[None]):
         yield Header()
         yield Static(id="status", classes="status")
         yield DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail", classes="detail")  # the record under the cursor, in full
         yield Static(id="legend", classes="legend")
         yield Static(Text(self.words.filter_help), classes="hint")
         yield Footer()
@@ -275,6 +347,7 @@ class RegisterScreen(Screen[None]):
 
     def on_resize(self, event: Any) -> None:
         self.relayout(event.size.width)
+        self.call_after_refresh(self.show_detail)  # folded again to the new width
 
     def relayout(self, width: int) -> None:
         """Columns and file-name width for `width`; rebuilt only when they change."""
@@ -301,7 +374,6 @@ class RegisterScreen(Screen[None]):
     def legend_table(self) -> Any:
         """The key laid out in two columns, so a wrapped explanation keeps its indent."""
         from rich.console import Group
-        from rich.table import Table
 
         w = self.words
         grid = Table.grid(padding=(0, 1))
@@ -339,6 +411,7 @@ class RegisterScreen(Screen[None]):
             cells = self.words.row(result, self.columns, self.file_width)
             table.add_row(*cells, key=str(i), height=None)  # a long name or verdict wraps
         self.show_status()
+        self.show_detail()
 
     def show_status(self) -> None:
         w = self.words
@@ -378,6 +451,7 @@ class RegisterScreen(Screen[None]):
         table = self.query_one("#records", DataTable)
         legend.display = not legend.display
         table.display = not legend.display
+        self.query_one("#detail", Static).display = table.display
         if table.display:
             table.focus()
 
@@ -386,6 +460,28 @@ class RegisterScreen(Screen[None]):
         self.sort_reverse = not self.sort_reverse if column == self.sort_column else False
         self.sort_column = column
         self.fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The full name of the record under the cursor, folder and all (the table shows only
+        the name, folded or shortened): "File: " and the path, breaking after a "/" or "-"."""
+        detail = self.query_one("#detail", Static)
+        table = self.query_one("#records", DataTable)
+        if not table.row_count:
+            detail.update(Text())
+            return
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        file = visible(self.run.checked[int(str(key))].result.file)
+        label = f"{getattr(self.words.ui, 'detail_file', 'File')}: "
+        width = (detail.content_size.width or self.app.size.width - 2) - cell_len(label)
+        path = fold_name(file, max(width, MIN_FILE), DETAIL_LINES, _PATH_PIECE)
+        grid = Table.grid(padding=0)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(Text(label), Text(path))
+        detail.update(grid)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.open(int(str(event.row_key.value)))

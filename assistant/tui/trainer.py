@@ -9,6 +9,9 @@ hidden until revealed (R), so the room can vote. P opens the decision path (the 
 decided the route; A shows every question); W opens what-if: change one answer and see both
 outcomes side by side with the rules that make the difference. M (room mode) makes the text
 larger and bolder for a projector, in the terminal and in the browser (`serve --app train`).
+? opens the panel of every key: the footer shows the ones a presenter uses most, so it fits 80
+columns, and the words on the keys are the pack's (prompts/trainer/ui.j2 `bindings`). A rule's
+title, and a question's on the decision path, wrap under their own words (a hanging indent).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +29,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Collapsible, Footer, Header, OptionList, Static
+from textual.widgets.collapsible import CollapsibleTitle
 from textual.widgets.option_list import Option
 
 from assistant.core.pack import Pack
@@ -37,6 +43,7 @@ from assistant.training import (
     replay_scenario,
     what_if,
 )
+from assistant.tui.screens.base import KeysPanel, reword_bindings
 
 
 def _plain(text: str, style: str = "") -> Text:
@@ -44,8 +51,78 @@ def _plain(text: str, style: str = "") -> Text:
     return Text(text, style=style)
 
 
-class TrainerScreen(Screen[None]):
+def hanging(lead: str, text: str, style: str = "") -> Table:
+    """`lead` then `text`; lines of `text` that wrap line up under its first word, not under
+    `lead` (a hanging indent): "[R-04a] A looked-after ..." wraps under "A"."""
+    grid = Table.grid(padding=0, expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(_plain(lead, style), _plain(text, style))
+    return grid
+
+
+def rule_lines(
+    changes: Sequence[Any], hide: bool, words: TrainerWords, indent: str = ""
+) -> list[RenderableType]:
+    """Each rule an answer changed: "[id] title" (wrapping under the title), then its result
+    before and after, one step further in, unless results are hidden."""
+    rows: list[RenderableType] = []
+    for change in changes:
+        rows.append(hanging(f"{indent}[{change.rule.id}] ", change.rule.title))
+        if not hide:
+            result = f"{words.result(change.before)} -> {words.result(change.after)}"
+            rows.append(hanging(indent + "    ", result))
+    return rows
+
+
+class _BindingWords:
+    """The pack's words for the trainer's keys (prompts/trainer/ui.j2 `bindings`)."""
+
+    def __init__(self, words: TrainerWords) -> None:
+        self.words: dict[str, str] = dict(getattr(words.ui, "bindings", {}) or {})
+
+    def binding(self, action: str, default: str) -> str:
+        return str(self.words.get(action.removeprefix("app."), default))
+
+
+class _HangingTitle(CollapsibleTitle):
+    """A decision-path question's title: "▶ 1. " then the question, which wraps under itself."""
+
+    def _update_label(self) -> None:
+        symbol = self.collapsed_symbol if self.collapsed else self.expanded_symbol
+        label = self.label.plain if hasattr(self.label, "plain") else str(self.label)
+        number, space, rest = label.partition(" ")
+        if number.endswith(".") and number[:-1].isdigit() and rest:
+            self.update(hanging(f"{symbol} {number}{space}", rest))
+        else:
+            self.update(hanging(f"{symbol} ", label))
+
+
+class _PathStep(Collapsible):
+    """A Collapsible whose title wraps with a hanging indent (_HangingTitle)."""
+
+    def __init__(self, *children: Any, title: str, collapsed: bool = True, **kwargs: Any) -> None:
+        super().__init__(*children, title=title, collapsed=collapsed, **kwargs)
+        plain = self._title  # Collapsible composes the title it made here: use ours instead
+        self._title = _HangingTitle(
+            label=title,
+            collapsed_symbol=plain.collapsed_symbol,
+            expanded_symbol=plain.expanded_symbol,
+            collapsed=collapsed,
+        )
+
+
+KEYS = Binding("question_mark", "show_keys", "Keys", key_display="?")
+"""`?`: the panel of every key on the screen, those the footer leaves out included."""
+
+
+class TrainerScreen(KeysPanel, Screen[None]):
     """What every trainer screen shares: the app, its words, and whether results are hidden."""
+
+    def on_mount(self) -> None:  # Textual calls it as well as a subclass's own on_mount
+        reword_bindings(self, _BindingWords(self.words))
+        reword_bindings(self.app, _BindingWords(self.words))
+        self.refresh_bindings()
 
     @property
     def trainer(self) -> TrainerApp:
@@ -66,7 +143,7 @@ class TrainerScreen(Screen[None]):
 class PickScreen(TrainerScreen):
     """The list of training scenarios."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [KEYS, Binding("q", "app.quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         app = self.trainer
@@ -97,12 +174,17 @@ class StepScreen(TrainerScreen):
     """The presenter's view: the story, each question and answer, then the outcome.
 
     Keys: Right/Space/N next, Left/B back, G guess first, R reveal, P decision path, W what if,
-    S scenarios, M room mode, Q quit.
+    S scenarios, M room mode, ? keys, Q quit. The footer leaves out S (the ? panel has it).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,space,n", "next", "Next"),
-        Binding("left,b", "back", "Back"),
+        # one binding per key, so the footer shows the arrow and the ? panel every key; the
+        # arrows before the stage's own (it never scrolls sideways: its lines wrap)
+        Binding("right", "next", "Next", key_display="→", priority=True),
+        Binding("space", "next", "Next"),
+        Binding("n", "next", "Next"),
+        Binding("left", "back", "Back", key_display="←", priority=True),
+        Binding("b", "back", "Back"),
         Binding("down", "scroll('down')", "Scroll down", show=False),
         Binding("up", "scroll('up')", "Scroll up", show=False),
         Binding("pagedown", "scroll('page_down')", "Page down", show=False),
@@ -113,7 +195,8 @@ class StepScreen(TrainerScreen):
         Binding("r", "reveal", "Reveal"),
         Binding("p", "path", "Path"),
         Binding("w", "whatif", "What if"),
-        Binding("s", "scenarios", "Scenarios"),
+        Binding("s", "scenarios", "Scenarios", show=False),
+        KEYS,
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -192,25 +275,17 @@ class StepScreen(TrainerScreen):
         if self.kind == "outcome":
             self.refresh_step()  # the outcome is wrapped to the new width
 
-    def _rules_text(self, item: Step | None) -> Text:
+    def _rules_text(self, item: Step | None) -> RenderableType:
         """The rules whose result this answer changed, with the change unless hidden."""
         if item is None:
             return Text()
         words = self.words
-        text = Text(words.rules_heading, style="bold")
+        heading = Text(words.rules_heading, style="bold")
         if self.hide and item.changes:
-            text.append(f" {words.rules_hidden}")
-        text.append("\n")
+            heading.append(f" {words.rules_hidden}")
         if not item.changes:
-            text.append(words.no_rules)
-            return text
-        for change in item.changes:
-            text.append(f"  [{change.rule.id}] {change.rule.title}\n")
-            if not self.hide:
-                text.append(
-                    f"      {words.result(change.before)} -> {words.result(change.after)}\n"
-                )
-        return text
+            return Group(heading, _plain(words.no_rules))
+        return Group(heading, *rule_lines(item.changes, self.hide, words, indent="  "))
 
     def action_scroll(self, where: str) -> None:
         """Read a long step by keyboard: the stage scrolls (the mouse wheel works too)."""
@@ -255,17 +330,19 @@ class PathScreen(TrainerScreen):
     """The decision path: the questions that decided the route, each opening to its answer and
     the rules it changed; every question on A; the rules that fired; the outcome.
 
-    Long lines wrap. Up/Down (or Tab) move between questions, Enter opens or closes one.
+    Long lines wrap. Up/Down (or Tab) move between questions, Enter opens or closes one. E and C
+    (open all, close all) are in the line under the title and the ? panel, not the footer.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p", "app.pop_screen", "Close"),
         Binding("a", "all_questions", "All questions"),
-        Binding("e", "expand_all", "Open all"),
-        Binding("c", "collapse_all", "Close all"),
+        Binding("e", "expand_all", "Open all", show=False),
+        Binding("c", "collapse_all", "Close all", show=False),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
         Binding("r", "reveal", "Reveal"),
+        KEYS,
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -285,7 +362,7 @@ class PathScreen(TrainerScreen):
         with VerticalScroll(id="path"):
             yield Static(id="path-questions-heading", classes="subheading")
             for i, step in enumerate(self.walkthrough.steps, 1):
-                with Collapsible(
+                with _PathStep(
                     title=escape(f"{i}. {step.question.text} -> {step.answer_words}"),
                     collapsed=True,
                     id=f"path-step-{i}",
@@ -316,7 +393,7 @@ class PathScreen(TrainerScreen):
         for i, step in enumerate(steps, 1):
             box = self.query_one(f"#path-step-{i}", Collapsible)
             box.display = step in shown_steps
-            self.query_one(f"#path-detail-{i}", Static).update(_plain(self._detail(step)))
+            self.query_one(f"#path-detail-{i}", Static).update(self._detail(step))
         hidden_count = len(steps) - len(shown_steps)
         more = self.query_one("#path-more", Static)
         more.display = hidden_count > 0
@@ -326,10 +403,17 @@ class PathScreen(TrainerScreen):
             fired.update(_plain(words.hidden))
         else:
             fired.update(
-                _plain(
-                    "\n".join(
-                        f"[{entry.rule}] {entry.title}"
-                        + ("" if entry.result == "fired" else f" ({words.result(entry.result)})")
+                Group(
+                    *(
+                        hanging(
+                            f"[{entry.rule}] ",
+                            entry.title
+                            + (
+                                ""
+                                if entry.result == "fired"
+                                else f" ({words.result(entry.result)})"
+                            ),
+                        )
                         for entry in self.walkthrough.decision.trace
                         if entry.result in ("fired", "possible")
                     )
@@ -340,17 +424,14 @@ class PathScreen(TrainerScreen):
             _plain(f"{words.outcome_heading}: {words.hidden if hide else route}")
         )
 
-    def _detail(self, step: Step) -> str:
+    def _detail(self, step: Step) -> Group:
         """Under an opened question: the rules its answer changed (the answer is in the title)."""
         words = self.words
-        lines = [] if step.said else [f"({words.not_said})"]
+        lines: list[RenderableType] = [] if step.said else [_plain(f"({words.not_said})")]
         if not step.changes:
-            lines.append(words.no_rules)
-        for change in step.changes:
-            lines.append(f"[{change.rule.id}] {change.rule.title}")
-            if not self.hide:
-                lines.append(f"    {words.result(change.before)} -> {words.result(change.after)}")
-        return "\n".join(lines)
+            lines.append(_plain(words.no_rules))
+        lines += rule_lines(step.changes, self.hide, words)
+        return Group(*lines)
 
     def action_all_questions(self) -> None:
         self.show_all = not self.show_all
@@ -380,6 +461,7 @@ class WhatIfScreen(TrainerScreen):
         Binding("escape", "step_back", "Back"),
         Binding("w", "close", "Close"),
         Binding("r", "reveal", "Reveal"),
+        KEYS,
         Binding("q", "app.quit", "Quit"),
     ]
 

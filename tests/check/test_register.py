@@ -17,7 +17,9 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def files(table: DataTable) -> list[str]:
-    return [Path(str(table.get_row_at(i)[0])).name for i in range(table.row_count)]
+    """The records' file names in the table's order (a cell may fold or shorten a long one)."""
+    checked = table.screen.run.checked
+    return [Path(checked[int(str(row.key.value))].result.file).name for row in table.ordered_rows]
 
 
 def status(app) -> str:

@@ -12,7 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Collapsible, OptionList, Static
 
 from assistant.core.pack import default_rules_dir, load_pack
@@ -38,7 +41,15 @@ def scenarios(pack):
 
 
 def shown(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    """The words a Static shows; rules laid out as a grid (a hanging indent) as plain lines."""
+    widget = app.screen.query_one(selector, Static)
+    content = widget.content
+    if isinstance(content, str | Text | Content):
+        return str(widget.render())
+    console = Console(width=200, color_system=None)
+    with console.capture() as captured:
+        console.print(content)
+    return "\n".join(line.rstrip() for line in captured.get().splitlines())
 
 
 def path_questions(screen) -> list[tuple[str, bool]]:
@@ -343,7 +354,7 @@ async def test_at_80x24_a_long_question_in_the_path_wraps_instead_of_being_cut()
         await pilot.press("p")
         await pilot.pause()
         titles = list(app.screen.query("CollapsibleTitle"))
-        longest = max(titles, key=lambda t: len(str(t.render())))
-        assert len(str(longest.render())) > 80  # wider than the screen, so it must wrap
+        longest = max(titles, key=lambda t: len(str(t.label)))
+        assert len(str(longest.label)) > 80  # wider than the screen, so it must wrap
         assert longest.region.right <= 80
         assert longest.size.height >= 2

@@ -15,6 +15,7 @@ what would change it; then the next steps.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from typing import Any
 
@@ -90,7 +91,10 @@ class OutcomeScreen(CloseOnce, KeysPanel, Screen[str]):
     def _build(self) -> None:
         """In a thread: the outcome's Markdown; a failure is raised again on the app's thread."""
         try:
-            self._built.append(outcome_markdown(self.pack, self.decision, self.state.applied))
+            today = self.state.today or dt.date.today()  # the conversation's date
+            self._built.append(
+                outcome_markdown(self.pack, self.decision, self.state.applied, today)
+            )
         except BaseException as exc:  # kept, and raised where the outcome is shown
             self._failure = exc
         finally:
@@ -203,8 +207,6 @@ class OutcomeScreen(CloseOnce, KeysPanel, Screen[str]):
 
     def _kept(self, choice: str | None) -> None:
         """Save or copy as chosen on the keep screen; say where it went, or why not."""
-        import datetime as dt
-
         from assistant.core.errors import InputError
         from assistant.forms.outcome import OUTCOME_FORMATS, save_case_file, save_outcome
         from assistant.forms.save import documents_folder, unused_path
