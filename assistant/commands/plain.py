@@ -25,6 +25,7 @@ import sys
 from typing import Any, TextIO
 
 from assistant.commands.common import add_rules_option, pack_from
+from assistant.core.placeholders import fill
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -238,10 +239,10 @@ class PlainSession:
         conversation = self.conversation
         if conversation.saving_stopped:
             if conversation.last_saved:
-                self.say(self.ui.saved_hint.format(id=conversation.last_saved))
+                self.say(fill(self.ui.saved_hint, id=conversation.last_saved))
             else:
                 self.say(self.ui.not_saved_failed)
         elif self.autosave.saving and self.autosave.draft is not None and self.state.answers:
-            self.say(self.ui.saved_hint.format(id=self.autosave.draft_id))
+            self.say(fill(self.ui.saved_hint, id=self.autosave.draft_id))
         elif not self.autosave.saving:
             self.say(self.ui.not_saved)

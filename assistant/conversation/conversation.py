@@ -43,6 +43,7 @@ from assistant.conversation.events import (
 )
 from assistant.conversation.state import ConversationState
 from assistant.core import contract
+from assistant.core.placeholders import fill
 
 # ids of what can be on screen besides a question (a question's id is its fact)
 URGENT = "urgent"
@@ -567,7 +568,7 @@ class Conversation:
             default = unused_path(folder, f"review-case-{self.today.isoformat()}", ".yaml")
             text = self.ui.ask_case_file
         self.at = self._file_target
-        return AskText(self._file_target, text.format(default=default), str(default))
+        return AskText(self._file_target, fill(text, default=default), str(default))
 
     def _file_given(self, text: str) -> list[Event]:
         from assistant.core.errors import InputError
@@ -737,7 +738,7 @@ class Conversation:
         lines = text.splitlines()
         if len(lines) > WHY_LINES:
             self.more = lines[WHY_LINES:]
-            lines = [*lines[:WHY_LINES], self.ui.why_more.format(count=len(self.more))]
+            lines = [*lines[:WHY_LINES], fill(self.ui.why_more, count=len(self.more))]
         else:
             self.more = []
         return [Say("\n".join(lines), "why")]

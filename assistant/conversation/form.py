@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from assistant.conversation.events import AskText, Echo, Event, Say
 from assistant.core import contract
+from assistant.core.placeholders import fill
 
 SAVE = "form:save"
 
@@ -65,7 +66,7 @@ class FormDialogue:
 
     def start(self) -> list[Event]:
         return [
-            Say(self.conversation.ui.form_intro.format(title=self.spec.title), "form"),
+            Say(fill(self.conversation.ui.form_intro, title=self.spec.title), "form"),
             self.prompt(),
         ]
 
@@ -74,7 +75,8 @@ class FormDialogue:
             return self._save_prompt()
         f = self.fields[self.index]
         current = self._shown(f)
-        text = self.conversation.ui.form_field.format(
+        text = fill(
+            self.conversation.ui.form_field,
             number=self.index + 1,
             count=len(self.fields),
             label=f.label + (" (required)" if f.required else ""),
@@ -96,7 +98,7 @@ class FormDialogue:
         default = unused_path(documents_folder(), stem, ".docx")
         self.conversation.at = SAVE
         return AskText(
-            SAVE, self.conversation.ui.ask_form_file.format(default=default), str(default)
+            SAVE, fill(self.conversation.ui.ask_form_file, default=default), str(default)
         )
 
     def _shown(self, f: Any) -> str:
@@ -155,8 +157,9 @@ class FormDialogue:
             chosen = []
             for part in filter(None, (p.strip() for p in typed.replace(",", " ").split())):
                 if not part.isdigit() or not 1 <= int(part) <= len(contract.PARALLEL_PROCESSES):
-                    return self.conversation.ui.form_processes_problem.format(
-                        count=len(contract.PARALLEL_PROCESSES)
+                    return fill(
+                        self.conversation.ui.form_processes_problem,
+                        count=len(contract.PARALLEL_PROCESSES),
                     )
                 chosen.append(contract.PARALLEL_PROCESSES[int(part) - 1])
             self._set(f.name, list(dict.fromkeys(chosen)))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.conversation.events import AskText, Choice, Echo, Event, Say
+from assistant.core.placeholders import fill
 
 FORMATS = ("docx", "md", "html")
 FORMAT_AT = "file:requests-format"
@@ -68,10 +69,10 @@ def write_agency_requests(
     target = Path(folder).expanduser()
     shown = visible(str(target))
     if target.exists() and not target.is_dir():
-        return [], [Say(str(words.requests_not_a_folder).format(folder=shown), "")]
+        return [], [Say(fill(words.requests_not_a_folder, folder=shown), "")]
     if not target.exists() and not target.parent.is_dir():
         parent = visible(str(target.parent))
-        return [], [Say(str(words.requests_no_parent).format(folder=shown, parent=parent), "")]
+        return [], [Say(fill(words.requests_no_parent, folder=shown, parent=parent), "")]
     case = CaseFile.model_validate(
         yaml.safe_load(case_file_text(conversation.state.applied, conversation.referral))
     )
@@ -81,16 +82,19 @@ def write_agency_requests(
         )
     except RequestsExist as exc:
         first = visible(str(exc.existing[0]))
-        return [], [Say(str(words.requests_exist).format(folder=shown, file=first), "")]
+        return [], [Say(fill(words.requests_exist, folder=shown, file=first), "")]
     except InputError as exc:
-        return [], [Say(str(words.requests_not_written).format(problem=visible(str(exc))), "")]
+        return [], [Say(fill(words.requests_not_written, problem=visible(str(exc))), "")]
     lines = [
-        str(words.requests_line).format(
-            path=visible(str(w.path)), agency=visible(w.agency), due=_day(w.due)
+        fill(
+            words.requests_line,
+            path=visible(str(w.path)),
+            agency=visible(w.agency),
+            due=_day(w.due),
         )
         for w in written
     ]
-    text = str(words.requests_written).format(count=len(written), folder=shown)
+    text = fill(words.requests_written, count=len(written), folder=shown)
     return written, [Say("\n".join([text, *lines]), "requests")]
 
 
@@ -113,7 +117,7 @@ class RequestsDialogue:
         if not names:
             self.done = True
             return [Say(str(self.words.requests_no_agencies), "requests")]
-        intro = str(self.words.requests_intro).format(count=len(names), agencies="; ".join(names))
+        intro = fill(self.words.requests_intro, count=len(names), agencies="; ".join(names))
         return [Say(intro, "requests"), self.prompt()]
 
     def choices(self) -> tuple[Choice, ...]:
@@ -132,7 +136,7 @@ class RequestsDialogue:
             ]
             return AskText(FORMAT_AT, "\n".join(lines), "docx", self.choices())
         self.conversation.at = FOLDER_AT
-        text = str(self.words.requests_ask_folder).format(default=self.default)
+        text = fill(self.words.requests_ask_folder, default=self.default)
         return AskText(FOLDER_AT, text, str(self.default))
 
     def given(self, text: str) -> list[Event]:

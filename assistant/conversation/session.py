@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.conversation.conversation import Conversation, saving_notice
+from assistant.core.placeholders import fill
 
 
 @dataclass
@@ -164,7 +165,8 @@ def start_session(
         autosave.start(pack.name, pack.version)
     elif (draft.pack.name, draft.pack.version) != (pack.name, pack.version):
         notices.append(
-            ui.pack_changed.format(
+            fill(
+                ui.pack_changed,
                 id=visible(draft.id),
                 then=visible(f"{draft.pack.name} {draft.pack.version}"),
                 now=f"{pack.name} {pack.version}",
@@ -176,7 +178,7 @@ def start_session(
     if draft is not None and draft.answers:
         from assistant.conversation.ui_words import say
 
-        notices.append(ui.resumed.format(id=draft.id, count=len(draft.answers)))
+        notices.append(fill(ui.resumed, id=draft.id, count=len(draft.answers)))
         facts = [
             (state.fact_label(q.fact), state.words(q.fact, v))
             for q, v in state.answered_questions()

@@ -21,6 +21,7 @@ from assistant.core.calendar import add_working_days
 from assistant.core.engine import Decision, Possible
 from assistant.core.if_words import if_words
 from assistant.core.pack import Pack
+from assistant.core.placeholders import fill
 
 SHORT_DATE = "%a %-d %b %Y"
 
@@ -202,11 +203,8 @@ def panel_working_days(pack: Pack) -> int | None:
 
 
 def _phrase(pack: Pack, key: str, default: str, **values: Any) -> str:
-    """A fixed phrase from labels.yaml `outcome`, filled in; the default if the pack's is broken."""
-    try:
-        return pack.labels.outcome.get(key, default).format(**values)
-    except (KeyError, IndexError, ValueError):
-        return default.format(**values)
+    """A fixed phrase from labels.yaml `outcome` (else `default`), its placeholders filled in."""
+    return fill(pack.labels.outcome.get(key, default), **values)
 
 
 def _when(
@@ -403,11 +401,7 @@ def _headline(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> str:
             due = show_date(add_working_days(aware, days))
         else:
             due = _phrase(pack, "within_days", "within {days} working days", days=days or 5)
-        text = headlines["other_area"]
-        try:
-            return text.format(due=due)
-        except (KeyError, IndexError, ValueError):
-            return text
+        return fill(headlines["other_area"], due=due)
     if location is None and "where_unknown" in headlines:
         return headlines["where_unknown"]
     return route_text

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from assistant.core.pack import Pack
+from assistant.core.placeholders import fill
 from assistant.core.prompts import environment
 from assistant.core.terminal import visible
 from assistant.tui.safe_errors import protect
@@ -65,13 +66,18 @@ class DraftPicker(App[str | None]):
     def _line(self, info: Any) -> str:
         updated = info.updated.strftime("%Y-%m-%d %H:%M UTC") if info.updated else "?"
         if info.encrypted:
-            return str(self.words.line_encrypted.format(id=info.id, updated=updated))
+            return str(fill(self.words.line_encrypted, id=info.id, updated=updated))
         routes = self.pack.labels.routes
         route = routes[info.route].label if info.route in routes else self.words.no_route
         label = f' "{visible(info.label)}"' if getattr(info, "label", None) else ""
         return str(
-            self.words.line.format(
-                id=info.id, label=label, updated=updated, answers=info.answers, route=route
+            fill(
+                self.words.line,
+                id=info.id,
+                label=label,
+                updated=updated,
+                answers=info.answers,
+                route=route,
             )
         )
 
@@ -96,7 +102,7 @@ class DraftPicker(App[str | None]):
             return
         if self.armed != chosen:
             self.armed = chosen
-            self.notify(self.words.delete_confirm.format(id=chosen), timeout=8, markup=False)
+            self.notify(fill(self.words.delete_confirm, id=chosen), timeout=8, markup=False)
             return
         self.armed = None
         info = next(d for d in self.drafts if d.id == chosen)
@@ -105,14 +111,14 @@ class DraftPicker(App[str | None]):
         except (DraftError, OSError) as exc:
             problem = getattr(exc, "why", None) or getattr(exc, "strerror", None) or str(exc)
             self.notify(
-                self.words.delete_failed.format(id=chosen, problem=problem),
+                fill(self.words.delete_failed, id=chosen, problem=problem),
                 severity="error",
                 markup=False,
             )
             return
         self.drafts = [d for d in self.drafts if d.id != chosen]
         options.remove_option(chosen)
-        self.notify(self.words.deleted.format(id=chosen), timeout=6, markup=False)
+        self.notify(fill(self.words.deleted, id=chosen), timeout=6, markup=False)
         if not self.drafts:
             self.exit(None)  # nothing left to carry on: a new conversation
 

@@ -30,6 +30,7 @@ from assistant.conversation.outcome_text import outcome_markdown
 from assistant.conversation.state import ConversationState
 from assistant.conversation.ui_words import UiWords, say, ui
 from assistant.core.pack import Pack
+from assistant.core.placeholders import fill
 from assistant.tui.screens.base import CloseOnce, KeysPanel, reword_bindings
 from assistant.tui.widgets.quick_replies import QuickReplies, Reply
 
@@ -224,17 +225,17 @@ class OutcomeScreen(CloseOnce, KeysPanel, Screen[str]):
         today = dt.date.today().isoformat()
         try:
             if choice == "case":
-                path = unused_path(folder, words.case_stem.format(date=today), ".yaml")
+                path = unused_path(folder, fill(words.case_stem, date=today), ".yaml")
                 save_case_file(path, self.state.applied)
             else:
-                stem = words.file_stem.format(date=today)
+                stem = fill(words.file_stem, date=today)
                 path = unused_path(folder, stem, OUTCOME_FORMATS[choice])
                 save_outcome(path, self.pack, self.decision, self.state.applied, choice)
         except InputError as exc:
-            self.notify(words.not_saved.format(problem=exc), severity="error", markup=False)
+            self.notify(fill(words.not_saved, problem=exc), severity="error", markup=False)
             return
         self.saved_to = path
-        self.notify(words.saved.format(path=path), timeout=10, markup=False)
+        self.notify(fill(words.saved, path=path), timeout=10, markup=False)
 
     def conversation(self) -> Any:
         """The chat's conversation (it keeps the referral form's fields), else one over this
@@ -361,7 +362,7 @@ class RequestsScreen(CloseOnce, ModalScreen[list[Any]]):
         names = agency_names(self.conversation.referral)
         with Vertical(id="requests-box"):
             yield Static(
-                str(w.requests_intro).format(count=len(names), agencies="; ".join(names)),
+                fill(w.requests_intro, count=len(names), agencies="; ".join(names)),
                 markup=False,
             )
             yield Label(str(w.requests_format_label))
@@ -424,7 +425,7 @@ class RequestsScreen(CloseOnce, ModalScreen[list[Any]]):
                     mime_type=MEDIA_TYPES[fmt],
                 )
         names = ", ".join(item.path.name for item in written)
-        text = str(self.words.requests_delivered).format(count=len(written), names=names)
+        text = fill(self.words.requests_delivered, count=len(written), names=names)
         self.notify(text, timeout=15, markup=False)
         self.dismiss(written)
 
