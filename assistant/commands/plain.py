@@ -116,6 +116,16 @@ class PlainSession:
 
     # --- output ---------------------------------------------------------------------------------
 
+    def outcome_width(self) -> int:
+        """The outcome is wrapped to fit the terminal (at most 100 columns, as `decide` prints
+        it); output that is not a terminal keeps 100, so it reads as `decide` does."""
+        isatty = getattr(self.stdout, "isatty", None)
+        if not (callable(isatty) and isatty()):
+            return 100
+        import shutil
+
+        return max(40, min(100, shutil.get_terminal_size((100, 24)).columns - 1))
+
     def say(self, text: str) -> None:
         text = text.strip("\n")
         if text:
@@ -177,6 +187,7 @@ class PlainSession:
             return session
         self.autosave, self.state = session.autosave, session.state
         self.conversation = session.conversation
+        self.conversation.width = self.outcome_width()
         return self._loop(self.conversation.opening(welcome=False))
 
     def _loop(self, events: list[Any]) -> int:

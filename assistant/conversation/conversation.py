@@ -95,6 +95,7 @@ class Conversation:
         self.more: list[str] = []  # the rest of the last "why"
         self.saving_stopped: str | None = None  # the reason, once a save has failed
         self.last_saved: str | None = None  # the draft id of the last save that succeeded
+        self.width = 100  # the columns the outcome's text is wrapped at (plain mode: its terminal)
         self._events: list[Event] = []  # events raised by listeners during a turn
         self._form: Any = None  # plain mode's referral form, field by field
         self._requests: Any = None  # plain mode's requests to agencies: format, then folder
@@ -476,6 +477,7 @@ class Conversation:
             decision=decision,
             facts=self.state.applied,
             today=self.today,
+            width=self.width,
         )
         return ShowOutcome(decision, text)
 

@@ -4,6 +4,7 @@ PlainSession over text streams), with one run of the real command line through a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 
@@ -107,3 +108,24 @@ def test_check_reads_an_export_once_the_decision_is_added(tmp_path):
     done = run_main(["check", str(record), "--json"])
     assert "CANNOT READ" not in done.stdout
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+class _Terminal80(io.StringIO):
+    """Standard output that is a terminal (COLUMNS says 80 wide)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_in_an_80_column_terminal_the_outcome_is_wrapped_to_fit(monkeypatch):
+    from assistant.commands.plain import PlainSession
+
+    monkeypatch.setenv("COLUMNS", "80")
+    lines, _ = typed_answers(PACK, ROUTE_FACTS["serious_incident"])
+    out = _Terminal80()
+    code = PlainSession(PACK, io.StringIO("\n".join(lines) + "\n"), out, no_save=True).run()
+    assert code == 0
+    outcome = out.getvalue()[out.getvalue().index("OUTCOME:") :]
+    widths = [len(line) for line in outcome.splitlines()]
+    assert max(widths) <= 79, [line for line in outcome.splitlines() if len(line) > 79]
+    assert max(widths) > 70  # wrapped to the terminal, not to a narrow default
