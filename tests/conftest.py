@@ -85,19 +85,18 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`-n auto` starts half as many workers again as there are cores (at least one more).
+    """`-n auto` starts half as many workers again as pytest-xdist would (at least one more).
 
     A good part of the suite waits rather than computes: Pilot pauses until the app is idle, and
     subprocess tests wait for a child. A worker more than the cores keeps them busy meanwhile.
-    PYTEST_XDIST_AUTO_NUM_WORKERS still sets the number.
+    PYTEST_XDIST_AUTO_NUM_WORKERS still sets the number exactly.
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # pytest-xdist reads it
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return cores + max(1, cores // 2)
+        return None  # pytest-xdist's own hook reads it
+    from xdist.plugin import pytest_xdist_auto_num_workers as cores
+
+    count = cores(config)
+    return count + max(1, count // 2)
 
 
 def _source(function: object, known: dict[object, str]) -> str:
