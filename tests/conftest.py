@@ -74,18 +74,45 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_run_home, ignore_errors=True)
 
 
-def _source(item: pytest.Item) -> str:
-    function = getattr(item, "function", None)
-    try:
-        return inspect.getsource(function) if function is not None else ""
-    except (OSError, TypeError):
-        return ""
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """In parallel (`-n`), an idle worker takes tests queued for a busy one (`--dist worksteal`),
+    so that one long test near the end does not leave the other workers waiting; an explicit
+    `--dist` wins."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "worksteal"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` starts half as many workers again as pytest-xdist would (at least one more).
+
+    A good part of the suite waits rather than computes: Pilot pauses until the app is idle, and
+    subprocess tests wait for a child. A worker more than the cores keeps them busy meanwhile.
+    PYTEST_XDIST_AUTO_NUM_WORKERS still sets the number exactly.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    from xdist.plugin import pytest_xdist_auto_num_workers as cores
+
+    count = cores(config)
+    return count + max(1, count // 2)
+
+
+def _source(function: object, known: dict[object, str]) -> str:
+    if function not in known:
+        try:
+            known[function] = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            known[function] = ""
+    return known[function]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what a test does from what it calls: Pilot runs and real subprocesses."""
+    known: dict[object, str] = {}  # each parametrized function's source is read once
     for item in items:
-        text = _source(item)
+        text = _source(getattr(item, "function", None), known)
         if "run_test(" in text or "pilot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.pilot)
         if "subprocess" in text or "sys.executable" in text or "run_cli(" in text:

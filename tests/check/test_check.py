@@ -1,11 +1,14 @@
 """`review-assistant check` over a folder of decision records, through the real CLI.
 
 The records in records/ are checked against the fixed pack in pack/ (version 2.0), as of
-2026-11-27, so the figures below do not move when the shipped Salford pack changes.
+2026-11-27, so the figures below do not move when the shipped Salford pack changes. The JSON
+results come from `python -m assistant` in a real subprocess; the other outputs run the same
+command line in this process (tests.support.terminal run_command), sparing an interpreter start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -19,6 +22,7 @@ import pytest
 from assistant.core.case import load_case
 from assistant.core.check import check_case, check_paths
 from assistant.core.pack import load_pack
+from tests.support.terminal import run_command
 
 HERE = Path(__file__).parent
 PACK = HERE / "pack"
@@ -27,18 +31,20 @@ AS_OF = "2026-11-27"
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", "--rules", str(PACK), "check", *args, "--as-of", AS_OF],
+    with contextlib.chdir(HERE):
+        return run_command(["--rules", str(PACK), "check", *args, "--as-of", AS_OF])
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "--rules", str(PACK), "check", "records", "--json"]
+        + ["--as-of", AS_OF],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=HERE,
     )
-
-
-@pytest.fixture(scope="module")
-def results() -> dict[str, dict]:
-    done = cli("records", "--json")
     assert done.returncode == 0, done.stderr
     return {Path(r["file"]).stem: r for r in json.loads(done.stdout)}
 

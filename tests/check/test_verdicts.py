@@ -5,6 +5,8 @@ shows one not done differs whatever its reasons say; only a structured
 `criteria_found_not_met: yes` with its date turns a missing rapid review into a departure the
 partners may explain. Free text still settles what the rules leave to the partners. Lateness is
 in the verdict line of every output. Records are variations of records/agrees-on-time.yaml.
+The escape-sequence test runs `python -m assistant` in a real subprocess; the other outputs run
+the same command line in this process (tests.support.terminal run_command).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pytest
 from assistant.core.check import check_paths
 from assistant.core.pack import load_pack
 from assistant.tui.register import RegisterWords
+from tests.support.terminal import run_command
 
 HERE = Path(__file__).parent
 PACK = HERE / "pack"
@@ -169,13 +172,17 @@ def test_free_text_still_settles_what_the_rules_leave_to_the_partners(tmp_path):
     assert [f.kind for f in explained.findings] == ["reason_recorded"]
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def subprocess_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant", "--rules", str(PACK), "check", *args],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_command(["--rules", str(PACK), "check", *args])
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +241,10 @@ def test_escape_sequences_from_files_are_shown_not_obeyed(tmp_path):
         "case\x1b[31mred.yaml",
         ('  pack_version: "2.0"\n', f'  pack_version: "2.0{nasty}"\n'),
     )
-    outputs = [cli(str(folder), *fmt, "--as-of", "2026-11-27").stdout for fmt in ((), ("--csv",))]
+    outputs = [
+        subprocess_cli(str(folder), *fmt, "--as-of", "2026-11-27").stdout
+        for fmt in ((), ("--csv",))
+    ]
     for out in outputs:
         assert "\x1b" not in out and "\x07" not in out
         assert "\\x1b[31mred.yaml" in out

@@ -19,6 +19,7 @@ from assistant.core.prompts import TemplateRefused, sandboxed_environment, unsaf
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_PACK = REPO / "rules" / "salford"
+LINT_CLEAN_PACK = REPO / "tests" / "lint" / "packs" / "clean"
 SERIOUS_CASE = REPO / "tests" / "forms" / "cases" / "serious.yaml"
 
 
@@ -38,12 +39,8 @@ def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture
-def hostile_pack(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the shipped pack whose decision and form templates carry the payload."""
-    pack = tmp_path / "shared-pack"
-    shutil.copytree(SHIPPED_PACK, pack)
-    marker = tmp_path / "pwned"
+def _carry_payload(pack: Path, marker: Path) -> None:
+    """Put the payload on the first line of the pack's decision and text form templates."""
     prompts = pack / "prompts"
     (prompts / "forms").mkdir(parents=True)
     shipped = REPO / "prompts"
@@ -52,6 +49,26 @@ def hostile_pack(tmp_path: Path) -> tuple[Path, Path]:
     for name in ("referral.md.j2", "referral.txt.j2", "referral.html.j2"):
         text = (shipped / "forms" / name).read_text(encoding="utf-8")
         (prompts / "forms" / name).write_text(payload(marker) + "\n" + text, encoding="utf-8")
+
+
+@pytest.fixture
+def hostile_pack(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shipped pack whose decision and form templates carry the payload."""
+    pack = tmp_path / "shared-pack"
+    shutil.copytree(SHIPPED_PACK, pack)
+    marker = tmp_path / "pwned"
+    _carry_payload(pack, marker)
+    return pack, marker
+
+
+@pytest.fixture
+def small_hostile_pack(tmp_path: Path) -> tuple[Path, Path]:
+    """The same templates in a copy of a three-rule pack, for lint: its template check reads the
+    same files whatever the rules, and walking the shipped pack's rules is most of lint's time."""
+    pack = tmp_path / "shared-pack"
+    shutil.copytree(LINT_CLEAN_PACK, pack)
+    marker = tmp_path / "pwned"
+    _carry_payload(pack, marker)
     return pack, marker
 
 
@@ -79,9 +96,8 @@ def test_form_with_a_hostile_pack_runs_nothing(hostile_pack, tmp_path, fmt):
     assert result.stdout == ""
 
 
-@pytest.mark.slow
-def test_lint_reports_the_hostile_template_with_file_and_line(hostile_pack, tmp_path):
-    pack, marker = hostile_pack
+def test_lint_reports_the_hostile_template_with_file_and_line(small_hostile_pack, tmp_path):
+    pack, marker = small_hostile_pack
     result = run_cli("lint", str(pack), home=tmp_path)
     assert not marker.exists()
     assert result.returncode == 1

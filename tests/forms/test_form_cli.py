@@ -1,4 +1,9 @@
-"""`review-assistant form` in a real subprocess: formats, private files, refusals, no partial output."""
+"""`review-assistant form`: formats, private files, refusals, no partial output.
+
+The golden-file test, the terminal test and the import test run `python -m assistant` in real
+subprocesses; the others run the same command line in this process (tests.support.terminal
+run_command), which spares an interpreter start each.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +18,22 @@ import pytest
 
 from tests.support.forms import CASES, GOLDEN, PACK_DIR
 from tests.support.readback import docx_rows
+from tests.support.terminal import run_command
 
 EXE = [sys.executable, "-m", "assistant"]
 
 
-def cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*EXE, "--rules", str(PACK_DIR), "form", *args], capture_output=True, **kwargs
-    )
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return run_command(["--rules", str(PACK_DIR), "form", *args], text=False)
 
 
 @pytest.mark.slow
 def test_markdown_and_text_to_standard_output_match_the_golden_files():
     for fmt in ("md", "txt"):
-        done = cli(str(CASES / "serious.yaml"), "--format", fmt)
+        done = subprocess.run(
+            [*EXE, "--rules", str(PACK_DIR), "form", str(CASES / "serious.yaml"), "--format", fmt],
+            capture_output=True,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.decode("utf-8") == (GOLDEN / f"serious.{fmt}").read_text(
             encoding="utf-8"
@@ -146,22 +153,23 @@ def test_check_template_exit_status(tmp_path):
 
 @pytest.mark.slow
 def test_docxtpl_is_imported_only_for_word(tmp_path):
+    """One fresh interpreter: Markdown, HTML and JSON leave docxtpl unimported, Word imports it,
+    and none of them imports Textual."""
     code = (
         "import sys\n"
         "from assistant.cli import main\n"
-        f"rc = main(['--rules', {str(PACK_DIR)!r}, 'form', {str(CASES / 'serious.yaml')!r}, '-o', sys.argv[1]])\n"
-        "print(rc, 'docxtpl' in sys.modules, 'textual' in sys.modules)\n"
+        "for name in sys.argv[1:]:\n"
+        f"    rc = main(['--rules', {str(PACK_DIR)!r}, 'form', {str(CASES / 'serious.yaml')!r}, '-o', name])\n"
+        "    print(rc, 'docxtpl' in sys.modules, 'textual' in sys.modules)\n"
     )
-    for name, expected in (
-        ("f.md", "False"),
-        ("f.html", "False"),
-        ("f.json", "False"),
-        ("f.docx", "True"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(tmp_path / name)], capture_output=True, text=True
-        )
-        assert done.stdout.split() == ["0", expected, "False"], done.stderr
+    names = [str(tmp_path / name) for name in ("f.md", "f.html", "f.json", "f.docx")]
+    done = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True)
+    assert done.stdout.splitlines() == [
+        "0 False False",
+        "0 False False",
+        "0 False False",
+        "0 True False",
+    ], done.stderr
 
 
 def test_a_file_name_that_contradicts_the_format_is_refused(tmp_path):

@@ -1,8 +1,10 @@
 """The Word forms read back: the decision block in the outcome's shape (headline, Do-now lines,
 If-items, the few reasons that decided it), and the rule trace only with `form --trace`.
 
-The forms are made by the real command (`python -m assistant form ... -o FILE.docx`) and opened
-with python-docx, as a person's word processor would open them.
+The forms are made by the real command (`review-assistant form ... -o FILE.docx`) and opened
+with python-docx, as a person's word processor would open them: the outcome-shape test runs
+`python -m assistant` in a subprocess, the trace tests the same command line in this process
+(tests.support.terminal run_command), sparing an interpreter start each.
 """
 
 from __future__ import annotations
@@ -19,22 +21,25 @@ from assistant.core.engine import decide
 from assistant.forms import build_form
 from tests.support.forms import CASES, PACK_DIR, form_for
 from tests.support.readback import docx_all_text, docx_document, docx_rows
-
-pytestmark = pytest.mark.subprocess
+from tests.support.terminal import run_command
 
 SERIOUS_INCIDENT = (
     Path(__file__).resolve().parents[1] / "core" / "fixtures" / "cases" / "serious-incident.yaml"
 )
 
 
-def saved_docx(tmp_path: Path, case: Path, *extra: str, rules: Path | None = None) -> bytes:
+def saved_docx(
+    tmp_path: Path, case: Path, *extra: str, rules: Path | None = None, in_process: bool = False
+) -> bytes:
     out = tmp_path / f"{case.stem}{'-trace' if '--trace' in extra else ''}.docx"
     rules_args = ["--rules", str(rules)] if rules else []
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant", *rules_args, "form", str(case), "-o", str(out), *extra],
-        capture_output=True,
-        text=True,
-    )
+    args = [*rules_args, "form", str(case), "-o", str(out), *extra]
+    if in_process:
+        done = run_command(args)
+    else:
+        done = subprocess.run(
+            [sys.executable, "-m", "assistant", *args], capture_output=True, text=True
+        )
     assert done.returncode == 0, done.stderr
     return out.read_bytes()
 
@@ -53,8 +58,10 @@ def trace_rows(form) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", ["serious", "good-outcome"])
 def test_the_trace_is_an_appendix_only_when_asked_for(pack, tmp_path, name):
-    plain = saved_docx(tmp_path, CASES / f"{name}.yaml", rules=PACK_DIR)
-    traced = saved_docx(tmp_path, CASES / f"{name}.yaml", "--trace", rules=PACK_DIR)
+    plain = saved_docx(tmp_path, CASES / f"{name}.yaml", rules=PACK_DIR, in_process=True)
+    traced = saved_docx(
+        tmp_path, CASES / f"{name}.yaml", "--trace", rules=PACK_DIR, in_process=True
+    )
     form = form_for(pack, name, trace=True)
     appendix = form.context["words"]["appendix_heading"]
     expected = trace_rows(form)
@@ -75,6 +82,7 @@ def test_the_trace_is_an_appendix_only_when_asked_for(pack, tmp_path, name):
         assert "{{" not in text and "{%" not in text
 
 
+@pytest.mark.subprocess
 def test_the_decision_block_has_the_outcome_shape(tmp_path):
     """Real rules, the serious-incident example (an adult harmed not known): the headline, one
     row per Do-now line, the items that only may apply worded "If ...", and the few reasons."""

@@ -1,5 +1,10 @@
 """`form` output: -o never replaces a file without --force and never the case file it reads;
-form text shown on a terminal cannot drive it, while a pipe or a file gets the exact text."""
+form text shown on a terminal cannot drive it, while a pipe or a file gets the exact text.
+
+The refusals to replace a file run the command line in this process (tests.support.terminal
+run_command), sparing an interpreter start each; the output tests run `python -m assistant` in
+real subprocesses, with a pipe, a file and a terminal.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.support.terminal import run_command
 
 REPO = Path(__file__).resolve().parents[2]
 SERIOUS = REPO / "tests" / "forms" / "cases" / "serious.yaml"
@@ -27,6 +34,10 @@ def form(*args: str, home: Path, **kwargs) -> subprocess.CompletedProcess:
     )
 
 
+def form_here(*args: str) -> subprocess.CompletedProcess:
+    return run_command(["form", *args])
+
+
 def case_copy(tmp_path: Path, name: str = "case.yaml") -> Path:
     path = tmp_path / name
     shutil.copyfile(SERIOUS, path)
@@ -37,12 +48,12 @@ def test_an_existing_file_is_not_replaced_without_force(tmp_path):
     case = case_copy(tmp_path)
     out = tmp_path / "referral.md"
     out.write_text("someone's notes", encoding="utf-8")
-    refused = form(str(case), "-o", str(out), home=tmp_path, text=True)
+    refused = form_here(str(case), "-o", str(out))
     assert refused.returncode == 2
     assert out.read_text(encoding="utf-8") == "someone's notes"
     assert "already exists and was left as it is" in refused.stderr
     assert "--force" in refused.stderr
-    forced = form(str(case), "-o", str(out), "--force", home=tmp_path, text=True)
+    forced = form_here(str(case), "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert "Baby R" in out.read_text(encoding="utf-8")
 
@@ -50,7 +61,7 @@ def test_an_existing_file_is_not_replaced_without_force(tmp_path):
 def test_a_new_file_needs_no_force(tmp_path):
     case = case_copy(tmp_path)
     out = tmp_path / "referral.txt"
-    done = form(str(case), "-o", str(out), home=tmp_path, text=True)
+    done = form_here(str(case), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "Baby R" in out.read_text(encoding="utf-8")
 
@@ -59,7 +70,7 @@ def test_the_case_file_is_never_replaced_even_with_force(tmp_path):
     case = case_copy(tmp_path, "case.md")  # a case file named like a form
     before = case.read_bytes()
     for output in (str(case), str(tmp_path / "." / "case.md")):
-        refused = form(str(case), "-o", output, "--force", "-f", "md", home=tmp_path, text=True)
+        refused = form_here(str(case), "-o", output, "--force", "-f", "md")
         assert refused.returncode == 2
         assert "this is the case file the form is made from" in refused.stderr
         assert case.read_bytes() == before
@@ -73,7 +84,7 @@ def test_a_link_to_the_case_file_is_not_a_way_round(tmp_path):
     hard = tmp_path / "hard.md"
     os.link(case, hard)
     for output in (link, hard):
-        refused = form(str(case), "-o", str(output), "--force", home=tmp_path, text=True)
+        refused = form_here(str(case), "-o", str(output), "--force")
         assert refused.returncode == 2, refused.stderr
         assert "never replaced" in refused.stderr
     assert case.read_bytes() == before

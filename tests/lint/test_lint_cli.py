@@ -1,7 +1,13 @@
-"""`review-assistant lint` as a user runs it: real subprocesses, exit statuses, printed findings."""
+"""`review-assistant lint` as a user runs it: exit statuses, printed findings.
+
+The shipped pack is linted by `python -m assistant` in a real subprocess; the small packs go
+through the same command line in this process (tests.support.terminal run_command), which
+spares an interpreter start each.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -9,22 +15,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.terminal import run_command
+
 PACKS = Path(__file__).parent / "packs"
 
 
 def lint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-    )
+    with contextlib.chdir(cwd or Path.cwd()):
+        return run_command(list(args))
 
 
 @pytest.mark.slow
 def test_the_shipped_pack_lints_clean():
-    result = lint("lint")
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "lint"], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     summary = result.stdout.strip().splitlines()[-1]
     assert summary.endswith(": 0 findings")

@@ -1,4 +1,8 @@
-"""`review-assistant requests`: one request per agency, through the real CLI, read back."""
+"""`review-assistant requests`: one request per agency, through the real CLI, read back.
+
+The first test runs `python -m assistant` in a real subprocess; the others run the same command
+line in this process (tests.support.terminal run_command), which spares an interpreter start each.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from assistant.core.case import load_case
 from assistant.core.errors import InputError
 from assistant.core.pack import load_pack
 from assistant.forms.requests import initials, months_before, write_requests
+from tests.support.terminal import run_command
 
 HERE = Path(__file__).parent
 CASE = HERE / "case.yaml"
@@ -26,13 +31,17 @@ REQUEST_DATE = "2026-11-30"
 DUE = dt.date(2026, 12, 14)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
+def subprocess_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "assistant", "requests", *args],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_command(["requests", *args])
 
 
 def docx_text(path: Path) -> str:
@@ -45,7 +54,7 @@ def docx_text(path: Path) -> str:
 
 
 def test_two_agencies_make_two_word_documents_read_back(tmp_path):
-    done = cli(str(CASE), "-o", str(tmp_path / "out"), "--date", REQUEST_DATE)
+    done = subprocess_cli(str(CASE), "-o", str(tmp_path / "out"), "--date", REQUEST_DATE)
     assert done.returncode == 0, done.stderr
     files = sorted((tmp_path / "out").glob("*.docx"))
     assert [f.name for f in files] == [

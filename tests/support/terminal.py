@@ -106,6 +106,32 @@ def run_main(args: list[str]) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue())
 
 
+def run_command(args: list[str], text: bool = True) -> subprocess.CompletedProcess:
+    """`review-assistant ARGS` in this process, as `subprocess.run(..., capture_output=True)`
+    gives it: what went to standard output and error (their byte streams too), and the exit
+    status, a usage error's included. Standard output is a pipe, not a terminal. It is the real
+    command line (assistant.cli.main) without an interpreter start: keep at least one test per
+    command in a real subprocess."""
+    from assistant.cli import main
+
+    out, err = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = main(args)
+        except SystemExit as exc:  # argparse: --help, a usage error
+            if exc.code is None or isinstance(exc.code, int):
+                code = exc.code or 0
+            else:
+                print(exc.code, file=sys.stderr)
+                code = 1
+    captured = [out.getvalue(), err.getvalue()]
+    if text:
+        captured = [data.decode("utf-8") for data in captured]
+    return subprocess.CompletedProcess(["review-assistant", *args], code, *captured)
+
+
 class Terminal:
     """`python -m assistant ARGS` attached to a pseudo-terminal whose output is drained."""
 
