@@ -77,7 +77,9 @@ async def test_a_conversation_by_number_arrows_and_click_reaches_the_outcome_scr
         await choose(pilot, STEP_OUTCOME)
         decision = app.state.decision()
         assert decision.route == "practice_review_referral"
-        assert outcome_source(app) == outcome_markdown(pack, decision, app.state.applied)
+        assert outcome_source(app) == outcome_markdown(
+            pack, decision, app.state.applied, app.state.today
+        )
 
 
 async def test_yes_to_immediate_risk_shows_the_contacts_then_the_outcome_screen(pack):
@@ -93,7 +95,9 @@ async def test_yes_to_immediate_risk_shows_the_contacts_then_the_outcome_screen(
         await choose(pilot, "step:outcome")
         decision = app.state.decision()
         assert decision.route == "urgent_safeguarding_referral"
-        assert outcome_source(app) == outcome_markdown(pack, decision, app.state.applied)
+        assert outcome_source(app) == outcome_markdown(
+            pack, decision, app.state.applied, app.state.today
+        )
 
 
 async def test_ctrl_b_goes_back_and_f1_f4_give_help_and_why(pack):
@@ -305,7 +309,9 @@ async def test_review_screen_edits_answers_in_place_before_the_outcome(pack):
         await choose(pilot, STEP_OUTCOME)
         decision = app.state.decision()
         assert decision.route == "serious_incident"
-        assert outcome_source(app) == outcome_markdown(pack, decision, app.state.applied)
+        assert outcome_source(app) == outcome_markdown(
+            pack, decision, app.state.applied, app.state.today
+        )
 
 
 @pytest.mark.slow
