@@ -15,10 +15,14 @@ import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
+
+from assistant.tui.widgets.quick_replies import AnswerBox, QuickReplies
+from assistant.tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     _ScreenBase = Screen[Any]  # the mixins below are only ever mixed into a Screen
@@ -69,6 +73,38 @@ async def settle(screen: Screen[Any], limit: float = 1.0) -> None:
         )
         quiet = 0 if busy else quiet + 1
         await asyncio.sleep(0.002)
+
+
+class ConversationPanes(_ScreenBase):
+    """Mix into a Screen: the transcript, the answers and the answer box, laid out and named as
+    the chat has them (the first question's screen and the chat screen look alike)."""
+
+    words: Any  # the screen's UiWords (prompts/chat/ui.j2)
+
+    def conversation_panes(self) -> ComposeResult:
+        yield Transcript(id="transcript")
+        yield QuickReplies(id="replies")
+        yield AnswerBox(
+            placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
+        )
+
+    def prepare_panes(self) -> None:
+        """On mount: the answers' title and key words; digits typed at them go to the box."""
+        self.replies.border_title = self.words.quick_replies_title
+        self.replies.type_into = self.box
+        reword_bindings(self.replies, self.words)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one("#transcript", Transcript)
+
+    @property
+    def replies(self) -> QuickReplies:
+        return self.query_one("#replies", QuickReplies)
+
+    @property
+    def box(self) -> AnswerBox:
+        return self.query_one("#free-text", AnswerBox)
 
 
 class KeysPanel(_ScreenBase):

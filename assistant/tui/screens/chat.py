@@ -34,11 +34,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from assistant.conversation.ui_words import ui
-from assistant.tui.screens.base import CHAT_KEYS, reword_bindings
+from assistant.tui.screens.base import CHAT_KEYS, ConversationPanes, reword_bindings
 from assistant.tui.screens.handover import Handover
 from assistant.tui.widgets.facts_panel import FactsPanel
 from assistant.tui.widgets.quick_replies import AnswerBox, QuickReplies, Reply
-from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage, Transcript
+from assistant.tui.widgets.transcript import AnswerMessage, ChatMessage
 
 if TYPE_CHECKING:
     from assistant.conversation.conversation import Conversation
@@ -50,7 +50,7 @@ STEP_OUTCOME = "step:outcome"
 STEP_REVIEW = "step:review"
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(ConversationPanes, Screen[None]):
     """The main conversation screen."""
 
     BINDINGS = list(CHAT_KEYS)
@@ -71,11 +71,7 @@ class ChatScreen(Screen[None]):
         yield Header()
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
-                yield Transcript(id="transcript")
-                yield QuickReplies(id="replies")
-                yield AnswerBox(
-                    placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
-                )
+                yield from self.conversation_panes()
             yield FactsPanel(
                 self.words.facts_title,
                 self.words.facts_empty,
@@ -85,9 +81,7 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.replies.border_title = self.words.quick_replies_title
-        self.replies.type_into = self.query_one("#free-text", Input)
-        reword_bindings(self.replies, self.words)
+        self.prepare_panes()
         self.query_one("#facts", FactsPanel).display = False
         self.start()
         if self.handed is not None:
@@ -141,14 +135,6 @@ class ChatScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._answers_changed in self.state.listeners:
             self.state.listeners.remove(self._answers_changed)
-
-    @property
-    def transcript(self) -> Transcript:
-        return self.query_one("#transcript", Transcript)
-
-    @property
-    def replies(self) -> QuickReplies:
-        return self.query_one("#replies", QuickReplies)
 
     @property
     def today(self) -> dt.date:

@@ -31,10 +31,9 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from assistant.conversation.ui_words import UiWords
-from assistant.tui.screens.base import CHAT_KEYS, reword_bindings
+from assistant.tui.screens.base import CHAT_KEYS, ConversationPanes, reword_bindings
 from assistant.tui.screens.handover import Handover, Kept, Loaded
 from assistant.tui.widgets.quick_replies import AnswerBox, QuickReplies, Reply
-from assistant.tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     from assistant.conversation.opening import Opening
@@ -50,7 +49,7 @@ def _kept_key(action: str) -> Callable[[FirstQuestionScreen], None]:
     return keep
 
 
-class FirstQuestionScreen(Screen[None]):
+class FirstQuestionScreen(ConversationPanes, Screen[None]):
     """The opening's welcome and first question, while the rule pack loads."""
 
     BINDINGS = list(CHAT_KEYS)  # the same key help as the chat; each key is kept for the chat
@@ -89,28 +88,10 @@ class FirstQuestionScreen(Screen[None]):
         # the header and the key help come, and are imported, after the first question
         with Horizontal(id="main"):
             with Vertical(id="conversation"):
-                yield Transcript(id="transcript")
-                yield QuickReplies(id="replies")
-                yield AnswerBox(
-                    placeholder=self.words.input_placeholder, id="free-text", select_on_focus=False
-                )
-
-    @property
-    def transcript(self) -> Transcript:
-        return self.query_one("#transcript", Transcript)
-
-    @property
-    def replies(self) -> QuickReplies:
-        return self.query_one("#replies", QuickReplies)
-
-    @property
-    def box(self) -> AnswerBox:
-        return self.query_one("#free-text", AnswerBox)
+                yield from self.conversation_panes()
 
     def on_mount(self) -> None:
-        self.replies.border_title = self.words.quick_replies_title
-        self.replies.type_into = self.box
-        reword_bindings(self.replies, self.words)
+        self.prepare_panes()
         self.query_one("#main").styles.margin = (1, 0)  # the header's and key help's rows
         self.show_question()
         self.call_after_refresh(self._after_first_question)
