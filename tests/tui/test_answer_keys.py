@@ -141,37 +141,26 @@ async def test_a_date_typed_day_first_is_accepted_and_said_back_as_read(pack):
         assert _you(app)[-1] == "20/11/2026  (taken as Fri 20 Nov 2026)"
 
 
-def _burst(app, keys: str) -> None:
-    """Keys as a terminal delivers a fast burst: all queued before any is handled."""
+def _burst(app, keys: str, *named: str) -> None:
+    """Keys as a terminal delivers a fast burst: all queued before any is handled (`keys` as
+    typed, "\r" for Enter; then `named` keys such as "ctrl+q")."""
     for key in keys:
         if key == "\r":
             app.post_message(events.Key("enter", "\r"))
         else:
             app.post_message(events.Key(key, key))
+    for key in named:
+        app.post_message(events.Key(key, None))
 
 
-async def test_two_answers_typed_in_one_burst_are_two_answers(pack):
-    """ "2" Enter "15" Enter typed fast: No to the first question, then Under 16."""
+@pytest.mark.parametrize("focused", ["#free-text", "#replies"], ids=["box", "answer-list"])
+async def test_two_answers_typed_in_one_burst_are_two_answers(pack, focused):
+    """ "2" Enter "15" Enter typed fast: No to the first question, then Under 16; from the answer
+    list too, whose keys reach it before the focus moves."""
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        chat(app).query_one("#free-text", Input).focus()
-        await pilot.pause()
-        _burst(app, "2\r15\r")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.state.answers == {"immediate_risk": "no", "subject_age_band": "under_16"}
-        assert chat(app).asking.fact == "harm"
-        assert chat(app).query_one("#free-text", Input).value == ""
-
-
-async def test_a_burst_typed_at_the_answer_list_is_read_answer_by_answer(pack):
-    """The same burst with the answer list focused: the keys reach the list before focus moves."""
-    app = make_app(pack)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        replies = chat(app).query_one("#replies", QuickReplies)
-        replies.focus()
+        chat(app).query_one(focused).focus()
         await pilot.pause()
         _burst(app, "2\r15\r")
         await pilot.pause()
@@ -196,17 +185,11 @@ async def test_enter_after_moving_back_into_the_list_chooses_the_highlighted_ans
         assert app.state.answers["subject_age_band"] == "unborn"
 
 
-def _queued(app, *keys: str) -> None:
-    """Keys as a terminal sends them in one burst: all in the app's queue before any is read."""
-    for key in keys:
-        app.post_message(events.Key(key, key if len(key) == 1 else None))
-
-
 async def test_an_answer_then_ctrl_q_in_one_burst_is_recorded_before_the_app_closes(pack):
     app = make_app(pack)
     async with app.run_test(size=SIZE) as pilot:
         await _at_the_age_question(pilot)
-        _queued(app, "1", "5", "enter", "ctrl+q")
+        _burst(app, "15\r", "ctrl+q")
         for _ in range(10):
             await pilot.pause()
             if app.return_code is not None:
