@@ -149,19 +149,10 @@ def _details(store: Any, drafts: list[Any], pack: Any) -> dict[str, list[tuple[s
             out[info.id] = [("not shown", exc.why)]
             continue
         out[info.id] = [
-            (fact_label(pack, f), answer_words(pack, f, v))
+            (pack.fact_label(f), answer_words(pack, f, v))
             for f, v in draft.engine_answers().items()
         ]
     return out
-
-
-def fact_label(pack: Any, fact: str) -> str:
-    """A fact in plain words: its label in the pack, else its question, else its name."""
-    label = pack.labels.facts.get(fact)
-    if label is not None:
-        return str(label.label)
-    question = pack.question_for.get(fact)
-    return str(question.text) if question is not None else fact.replace("_", " ")
 
 
 def answer_words(pack: Any, fact: str, value: Any) -> str:

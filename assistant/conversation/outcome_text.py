@@ -15,14 +15,6 @@ from assistant.core.engine import Decision
 from assistant.core.pack import Pack
 
 
-def fact_label(pack: Pack, fact: str) -> str:
-    label = pack.labels.facts.get(fact)
-    if label is not None:
-        return str(label.label)
-    question = pack.question_for.get(fact)
-    return question.text if question is not None else fact.replace("_", " ")
-
-
 def timeline(pack: Pack, decision: Decision) -> list[dict[str, Any]]:
     """Notifications and deadlines, dated ones first in date order."""
     items: list[dict[str, Any]] = []
@@ -92,7 +84,7 @@ def unsettled(
             )
             label = table.get(u.value) if isinstance(table, dict) else None
             what = label.label if label else u.value.replace("_", " ")
-        out.append({"what": what, "facts": [fact_label(pack, f) for f in facts]})
+        out.append({"what": what, "facts": [pack.fact_label(f) for f in facts]})
     return out
 
 

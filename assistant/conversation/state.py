@@ -99,11 +99,7 @@ class ConversationState:
 
     def fact_label(self, fact: str) -> str:
         """A fact's name in plain words: its label, else its question."""
-        label = self.pack.labels.facts.get(fact)
-        if label is not None:
-            return label.label
-        question = self.pack.question_for.get(fact)
-        return question.text if question is not None else fact.replace("_", " ")
+        return self.pack.fact_label(fact)
 
     # --- changing ----------------------------------------------------------------------------
 

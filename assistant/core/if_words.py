@@ -74,7 +74,7 @@ def _say(node: Residual, fact_if: Callable[[str], str], order: Callable[[str], A
             return None
         if said not in words:
             words.append(said)
-    return _join(words, "and" if node[0] == "all" else "or")
+    return join_words(words, "and" if node[0] == "all" else "or")
 
 
 def _fact(fact: str, values: frozenset[str], fact_if: Callable[[str], str]) -> str | None:
@@ -89,7 +89,8 @@ def _fact(fact: str, values: frozenset[str], fact_if: Callable[[str], str]) -> s
     return fact_if(fact)
 
 
-def _join(words: list[str], last: str) -> str:
+def join_words(words: list[str], last: str) -> str:
+    """ "a", "a and b", "a, b and c" (or "or")."""
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + f" {last} " + words[-1]

@@ -19,7 +19,7 @@ from typing import Any
 from assistant.core import contract
 from assistant.core.calendar import add_working_days
 from assistant.core.engine import Decision, Possible
-from assistant.core.if_words import if_words
+from assistant.core.if_words import if_words, join_words
 from assistant.core.pack import Pack
 from assistant.core.placeholders import fill
 
@@ -416,18 +416,6 @@ def _fact_if(pack: Pack, fact: str) -> str:
     return "the answers confirm it"
 
 
-def _fact_label(pack: Pack, fact: str) -> str:
-    label = pack.labels.facts.get(fact)
-    text = label.label if label is not None else fact.replace("_", " ")
-    return text[:1].lower() + text[1:]
-
-
-def _join(words: list[str], last: str) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + f" {last} " + words[-1]
-
-
 _CRITERIA_GROUPS = (
     ("lcspr", ("reg11_a", "reg11_b", "reg11_c", "reg11_d")),
     (
@@ -466,8 +454,9 @@ def _possible(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[
         if len(p.settled_by) == 1:  # one fact open: its words say what it must turn out to be
             return _fact_if(pack, p.settled_by[0])
         if p.settled_by:  # more: named, not combined, as the words cannot say how they combine
-            labels = [_fact_label(pack, f) for f in p.settled_by]
-            return answers_on.replace("{facts}", _join(labels, "and"))
+            labels = [pack.fact_label(f) for f in p.settled_by]
+            named = join_words([label[:1].lower() + label[1:] for label in labels], "and")
+            return fill(answers_on, facts=named)
         return words.get("if_answers", "the remaining answers confirm it")
 
     met = set(decision.reviews.criteria_met)
@@ -487,7 +476,7 @@ def _possible(pack: Pack, decision: Decision, known: Mapping[str, Any]) -> list[
             "(confirm locally).",
             "national": "the partners can suggest that the Panel considers a national review.",
         }[name]
-        group(_join(ifs, "or")).items.append(words.get(f"criteria_{name}", default))
+        group(join_words(ifs, "or")).items.append(words.get(f"criteria_{name}", default))
 
     absorbed = {d for spec in labels.do_now.values() for d in spec.same_duty}
     for p in decision.possible:

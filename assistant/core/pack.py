@@ -420,6 +420,15 @@ class Pack:
         """The rules whose condition looks at `fact` (directly or through a definition)."""
         return [r for r in self.rules if fact in r.when.facts_used(self.definitions)]
 
+    def fact_label(self, fact: str) -> str:
+        """A fact in plain words: its label (labels.yaml `facts`), else its question, else its
+        name."""
+        label = self.labels.facts.get(fact)
+        if label is not None:
+            return str(label.label)
+        question = self.question_for.get(fact)
+        return str(question.text) if question is not None else fact.replace("_", " ")
+
     def value_words(self, fact: str, value: Any) -> str:
         """A fact's value in plain words (from labels.values, else the question's option label)."""
         if value is None or value == contract.UNKNOWN:

@@ -66,7 +66,7 @@ class DraftPicker(App[str | None]):
     def _line(self, info: Any) -> str:
         updated = info.updated.strftime("%Y-%m-%d %H:%M UTC") if info.updated else "?"
         if info.encrypted:
-            return str(fill(self.words.line_encrypted, id=info.id, updated=updated))
+            return fill(self.words.line_encrypted, id=info.id, updated=updated)
         routes = self.pack.labels.routes
         route = routes[info.route].label if info.route in routes else self.words.no_route
         label = f' "{visible(info.label)}"' if getattr(info, "label", None) else ""

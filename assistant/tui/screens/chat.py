@@ -106,7 +106,7 @@ class ChatScreen(ConversationPanes, Screen[None]):
                 self.handle_text(str(kept.value), at=handed.at)
             else:
                 getattr(self, f"action_{kept.value}")()
-        box = self.query_one("#free-text", Input)
+        box = self.box
         box.value, box.cursor_position = handed.text, handed.cursor
         if not handed.kept and handed.highlighted is not None:
             self.replies.highlighted = handed.highlighted
@@ -215,7 +215,7 @@ class ChatScreen(ConversationPanes, Screen[None]):
         self.replies.show(replies, highlight)
         self.shown_replies = self.replies.replies
         if date:
-            self.query_one("#free-text", Input).focus()  # a date is typed
+            self.box.focus()  # a date is typed
         elif not isinstance(self.focused, Input):
             self.replies.focus()
         return message
