@@ -78,6 +78,14 @@ def _tag_paragraph(doc: Any, tag: str) -> None:
     doc.add_paragraph().add_run(tag)
 
 
+def _bullets(doc: Any, loop: str, item: str) -> None:
+    """One bullet per item: `loop` is the for tag's body ("s in decision.signposts"), `item` the
+    bullet's words."""
+    _tag_paragraph(doc, "{%p for " + loop + " %}")
+    doc.add_paragraph(item, style="List Bullet")
+    _tag_paragraph(doc, "{%p endfor %}")
+
+
 def _label_cell(cell: Any, text: str) -> None:
     cell.text = ""
     run = cell.paragraphs[0].add_run(text)
@@ -210,9 +218,7 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
 
     _tag_paragraph(doc, "{%p if missing %}")
     doc.add_paragraph().add_run(words.word("still_to_complete") + ":").bold = True
-    _tag_paragraph(doc, "{%p for item in missing %}")
-    doc.add_paragraph("{{ item }}", style="List Bullet")
-    _tag_paragraph(doc, "{%p endfor %}")
+    _bullets(doc, "item in missing", "{{ item }}")
     _tag_paragraph(doc, "{%p endif %}")
 
     for number, sec in enumerate(spec.sections, start=1):
@@ -230,9 +236,7 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
     row.cells[1].add_paragraph().add_run("{{ decision.route_text }}")
     _tag_paragraph(doc, "{%p if not decision.certain %}")
     doc.add_paragraph().add_run(words.word("uncertain"))
-    _tag_paragraph(doc, "{%p for fact in decision.missing %}")
-    doc.add_paragraph("{{ fact }}", style="List Bullet")
-    _tag_paragraph(doc, "{%p endfor %}")
+    _bullets(doc, "fact in decision.missing", "{{ fact }}")
     _tag_paragraph(doc, "{%p endif %}")
 
     _tag_paragraph(doc, "{%p if decision.criteria %}")
@@ -251,9 +255,7 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
     _row(table, words.word("national_label"), "{{ decision.national_review }}")
     _tag_paragraph(doc, "{%p if decision.local_options %}")
     doc.add_paragraph().add_run(words.word("local_options_heading") + ":").bold = True
-    _tag_paragraph(doc, "{%p for o in decision.local_options %}")
-    doc.add_paragraph("{{ o.label }}: {{ o.text }}", style="List Bullet")
-    _tag_paragraph(doc, "{%p endfor %}")
+    _bullets(doc, "o in decision.local_options", "{{ o.label }}: {{ o.text }}")
     _tag_paragraph(doc, "{%p endif %}")
 
     _tag_paragraph(doc, "{%p if decision.timeline %}")
@@ -279,9 +281,7 @@ def build(form_id: str, spec: FormSpec, words: FormWords, out: Path) -> None:
 
     _tag_paragraph(doc, "{%p if decision.signposts %}")
     _heading(doc, words.word("signposts_heading"), level=2)
-    _tag_paragraph(doc, "{%p for s in decision.signposts %}")
-    doc.add_paragraph("{{ s.label }}: {{ s.text }}", style="List Bullet")
-    _tag_paragraph(doc, "{%p endfor %}")
+    _bullets(doc, "s in decision.signposts", "{{ s.label }}: {{ s.text }}")
     _tag_paragraph(doc, "{%p endif %}")
 
     _heading(doc, words.word("reasons_heading"), level=2)
