@@ -19,17 +19,12 @@ from assistant.core.engine import decide
 from assistant.core.outcome import Outcome, build_outcome, due_state
 from assistant.core.pack import Pack
 from assistant.core.prompts import render
+from tests.support.routes import SHORT_ROUTES
 
 # aware Mon 2 Mar 2026: the Panel is due Mon 9 Mar (5 working days), the rapid review Mon 30 Mar
 # (15 working days from the last day to notify the Panel)
-SERIOUS: dict[str, Any] = {
-    "immediate_risk": "no",
-    "subject_age_band": "under_16",
-    "harm": "serious_harm",
-    "abuse_or_neglect": "suspected",
-    "incident_location": "in_area",
-    "aware_date": dt.date(2026, 3, 2),
-}
+SERIOUS: dict[str, Any] = dict(SHORT_ROUTES["serious_incident"][0])
+assert SERIOUS["aware_date"] == dt.date(2026, 3, 2)
 DECIDED_ON = dt.date(2026, 11, 27)
 PANEL_DUE = dt.date(2026, 3, 9)
 REVIEW_DUE = dt.date(2026, 3, 30)

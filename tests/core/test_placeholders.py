@@ -3,11 +3,10 @@ ask for a gigabyte, and the outcome says such words as written."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from assistant.core import decide, load_pack
 from assistant.core.outcome import build_outcome
 from assistant.core.placeholders import fill
+from tests.support.routes import SHORT_ROUTES
 
 
 def test_named_placeholders_are_filled():
@@ -27,14 +26,7 @@ def test_a_hostile_outcome_phrase_in_a_pack_shows_as_written():
     labels = pack.labels.model_copy(update={"outcome": outcome_words})
     hostile = load_pack()
     object.__setattr__(hostile, "labels", labels)
-    facts = {
-        "immediate_risk": "no",
-        "subject_age_band": "under_16",
-        "harm": "serious_harm",
-        "abuse_or_neglect": "suspected",
-        "incident_location": "in_area",
-        "aware_date": dt.date(2026, 3, 2),
-    }
+    facts = dict(SHORT_ROUTES["serious_incident"][0])  # dated: its duties say "working days from"
     outcome = build_outcome(hostile, decide(hostile, facts), facts)
     text = "\n".join(line.when for line in outcome.do_now if line.when)
     assert "{days.__class__.__mro__} from" in text
